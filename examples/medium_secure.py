@@ -1,0 +1,123 @@
+"""A worked example: one person's pathway in a medium secure unit.
+
+Builds the record from the built-in catalogue, checks it against the secure pathway
+definition, and prints a summary. Run it with ``python examples/medium_secure.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pathway_model as pm
+from pathway_model.catalogue import SECURE_PATHWAY
+
+
+def build_pathway() -> pm.Pathway:
+    """Return the example record: admitted to medium secure on 8 January 2024."""
+    pathway = pm.Pathway.start(
+        SECURE_PATHWAY,
+        person_id="P-0001",
+        stage="medium_secure",
+        provider="Northfield MSU",
+        on=dt.date(2024, 1, 8),
+    )
+    goals = (
+        pm.Goal(
+            id="goal-1",
+            domain="life_skills",
+            description="Cook a meal for my family when they visit.",
+            set_by=pm.GoalSetter.PERSON,
+            set_on=dt.date(2024, 2, 1),
+            target_date=dt.date(2024, 12, 1),
+        ),
+        pm.Goal(
+            id="goal-2",
+            domain="substance_misuse",
+            description="Finish the substance misuse group.",
+            set_by=pm.GoalSetter.SHARED,
+            set_on=dt.date(2024, 2, 1),
+        ),
+    )
+    reviews = (
+        pm.Review.from_levels(
+            id="review-1",
+            date=dt.date(2024, 3, 28),
+            team={
+                "mental_health_recovery": "not_met",
+                "harm_related_behaviours": "partly_met",
+                "substance_misuse": "not_met",
+            },
+            person={"mental_health_recovery": "partly_met"},
+            next_review_date=dt.date(2024, 6, 27),
+        ),
+        pm.Review.from_levels(
+            id="review-2",
+            date=dt.date(2024, 6, 27),
+            team={
+                "mental_health_recovery": "partly_met",
+                "harm_related_behaviours": "partly_met",
+                "substance_misuse": "partly_met",
+            },
+            person={
+                "mental_health_recovery": "partly_met",
+                "harm_related_behaviours": "met",
+                "substance_misuse": "partly_met",
+            },
+            next_review_date=dt.date(2024, 9, 26),
+        ),
+        pm.Review.from_levels(
+            id="review-3",
+            date=dt.date(2024, 9, 26),
+            team={
+                "mental_health_recovery": "partly_met",
+                "harm_related_behaviours": "met",
+                "substance_misuse": "partly_met",
+            },
+            person={
+                "mental_health_recovery": "met",
+                "harm_related_behaviours": "met",
+                "substance_misuse": "partly_met",
+            },
+            next_review_date=dt.date(2024, 12, 19),
+        ),
+    )
+    incidents = (
+        pm.Incident(
+            id="incident-1",
+            date=dt.date(2024, 4, 15),
+            kind=pm.IncidentKind.VIOLENCE,
+            severity=pm.IncidentSeverity.MODERATE,
+        ),
+    )
+    return pathway.with_goals(*goals).with_reviews(*reviews).with_incidents(*incidents)
+
+
+def main() -> None:
+    """Build, check and summarise the example record."""
+    pathway = pm.validate_pathway(build_pathway(), SECURE_PATHWAY)
+    placement = pathway.placements[-1]
+    stage = SECURE_PATHWAY.stage(placement.stage)
+    step_down = SECURE_PATHWAY.step_down_from(stage.code)
+    print(f"Person {pathway.person_id} on {SECURE_PATHWAY.name} {SECURE_PATHWAY.version}")
+    print(f"  stage: {stage.name} at {placement.provider} since {placement.start.isoformat()}")
+    print(f"  next step down: {step_down.name if step_down else 'none'}")
+    print(f"  goals: {len(pathway.goals)}, reviews: {len(pathway.reviews)}, "
+          f"incidents: {len(pathway.incidents)}")
+    criteria = stage.exit_criteria
+    if criteria is not None:
+        print(f"  exit criteria (sustained for {criteria.sustained_for}):")
+        for requirement in criteria.requirements:
+            domain = SECURE_PATHWAY.framework.domain(requirement.domain)
+            level = SECURE_PATHWAY.framework.scale.level(requirement.minimum)
+            print(f"    {domain.name}: at least {level.label.lower()}")
+    latest = pathway.reviews[-1]
+    print(f"  latest review {latest.date.isoformat()}:")
+    for rating in latest.ratings:
+        domain = SECURE_PATHWAY.framework.domain(rating.domain)
+        person = rating.person or "not given"
+        print(f"    {domain.name}: team {rating.team}, person {person}")
+    print("Record checked against the definition: no problems found.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Outcome-based care pathways for secure (forensic) mental health services.
+
+Everything public is importable from here; other module paths are private and may
+change between releases. Built-in frameworks and pathway definitions live in
+[`pathway_model.catalogue`][pathway_model.catalogue].
+
+Example:
+    >>> import datetime as dt
+    >>> import pathway_model as pm
+    >>> from pathway_model.catalogue import SECURE_PATHWAY
+    >>> pathway = pm.Pathway.start(
+    ...     SECURE_PATHWAY, person_id="P-0001", stage="medium_secure",
+    ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
+    ... )
+    >>> pm.check_pathway(pathway, SECURE_PATHWAY)
+    ()
+"""
+
+from pathway_model._version import VERSION as _VERSION
+from pathway_model.errors import (
+    PathwayModelError,
+    Problem,
+    UnknownCodeError,
+    ValidationError,
+    WrongTypeError,
+)
+from pathway_model.model import (
+    DomainRating,
+    DomainRequirement,
+    ExitCriteria,
+    Goal,
+    GoalAchievementStatus,
+    GoalLifecycleStatus,
+    GoalProgress,
+    GoalSetter,
+    Incident,
+    IncidentKind,
+    IncidentRule,
+    IncidentSeverity,
+    OutcomeDomain,
+    OutcomeFramework,
+    Pathway,
+    PathwayDefinition,
+    Period,
+    Placement,
+    RatingLevel,
+    RatingScale,
+    Review,
+    ReviewKind,
+    Stage,
+    Transition,
+    check_pathway,
+    uk_date,
+    validate_pathway,
+)
+
+__version__ = _VERSION
+"""The installed version of the library, from package metadata."""
+
+__all__ = [
+    "DomainRating",
+    "DomainRequirement",
+    "ExitCriteria",
+    "Goal",
+    "GoalAchievementStatus",
+    "GoalLifecycleStatus",
+    "GoalProgress",
+    "GoalSetter",
+    "Incident",
+    "IncidentKind",
+    "IncidentRule",
+    "IncidentSeverity",
+    "OutcomeDomain",
+    "OutcomeFramework",
+    "Pathway",
+    "PathwayDefinition",
+    "PathwayModelError",
+    "Period",
+    "Placement",
+    "Problem",
+    "RatingLevel",
+    "RatingScale",
+    "Review",
+    "ReviewKind",
+    "Stage",
+    "Transition",
+    "UnknownCodeError",
+    "ValidationError",
+    "WrongTypeError",
+    "__version__",
+    "check_pathway",
+    "uk_date",
+    "validate_pathway",
+]

@@ -1,0 +1,88 @@
+"""Built-in outcome frameworks and pathway definitions.
+
+Each is data built from the public model classes, identified and versioned; every figure
+cites its source in the module that defines it and on the docs page "Domain facts and
+sources". Services can build their own from the same classes.
+
+Example:
+    >>> from pathway_model import catalogue
+    >>> catalogue.definition("secure-pathway").stage_codes
+    ('high_secure', 'medium_secure', 'low_secure', 'community', 'discharged')
+"""
+
+from __future__ import annotations
+
+from pathway_model.catalogue._msp import MSP_ATTAINMENT, MY_SHARED_PATHWAY
+from pathway_model.catalogue._opd import OFFENDER_PERSONALITY_DISORDER_PATHWAY, OPD_OUTCOMES
+from pathway_model.catalogue._secure import SECURE_PATHWAY
+from pathway_model.errors import UnknownCodeError
+from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition
+
+__all__ = [
+    "DEFINITIONS",
+    "FRAMEWORKS",
+    "MSP_ATTAINMENT",
+    "MY_SHARED_PATHWAY",
+    "OFFENDER_PERSONALITY_DISORDER_PATHWAY",
+    "OPD_OUTCOMES",
+    "SECURE_PATHWAY",
+    "definition",
+    "definition_for",
+    "framework",
+]
+
+FRAMEWORKS: tuple[OutcomeFramework, ...] = (MY_SHARED_PATHWAY, OPD_OUTCOMES)
+"""Every built-in outcome framework."""
+
+DEFINITIONS: tuple[PathwayDefinition, ...] = (SECURE_PATHWAY, OFFENDER_PERSONALITY_DISORDER_PATHWAY)
+"""Every built-in pathway definition."""
+
+
+def _newest_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    # "1.10.0" sorts after "1.9.0"; numeric parts sort before text parts.
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in version.split("."))
+
+
+def framework(id: str, version: str | None = None) -> OutcomeFramework:
+    """Return a built-in outcome framework.
+
+    Args:
+        id: The framework's id, e.g. ``"my-shared-pathway"``.
+        version: The version wanted; the newest when ``None``.
+
+    Raises:
+        UnknownCodeError: No built-in framework has that id (and version).
+    """
+    found = [item for item in FRAMEWORKS if item.id == id and version in (None, item.version)]
+    if not found:
+        known = [f"{item.id}@{item.version}" for item in FRAMEWORKS]
+        raise UnknownCodeError("framework", id if version is None else f"{id}@{version}", known)
+    return max(found, key=lambda item: _newest_key(item.version))
+
+
+def definition(id: str, version: str | None = None) -> PathwayDefinition:
+    """Return a built-in pathway definition.
+
+    Args:
+        id: The definition's id, e.g. ``"secure-pathway"``.
+        version: The version wanted; the newest when ``None``.
+
+    Raises:
+        UnknownCodeError: No built-in definition has that id (and version).
+    """
+    found = [item for item in DEFINITIONS if item.id == id and version in (None, item.version)]
+    if not found:
+        known = [f"{item.id}@{item.version}" for item in DEFINITIONS]
+        raise UnknownCodeError(
+            "pathway definition", id if version is None else f"{id}@{version}", known
+        )
+    return max(found, key=lambda item: _newest_key(item.version))
+
+
+def definition_for(pathway: Pathway) -> PathwayDefinition:
+    """Return the built-in definition a record names (its id and exact version).
+
+    Raises:
+        UnknownCodeError: The record names a definition that is not built in.
+    """
+    return definition(pathway.definition_id, pathway.definition_version)

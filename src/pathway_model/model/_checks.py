@@ -1,0 +1,266 @@
+"""Validators and converters shared by the model's classes.
+
+Every validator raises `ValidationError` (or its
+``WrongTypeError`` subclass) with a path of the form ``ClassName.field``. Free text is
+described by its length only, never shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any, TypeVar
+
+import attrs
+
+from pathway_model.errors import Problem, ValidationError, WrongTypeError
+
+T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
+
+#: Codes and ids: letters, digits and ``_ - . :``, starting with a letter or digit.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}")
+CODE_EXPECTED = (
+    "a code of 1-64 letters, digits, '_', '-', '.' or ':' starting with a letter or digit"
+)
+
+#: Free text longer than this is refused: it is a sign of a mistake, not of a long note.
+MAX_TEXT_LENGTH = 20_000
+#: Names and labels are short.
+MAX_NAME_LENGTH = 200
+
+
+def type_name(value: object) -> str:
+    """Name the type of a value, for messages that must not show the value itself."""
+    return type(value).__name__
+
+
+def show_code(value: str) -> str:
+    """Show a code in a message: quoted, and cut short if it is long."""
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def path_of(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    """Return ``ClassName.field`` for a validator's message."""
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a code or id."""
+    path = path_of(instance, attribute)
+    if not isinstance(value, str):
+        raise WrongTypeError.single(path, "a code (str)", type_name(value))
+    if not CODE_PATTERN.fullmatch(value):
+        raise ValidationError.single(path, CODE_EXPECTED, show_code(value))
+
+
+def optional_code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a code or id that may be ``None``."""
+    if value is not None:
+        code(instance, attribute, value)
+
+
+def _text_problem(path: str, value: object, *, limit: int) -> Problem | None:
+    if not isinstance(value, str):
+        return Problem(path=path, expected="text (str)", found=type_name(value))
+    if not value.strip():
+        return Problem(path=path, expected="non-empty text", found="empty or blank text")
+    if len(value) > limit:
+        return Problem(
+            path=path,
+            expected=f"text of at most {limit:,} characters",
+            found=f"text of {len(value):,} characters",
+        )
+    return None
+
+
+def _raise_text(problem: Problem) -> None:
+    if problem.expected == "text (str)":
+        raise WrongTypeError([problem])
+    raise ValidationError([problem])
+
+
+def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a short, non-empty name or label."""
+    problem = _text_problem(path_of(instance, attribute), value, limit=MAX_NAME_LENGTH)
+    if problem is not None:
+        _raise_text(problem)
+
+
+def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate non-empty free text without ever showing it."""
+    problem = _text_problem(path_of(instance, attribute), value, limit=MAX_TEXT_LENGTH)
+    if problem is not None:
+        _raise_text(problem)
+
+
+def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate free text that may be ``None`` (but not blank)."""
+    if value is not None:
+        text(instance, attribute, value)
+
+
+def description(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate descriptive text that may be empty."""
+    path = path_of(instance, attribute)
+    if not isinstance(value, str):
+        raise WrongTypeError.single(path, "text (str)", type_name(value))
+    if len(value) > MAX_TEXT_LENGTH:
+        raise ValidationError.single(
+            path,
+            f"text of at most {MAX_TEXT_LENGTH:,} characters",
+            f"text of {len(value):,} characters",
+        )
+
+
+def date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a calendar date: a ``datetime.date`` that is not a ``datetime``.
+
+    A ``datetime`` is refused even though it is a subclass of ``date``: its calendar
+    date depends on its zone, so it must be converted at the edge with
+    `pathway_model.uk_date`.
+    """
+    path = path_of(instance, attribute)
+    if isinstance(value, dt.datetime):
+        raise WrongTypeError.single(
+            path, "a date (datetime.date); convert datetimes with uk_date()", "datetime"
+        )
+    if not isinstance(value, dt.date):
+        raise WrongTypeError.single(path, "a date (datetime.date)", type_name(value))
+
+
+def optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a date that may be ``None``."""
+    if value is not None:
+        date(instance, attribute, value)
+
+
+def boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a ``bool`` (not an int that happens to be 0 or 1)."""
+    if not isinstance(value, bool):
+        raise WrongTypeError.single(path_of(instance, attribute), "a bool", type_name(value))
+
+
+def integer(
+    *, minimum: int | None = None
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Return a validator for an ``int`` (not a ``bool``) at least ``minimum``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        path = path_of(instance, attribute)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise WrongTypeError.single(path, "an integer", type_name(value))
+        if minimum is not None and value < minimum:
+            raise ValidationError.single(path, f"an integer >= {minimum}", str(value))
+
+    return check
+
+
+def instance_of(
+    kind: type[Any], expected: str
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Return a validator that checks ``isinstance(value, kind)``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise WrongTypeError.single(path_of(instance, attribute), expected, type_name(value))
+
+    return check
+
+
+def optional_instance_of(
+    kind: type[Any], expected: str
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Return a validator that checks ``value is None or isinstance(value, kind)``."""
+    inner = instance_of(kind, expected)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            inner(instance, attribute, value)
+
+    return check
+
+
+def enum_member(kind: type[E]) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Return a validator for a member of ``kind`` (codes are converted before this runs)."""
+    expected = f"one of {', '.join(repr(m.value) for m in kind)}"
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, kind):
+            return
+        path = path_of(instance, attribute)
+        if isinstance(value, str):
+            raise ValidationError.single(path, expected, show_code(value))
+        raise WrongTypeError.single(path, expected, type_name(value))
+
+    return check
+
+
+def to_enum(kind: type[E]) -> Callable[[object], object]:
+    """Return a converter that accepts a member of ``kind`` or its code.
+
+    Anything else passes through unchanged for `enum_member` to report.
+    """
+    by_code = {member.value: member for member in kind}
+
+    def convert(value: object) -> object:
+        if isinstance(value, str) and not isinstance(value, kind):
+            return by_code.get(value, value)
+        return value
+
+    return convert
+
+
+def tuple_of(value: Iterable[T]) -> tuple[T, ...]:
+    """Turn an iterable into a tuple; leave a non-iterable (or a str) for the validator."""
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value  # type: ignore[return-value]  # reported by items_of()
+    return tuple(value)
+
+
+def items_of(
+    kind: type[Any], expected: str
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Return a validator for a tuple whose every item is a ``kind``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        path = path_of(instance, attribute)
+        if not isinstance(value, tuple):
+            raise WrongTypeError.single(path, f"a sequence of {expected}", type_name(value))
+        problems = [
+            Problem(path=f"{path}[{index}]", expected=expected, found=type_name(item))
+            for index, item in enumerate(value)
+            if not isinstance(item, kind)
+        ]
+        if problems:
+            raise WrongTypeError(problems)
+
+    return check
+
+
+def unique_codes(path: str, codes: Iterable[str], what: str) -> list[Problem]:
+    """Return a problem for each code that appears more than once."""
+    seen: set[str] = set()
+    problems = []
+    for index, item in enumerate(codes):
+        if item in seen:
+            problems.append(
+                Problem(
+                    path=f"{path}[{index}]",
+                    expected=f"a unique {what}",
+                    found=f"{show_code(item)} again",
+                )
+            )
+        seen.add(item)
+    return problems
+
+
+def raise_problems(problems: Iterable[Problem]) -> None:
+    """Raise one `ValidationError` listing ``problems``, if there are any."""
+    problems = list(problems)
+    if problems:
+        raise ValidationError(problems)

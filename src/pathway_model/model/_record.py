@@ -1,0 +1,613 @@
+"""One person's record: placements, goals, reviews, incidents, and the pathway that holds them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from pathway_model.errors import Problem, ValidationError, WrongTypeError
+from pathway_model.model import _checks
+from pathway_model.model._definition import PathwayDefinition
+from pathway_model.model._enums import (
+    GoalAchievementStatus,
+    GoalLifecycleStatus,
+    GoalSetter,
+    IncidentKind,
+    IncidentSeverity,
+    ReviewKind,
+)
+
+__all__ = [
+    "DomainRating",
+    "Goal",
+    "GoalProgress",
+    "Incident",
+    "Pathway",
+    "Placement",
+    "Review",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class Placement:
+    """One stay in one stage of a pathway, with one provider.
+
+    A placement covers the days ``start <= day < end``: ``end`` is the first day the
+    person is no longer there (the day they moved on). It is open while current.
+
+    Attributes:
+        id: The placement's id, unique within the person's record.
+        stage: The code of the stage, e.g. ``"medium_secure"``.
+        provider: The provider or service, e.g. an ODS code or a unit's name.
+        start: The first day of the stay.
+        end: The first day after the stay, or ``None`` while it goes on.
+    """
+
+    id: str = attrs.field(validator=_checks.code)
+    stage: str = attrs.field(validator=_checks.code)
+    provider: str = attrs.field(validator=_checks.name)
+    start: dt.date = attrs.field(validator=_checks.date)
+    end: dt.date | None = attrs.field(default=None, validator=_checks.optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end is not None and self.end <= self.start:
+            raise ValidationError.single(
+                "Placement.end",
+                f"a date after start ({self.start.isoformat()}) or None while the stay goes on",
+                self.end.isoformat(),
+            )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the stay goes on (it has no end date)."""
+        return self.end is None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` falls inside the stay (``start <= day < end``)."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def days_until(self, as_of: dt.date) -> int:
+        """Days of the stay before ``as_of`` (up to its end if it has ended), never negative."""
+        stop = as_of if self.end is None else min(self.end, as_of)
+        return max(0, (stop - self.start).days)
+
+
+def _setter(value: GoalSetter | str) -> GoalSetter:
+    return _checks.to_enum(GoalSetter)(value)  # type: ignore[return-value]  # validated
+
+
+def _lifecycle(value: GoalLifecycleStatus | str) -> GoalLifecycleStatus:
+    return _checks.to_enum(GoalLifecycleStatus)(value)  # type: ignore[return-value]  # validated
+
+
+def _achievement(value: GoalAchievementStatus | str | None) -> GoalAchievementStatus | None:
+    if value is None:
+        return None
+    return _checks.to_enum(GoalAchievementStatus)(value)  # type: ignore[return-value]  # validated
+
+
+def _optional_achievement(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _checks.enum_member(GoalAchievementStatus)(instance, attribute, value)
+
+
+@attrs.frozen(kw_only=True)
+class Goal:
+    """A goal, in the person's own words, linked to an outcome domain.
+
+    Statuses use the codes of FHIR R4 ``Goal``. The wording is clinical free text:
+    it is kept as given and never shown in error messages.
+
+    Attributes:
+        id: The goal's id, unique within the person's record.
+        domain: The code of the outcome domain the goal serves.
+        description: The goal in the person's own words.
+        set_by: Who set the goal.
+        set_on: The day the goal was set.
+        target_date: When the person hopes to achieve it, if they said.
+        lifecycle_status: Where the goal is in its life (FHIR ``lifecycleStatus``).
+        achievement_status: How it is going (FHIR ``achievementStatus``), if judged.
+    """
+
+    id: str = attrs.field(validator=_checks.code)
+    domain: str = attrs.field(validator=_checks.code)
+    description: str = attrs.field(validator=_checks.text)
+    set_by: GoalSetter = attrs.field(converter=_setter, validator=_checks.enum_member(GoalSetter))
+    set_on: dt.date = attrs.field(validator=_checks.date)
+    target_date: dt.date | None = attrs.field(default=None, validator=_checks.optional_date)
+    lifecycle_status: GoalLifecycleStatus = attrs.field(
+        default=GoalLifecycleStatus.ACTIVE,
+        converter=_lifecycle,
+        validator=_checks.enum_member(GoalLifecycleStatus),
+    )
+    achievement_status: GoalAchievementStatus | None = attrs.field(
+        default=None, converter=_achievement, validator=_optional_achievement
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.target_date is not None and self.target_date < self.set_on:
+            raise ValidationError.single(
+                "Goal.target_date",
+                f"a date on or after set_on ({self.set_on.isoformat()})",
+                self.target_date.isoformat(),
+            )
+
+
+@attrs.frozen(kw_only=True)
+class DomainRating:
+    """The levels given to one outcome domain at a review.
+
+    Attributes:
+        domain: The code of the outcome domain.
+        team: The team's level code.
+        person: The person's own level code, or ``None`` when they did not give one
+            (they may decline).
+        team_note: The team's note, if any (free text, never shown in errors).
+        person_note: The person's note in their own words, if any.
+    """
+
+    domain: str = attrs.field(validator=_checks.code)
+    team: str = attrs.field(validator=_checks.code)
+    person: str | None = attrs.field(default=None, validator=_checks.optional_code)
+    team_note: str | None = attrs.field(default=None, validator=_checks.optional_text)
+    person_note: str | None = attrs.field(default=None, validator=_checks.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class GoalProgress:
+    """An update on one goal, recorded at a review.
+
+    Attributes:
+        goal: The goal's id.
+        achievement_status: How the goal is going (FHIR ``achievementStatus``).
+        note: A note on progress, if any (free text, never shown in errors).
+    """
+
+    goal: str = attrs.field(validator=_checks.code)
+    achievement_status: GoalAchievementStatus = attrs.field(
+        converter=_achievement, validator=_checks.enum_member(GoalAchievementStatus)
+    )
+    note: str | None = attrs.field(default=None, validator=_checks.optional_text)
+
+
+def _ratings(value: Iterable[DomainRating]) -> tuple[DomainRating, ...]:
+    return _checks.tuple_of(value)
+
+
+def _progress(value: Iterable[GoalProgress]) -> tuple[GoalProgress, ...]:
+    return _checks.tuple_of(value)
+
+
+def _review_kind(value: ReviewKind | str) -> ReviewKind:
+    return _checks.to_enum(ReviewKind)(value)  # type: ignore[return-value]  # validated
+
+
+@attrs.frozen(kw_only=True)
+class Review:
+    """A dated review of the person's outcomes, such as a CPA review.
+
+    Each rating gives the team's level for one domain and, where the person gave one,
+    their own level. A review need not rate every domain.
+
+    Attributes:
+        id: The review's id, unique within the person's record.
+        date: The day of the review.
+        kind: What kind of review it was.
+        ratings: One rating per domain rated (each domain at most once).
+        goal_progress: Updates on goals (each goal at most once).
+        next_review_date: The date agreed for the next review, if one was agreed.
+    """
+
+    id: str = attrs.field(validator=_checks.code)
+    date: dt.date = attrs.field(validator=_checks.date)
+    kind: ReviewKind = attrs.field(
+        default=ReviewKind.CPA, converter=_review_kind, validator=_checks.enum_member(ReviewKind)
+    )
+    ratings: tuple[DomainRating, ...] = attrs.field(
+        default=(), converter=_ratings, validator=_checks.items_of(DomainRating, "a DomainRating")
+    )
+    goal_progress: tuple[GoalProgress, ...] = attrs.field(
+        default=(), converter=_progress, validator=_checks.items_of(GoalProgress, "a GoalProgress")
+    )
+    next_review_date: dt.date | None = attrs.field(default=None, validator=_checks.optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        problems = _checks.unique_codes(
+            "Review.ratings", (rating.domain for rating in self.ratings), "domain"
+        )
+        problems += _checks.unique_codes(
+            "Review.goal_progress", (update.goal for update in self.goal_progress), "goal"
+        )
+        if self.next_review_date is not None and self.next_review_date <= self.date:
+            problems.append(
+                Problem(
+                    path="Review.next_review_date",
+                    expected=f"a date after the review ({self.date.isoformat()})",
+                    found=self.next_review_date.isoformat(),
+                )
+            )
+        _checks.raise_problems(problems)
+
+    @classmethod
+    def from_levels(
+        cls,
+        *,
+        id: str,
+        date: dt.date,
+        team: Mapping[str, str],
+        person: Mapping[str, str] | None = None,
+        kind: ReviewKind | str = ReviewKind.CPA,
+        next_review_date: dt.date | None = None,
+    ) -> Review:
+        """Build a review from the team's levels and, optionally, the person's.
+
+        Args:
+            id: The review's id.
+            date: The day of the review.
+            team: The team's level code for each domain rated.
+            person: The person's own level codes; a domain missing here has no person
+                level. Every domain here must also be rated by the team.
+            kind: What kind of review it was.
+            next_review_date: The date agreed for the next review, if any.
+
+        Raises:
+            ValidationError: ``person`` rates a domain the team did not rate, or any field
+                is invalid.
+
+        Example:
+            >>> import datetime as dt
+            >>> review = Review.from_levels(
+            ...     id="r1",
+            ...     date=dt.date(2024, 4, 2),
+            ...     team={"life_skills": "partly_met"},
+            ...     person={"life_skills": "met"},
+            ... )
+            >>> review.ratings[0].person
+            'met'
+        """
+        person = {} if person is None else person
+        extra = [domain for domain in person if domain not in team]
+        if extra:
+            raise ValidationError(
+                Problem(
+                    path=f"Review.person[{_checks.show_code(domain)}]",
+                    expected="a domain the team also rated",
+                    found="a person level alone",
+                )
+                for domain in extra
+            )
+        return cls(
+            id=id,
+            date=date,
+            kind=_review_kind(kind),
+            ratings=tuple(
+                DomainRating(domain=domain, team=level, person=person.get(domain))
+                for domain, level in team.items()
+            ),
+            next_review_date=next_review_date,
+        )
+
+    def rating(self, domain: str) -> DomainRating | None:
+        """Return the rating given to ``domain``, or ``None`` if it was not rated."""
+        for rating in self.ratings:
+            if rating.domain == domain:
+                return rating
+        return None
+
+
+def _kind(value: IncidentKind | str) -> IncidentKind:
+    return _checks.to_enum(IncidentKind)(value)  # type: ignore[return-value]  # validated
+
+
+def _severity(value: IncidentSeverity | str) -> IncidentSeverity:
+    return _checks.to_enum(IncidentSeverity)(value)  # type: ignore[return-value]  # validated
+
+
+@attrs.frozen(kw_only=True)
+class Incident:
+    """A dated event that matters to readiness, such as violence or absconding.
+
+    Attributes:
+        id: The incident's id, unique within the person's record.
+        date: The day it happened.
+        kind: What kind of event it was.
+        severity: How serious it was.
+        note: A note, if any (free text, never shown in errors).
+    """
+
+    id: str = attrs.field(validator=_checks.code)
+    date: dt.date = attrs.field(validator=_checks.date)
+    kind: IncidentKind = attrs.field(converter=_kind, validator=_checks.enum_member(IncidentKind))
+    severity: IncidentSeverity = attrs.field(
+        converter=_severity, validator=_checks.enum_member(IncidentSeverity)
+    )
+    note: str | None = attrs.field(default=None, validator=_checks.optional_text)
+
+
+def _sorted(key: Callable[[Any], Any]) -> Callable[[Iterable[T]], tuple[T, ...]]:
+    """Return a converter to a tuple in canonical order (left as given if items are invalid)."""
+
+    def convert(value: Iterable[T]) -> tuple[T, ...]:
+        items: object = _checks.tuple_of(value)
+        if not isinstance(items, tuple):
+            return items  # type: ignore[return-value]  # reported by the item validator
+        try:
+            return tuple(sorted(items, key=key))
+        except (AttributeError, TypeError):
+            return items  # the item validator reports the wrong item
+
+    return convert
+
+
+def _placements(value: Iterable[Placement]) -> tuple[Placement, ...]:
+    return _sorted(lambda p: (p.start, p.id))(value)
+
+
+def _goals(value: Iterable[Goal]) -> tuple[Goal, ...]:
+    return _sorted(lambda g: (g.set_on, g.id))(value)
+
+
+def _reviews(value: Iterable[Review]) -> tuple[Review, ...]:
+    return _sorted(lambda r: (r.date, r.id))(value)
+
+
+def _incidents(value: Iterable[Incident]) -> tuple[Incident, ...]:
+    return _sorted(lambda i: (i.date, i.id))(value)
+
+
+#: Pseudonymous ids: what a code may hold. The check below refuses NHS numbers.
+_TEN_DIGITS = re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{4}")
+
+
+def looks_like_nhs_number(value: str) -> bool:
+    """Whether ``value`` is ten digits with a valid NHS number check digit (modulus 11)."""
+    if not _TEN_DIGITS.fullmatch(value):
+        return False
+    digits = [int(char) for char in value if char.isdigit()]
+    total = sum(digit * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == digits[9]
+
+
+def _person_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a pseudonymous person id without ever showing it: it may identify someone."""
+    if not isinstance(value, str):
+        raise WrongTypeError.single("Pathway.person_id", "a code (str)", _checks.type_name(value))
+    if looks_like_nhs_number(value):
+        raise ValidationError.single(
+            "Pathway.person_id",
+            "a pseudonymous id, not an NHS number",
+            "a value that passes the NHS number check",
+        )
+    if not _checks.CODE_PATTERN.fullmatch(value):
+        raise ValidationError.single(
+            "Pathway.person_id",
+            _checks.CODE_EXPECTED,
+            f"a value of {len(value)} characters that is not a code (not shown)",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Pathway:
+    """One person's record on a pathway.
+
+    The record names the definition (id and version) it follows and holds the person's
+    placements, goals, reviews and incidents. Each collection is kept in a canonical
+    order (placements by start, goals by date set, reviews and incidents by date, ties
+    by id), so two records with the same content are equal and serialise to the same
+    bytes whatever order they were given in.
+
+    On construction the record is checked on its own terms, and every problem found is
+    reported in one [`ValidationError`][pathway_model.ValidationError]: ids are unique
+    within each collection; at least one placement; placements do not overlap and only
+    the last may be open; reviews and incidents fall inside the record (from the first
+    placement's start to the last one's end); goal updates name known goals set on or
+    before the review. Checks against the definition (stage, domain and level codes,
+    allowed moves) are made by
+    [`validate_pathway`][pathway_model.validate_pathway].
+
+    Attributes:
+        person_id: A pseudonymous id for the person (never an NHS number).
+        definition_id: The id of the pathway definition the record follows.
+        definition_version: The version of that definition.
+        placements: The stays, in order.
+        goals: The person's goals.
+        reviews: The reviews.
+        incidents: The incidents.
+    """
+
+    person_id: str = attrs.field(validator=_person_id)
+    definition_id: str = attrs.field(validator=_checks.code)
+    definition_version: str = attrs.field(validator=_checks.code)
+    placements: tuple[Placement, ...] = attrs.field(
+        converter=_placements, validator=_checks.items_of(Placement, "a Placement")
+    )
+    goals: tuple[Goal, ...] = attrs.field(
+        default=(), converter=_goals, validator=_checks.items_of(Goal, "a Goal")
+    )
+    reviews: tuple[Review, ...] = attrs.field(
+        default=(), converter=_reviews, validator=_checks.items_of(Review, "a Review")
+    )
+    incidents: tuple[Incident, ...] = attrs.field(
+        default=(), converter=_incidents, validator=_checks.items_of(Incident, "an Incident")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _checks.raise_problems(record_problems(self))
+
+    @classmethod
+    def start(
+        cls,
+        definition: PathwayDefinition,
+        *,
+        person_id: str,
+        stage: str,
+        provider: str,
+        on: dt.date,
+        placement_id: str = "placement-1",
+    ) -> Pathway:
+        """Begin a record on ``definition`` with one open stay.
+
+        Args:
+            definition: The pathway definition the record follows.
+            person_id: A pseudonymous id for the person.
+            stage: The code of the stage of the first stay.
+            provider: The provider of the first stay.
+            on: The first day of the stay.
+            placement_id: The id of the first stay.
+
+        Raises:
+            UnknownCodeError: ``definition`` has no stage ``stage``.
+            ValidationError: Any field is invalid.
+
+        Example:
+            >>> import datetime as dt
+            >>> from pathway_model.catalogue import SECURE_PATHWAY
+            >>> pathway = Pathway.start(
+            ...     SECURE_PATHWAY, person_id="P-0001", stage="medium_secure",
+            ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
+            ... )
+            >>> pathway.current_placement.stage
+            'medium_secure'
+        """
+        definition.stage(stage)
+        return cls(
+            person_id=person_id,
+            definition_id=definition.id,
+            definition_version=definition.version,
+            placements=(Placement(id=placement_id, stage=stage, provider=provider, start=on),),
+        )
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of the record (the first placement's start)."""
+        return self.placements[0].start
+
+    @property
+    def end(self) -> dt.date | None:
+        """The first day after the record, or ``None`` while the last placement is open."""
+        return self.placements[-1].end
+
+    @property
+    def current_placement(self) -> Placement | None:
+        """The open placement, if the last stay goes on."""
+        last = self.placements[-1]
+        return last if last.is_open else None
+
+    def placement_on(self, day: dt.date) -> Placement | None:
+        """Return the placement that covers ``day``, or ``None`` (before, after, or in a gap)."""
+        for placement in self.placements:
+            if placement.covers(day):
+                return placement
+        return None
+
+    def goal(self, goal_id: str) -> Goal | None:
+        """Return the goal with ``goal_id``, or ``None``."""
+        for goal in self.goals:
+            if goal.id == goal_id:
+                return goal
+        return None
+
+    def with_reviews(self, *reviews: Review) -> Pathway:
+        """Return a copy of the record with ``reviews`` added."""
+        return attrs.evolve(self, reviews=self.reviews + reviews)
+
+    def with_incidents(self, *incidents: Incident) -> Pathway:
+        """Return a copy of the record with ``incidents`` added."""
+        return attrs.evolve(self, incidents=self.incidents + incidents)
+
+    def with_goals(self, *goals: Goal) -> Pathway:
+        """Return a copy of the record with ``goals`` added."""
+        return attrs.evolve(self, goals=self.goals + goals)
+
+    def moved_to(self, *, stage: str, on: dt.date, provider: str, placement_id: str) -> Pathway:
+        """Return a copy of the record with the open stay ended on ``on`` and a new one begun.
+
+        Args:
+            stage: The code of the stage moved to.
+            on: The day of the move: the old stay's end and the new stay's start.
+            provider: The provider of the new stay.
+            placement_id: The id of the new stay.
+
+        Raises:
+            ValidationError: No stay is open, or the move is not after the open stay's start.
+        """
+        current = self.current_placement
+        if current is None:
+            raise ValidationError.single(
+                "Pathway.placements", "an open placement to move on from", "no open placement"
+            )
+        closed = attrs.evolve(current, end=on)
+        opened = Placement(id=placement_id, stage=stage, provider=provider, start=on)
+        return attrs.evolve(self, placements=(*self.placements[:-1], closed, opened))
+
+
+def record_problems(pathway: Pathway) -> list[Problem]:
+    """Return every problem with a pathway record on its own terms (see `Pathway`)."""
+    problems: list[Problem] = []
+    for field in ("placements", "goals", "reviews", "incidents"):
+        items: tuple[Any, ...] = getattr(pathway, field)
+        problems += _checks.unique_codes(f"$.{field}", (item.id for item in items), "id")
+    placements = pathway.placements
+    if not placements:
+        problems.append(Problem(path="$.placements", expected="at least 1 placement", found="none"))
+        return problems
+    for index in range(1, len(placements)):
+        before, after = placements[index - 1], placements[index]
+        if before.end is None:
+            problems.append(
+                Problem(
+                    path=f"$.placements[{index - 1}].end",
+                    expected="an end date: only the last placement may be open",
+                    found=f"an open placement followed by one starting {after.start.isoformat()}",
+                )
+            )
+        elif after.start < before.end:
+            problems.append(
+                Problem(
+                    path=f"$.placements[{index}].start",
+                    expected=(
+                        f"a date on or after the previous placement's end "
+                        f"({before.end.isoformat()})"
+                    ),
+                    found=after.start.isoformat(),
+                )
+            )
+    first, end = placements[0].start, placements[-1].end
+    inside = f"a date from {first.isoformat()}" + (f" to before {end.isoformat()}" if end else "")
+    for field in ("reviews", "incidents"):
+        dated: tuple[Review | Incident, ...] = getattr(pathway, field)
+        problems += [
+            Problem(path=f"$.{field}[{index}].date", expected=inside, found=item.date.isoformat())
+            for index, item in enumerate(dated)
+            if item.date < first or (end is not None and item.date >= end)
+        ]
+    goals = {goal.id: goal for goal in pathway.goals}
+    for index, review in enumerate(pathway.reviews):
+        for number, update in enumerate(review.goal_progress):
+            path = f"$.reviews[{index}].goal_progress[{number}].goal"
+            goal = goals.get(update.goal)
+            if goal is None:
+                problems.append(
+                    Problem(
+                        path=path,
+                        expected="the id of one of the person's goals",
+                        found=_checks.show_code(update.goal),
+                    )
+                )
+            elif goal.set_on > review.date:
+                problems.append(
+                    Problem(
+                        path=path,
+                        expected=f"a goal set on or before the review ({review.date.isoformat()})",
+                        found=f"a goal set on {goal.set_on.isoformat()}",
+                    )
+                )
+    return problems

@@ -1,0 +1,396 @@
+"""Hypothesis strategies that build valid values of every model class.
+
+One module for the whole suite: every new field of the model gets a strategy here, so
+properties in every test file exercise it. Strategies build *valid* values; tests of
+invalid input build their own bad values from these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import string
+
+from hypothesis import strategies as st
+
+import pathway_model as pm
+from pathway_model.catalogue import DEFINITIONS
+
+__all__ = [
+    "codes",
+    "dates",
+    "definitions",
+    "definitions_and_pathways",
+    "exit_criteria",
+    "free_text",
+    "incident_rules",
+    "money",
+    "names",
+    "outcome_domains",
+    "outcome_frameworks",
+    "pathway_definitions",
+    "pathways",
+    "periods",
+    "positive_periods",
+    "rating_scales",
+    "stages",
+]
+
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2045, 12, 31)
+
+codes = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+"""Codes and ids of the model's code alphabet."""
+
+names = st.text(
+    alphabet=string.ascii_letters + string.digits + " -'", min_size=1, max_size=40
+).filter(str.strip)
+"""Short names and labels."""
+
+free_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=120
+).filter(str.strip)
+"""Clinical free text: any non-blank Unicode."""
+
+dates = st.dates(min_value=EARLIEST, max_value=LATEST)
+"""Calendar dates in the range records are generated in."""
+
+periods = st.builds(
+    pm.Period,
+    years=st.integers(0, 2),
+    months=st.integers(0, 12),
+    weeks=st.integers(0, 12),
+    days=st.integers(0, 90),
+)
+"""Calendar periods, including the empty period."""
+
+positive_periods = periods.filter(lambda period: not period.is_zero)
+"""Calendar periods longer than zero."""
+
+money = st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
+"""Bed-day costs in pounds."""
+
+
+@st.composite
+def rating_scales(draw: st.DrawFn, *, min_levels: int = 2, max_levels: int = 6) -> pm.RatingScale:
+    """Rating scales of 2-6 levels with unique codes and strictly increasing ranks."""
+    level_codes = draw(st.lists(codes, min_size=min_levels, max_size=max_levels, unique=True))
+    ranks = sorted(
+        draw(
+            st.lists(
+                st.integers(-10, 100),
+                min_size=len(level_codes),
+                max_size=len(level_codes),
+                unique=True,
+            )
+        )
+    )
+    levels = [
+        pm.RatingLevel(
+            code=code,
+            label=draw(names),
+            rank=rank,
+            everyday_label=draw(names),
+        )
+        for code, rank in zip(level_codes, ranks, strict=True)
+    ]
+    return pm.RatingScale(code=draw(codes), name=draw(names), levels=levels)
+
+
+def outcome_domains(code: st.SearchStrategy[str] = codes) -> st.SearchStrategy[pm.OutcomeDomain]:
+    """Outcome domains with codes drawn from ``code``."""
+    return st.builds(
+        pm.OutcomeDomain,
+        code=code,
+        name=names,
+        everyday_name=names,
+        description=st.just("") | free_text,
+    )
+
+
+@st.composite
+def outcome_frameworks(draw: st.DrawFn, *, max_domains: int = 8) -> pm.OutcomeFramework:
+    """Outcome frameworks of 1-8 domains with unique codes."""
+    domain_codes = draw(st.lists(codes, min_size=1, max_size=max_domains, unique=True))
+    return pm.OutcomeFramework(
+        id=draw(codes),
+        version=draw(st.from_regex(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}", fullmatch=True)),
+        name=draw(names),
+        domains=[draw(outcome_domains(st.just(code))) for code in domain_codes],
+        scale=draw(rating_scales()),
+        description=draw(st.just("") | free_text),
+    )
+
+
+def incident_rules() -> st.SearchStrategy[pm.IncidentRule]:
+    """Incident rules over 1-5 kinds, any minimum severity and any period."""
+    return st.builds(
+        pm.IncidentRule,
+        kinds=st.lists(st.sampled_from(pm.IncidentKind), min_size=1, max_size=5, unique=True),
+        minimum_severity=st.sampled_from(pm.IncidentSeverity),
+        incident_free_for=periods,
+    )
+
+
+@st.composite
+def exit_criteria(draw: st.DrawFn, framework: pm.OutcomeFramework) -> pm.ExitCriteria:
+    """Exit criteria naming 1 or more of ``framework``'s domains at levels of its scale."""
+    domains = [code for code in framework.domain_codes if draw(st.booleans())]
+    domains = domains or [framework.domain_codes[_pick(draw, len(framework.domain_codes))]]
+    levels = st.sampled_from(framework.scale.codes)
+    return pm.ExitCriteria(
+        requirements={domain: draw(levels) for domain in domains},
+        sustained_for=draw(periods),
+        incident_rules=draw(st.lists(incident_rules(), max_size=2)),
+        person_must_agree=draw(st.booleans()),
+    )
+
+
+_ranks = st.integers(0, 10)
+
+
+@st.composite
+def stages(
+    draw: st.DrawFn,
+    framework: pm.OutcomeFramework,
+    *,
+    code: st.SearchStrategy[str] = codes,
+    security_rank: st.SearchStrategy[int] = _ranks,
+) -> pm.Stage:
+    """Stages whose exit criteria (if any) use ``framework``."""
+    return pm.Stage(
+        code=draw(code),
+        name=draw(names),
+        everyday_name=draw(names),
+        security_rank=draw(security_rank),
+        review_interval=draw(st.none() | positive_periods),
+        first_review_within=draw(st.none() | positive_periods),
+        length_of_stay_benchmark=draw(st.none() | positive_periods),
+        long_stay_after=draw(st.none() | positive_periods),
+        bed_day_cost=draw(st.none() | money),
+        cost_is_estimate=draw(st.booleans()),
+        exit_criteria=draw(st.none() | exit_criteria(framework)),
+        description=draw(st.just("") | free_text),
+    )
+
+
+@st.composite
+def pathway_definitions(
+    draw: st.DrawFn, framework: pm.OutcomeFramework | None = None, *, max_stages: int = 6
+) -> pm.PathwayDefinition:
+    """Pathway definitions of 1-6 stages, most restrictive first, with random moves.
+
+    Ranks never increase along the stages and may repeat. Every stage but the last has
+    its step down to the next stage among the moves, so the walk in :func:`pathways`
+    can always go on; other moves (up, or skipping a stage) are drawn at random.
+    """
+    if framework is None:
+        framework = draw(outcome_frameworks())
+    stage_codes = draw(st.lists(codes, min_size=1, max_size=max_stages, unique=True))
+    ranks = sorted(
+        draw(st.lists(st.integers(0, 10), min_size=len(stage_codes), max_size=len(stage_codes))),
+        reverse=True,
+    )
+    built = [
+        draw(stages(framework, code=st.just(code), security_rank=st.just(rank)))
+        for code, rank in zip(stage_codes, ranks, strict=True)
+    ]
+    pairs = [(a, b) for a in stage_codes for b in stage_codes if a != b]
+    chosen = set(itertools.pairwise(stage_codes))
+    chosen |= {pair for pair in pairs if draw(st.booleans())}
+    ordered = [pair for pair in pairs if pair in chosen]
+    transitions = draw(st.permutations(ordered))
+    return pm.PathwayDefinition(
+        id=draw(codes),
+        version=draw(st.from_regex(r"[0-9]\.[0-9]\.[0-9]", fullmatch=True)),
+        name=draw(names),
+        framework=framework,
+        stages=built,
+        transitions=[pm.Transition(from_stage=a, to_stage=b) for a, b in transitions],
+        description=draw(st.just("") | free_text),
+    )
+
+
+definitions = st.sampled_from(DEFINITIONS) | pathway_definitions()
+"""Built-in and generated pathway definitions."""
+
+
+_stay_lengths = st.integers(1, 900)
+_gaps = st.sampled_from([0, 0, 0, 1, 30, 120])
+_providers = st.sampled_from(["Northfield MSU", "RXT", "Ashby Low Secure", "Unit 7"])
+_first_days = st.dates(EARLIEST, dt.date(2030, 12, 31))
+_person_ids = st.from_regex(r"P-[0-9A-F]{6}", fullmatch=True)
+_maybe_text = st.none() | st.none() | free_text
+_setters = st.sampled_from(pm.GoalSetter)
+_lifecycles = st.sampled_from(pm.GoalLifecycleStatus)
+_achievements = st.sampled_from(pm.GoalAchievementStatus)
+_review_kinds = st.sampled_from(pm.ReviewKind)
+_incident_kinds = st.sampled_from(pm.IncidentKind)
+_severities = st.sampled_from(pm.IncidentSeverity)
+
+
+@functools.lru_cache(maxsize=4096)
+def _below(size: int) -> st.SearchStrategy[int]:
+    return st.integers(0, size - 1)
+
+
+def _pick(draw: st.DrawFn, size: int) -> int:
+    """Draw a whole number below ``size``; strategies are built once per size, for speed."""
+    return draw(_below(size))
+
+
+@st.composite
+def _timeline(
+    draw: st.DrawFn,
+    definition: pm.PathwayDefinition,
+    *,
+    start: dt.date | None,
+    max_placements: int,
+) -> tuple[list[pm.Placement], dt.date]:
+    """Placements along allowed moves, and the last day events may fall on."""
+    day = start if start is not None else draw(_first_days)
+    count = 1 + _pick(draw, max_placements)
+    stage = definition.stage_codes[_pick(draw, len(definition.stages))]
+    placements = []
+    for index in range(count):
+        end = day + dt.timedelta(days=draw(_stay_lengths))
+        last = index == count - 1
+        is_open = last and draw(st.booleans())
+        placements.append(
+            pm.Placement(
+                id=f"placement-{index + 1}",
+                stage=stage,
+                provider=draw(_providers),
+                start=day,
+                end=None if is_open else end,
+            )
+        )
+        if last:
+            # An open stay still needs a horizon for generated events.
+            return placements, end - dt.timedelta(days=1)
+        options = [stage, *(moved.code for moved in definition.moves_from(stage))]
+        stage = options[_pick(draw, len(options))]
+        day = end + dt.timedelta(days=draw(_gaps))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _day_in(draw: st.DrawFn, placements: list[pm.Placement], horizon: dt.date) -> dt.date:
+    """Draw a day inside one of ``placements`` (an open one ends at ``horizon``)."""
+    placement = placements[_pick(draw, len(placements))]
+    last = horizon if placement.end is None else placement.end - dt.timedelta(days=1)
+    return placement.start + dt.timedelta(days=_pick(draw, (last - placement.start).days + 1))
+
+
+@st.composite
+def pathways(
+    draw: st.DrawFn,
+    definition: pm.PathwayDefinition,
+    *,
+    start: dt.date | None = None,
+    max_placements: int = 4,
+    max_reviews: int = 12,
+    max_incidents: int = 6,
+    max_goals: int = 4,
+    person_levels: bool | None = None,
+) -> pm.Pathway:
+    """Valid records on ``definition``: placements along allowed moves, events inside them.
+
+    Args:
+        definition: The definition the records follow.
+        start: The first day of the record; drawn when ``None``.
+        max_placements: The most stays.
+        max_reviews: The most reviews.
+        max_incidents: The most incidents.
+        max_goals: The most goals.
+        person_levels: ``True`` to always give the person's level, ``False`` never,
+            ``None`` to draw it per rating.
+    """
+    placements, horizon = draw(_timeline(definition, start=start, max_placements=max_placements))
+    framework = definition.framework
+    domains = framework.domain_codes
+    levels = framework.scale.codes
+
+    goals = []
+    for index in range(_pick(draw, max_goals + 1)):
+        set_on = _day_in(draw, placements, horizon)
+        target = set_on + dt.timedelta(days=_pick(draw, 1000)) if draw(st.booleans()) else None
+        goals.append(
+            pm.Goal(
+                id=f"goal-{index + 1}",
+                domain=domains[_pick(draw, len(domains))],
+                description=draw(free_text),
+                set_by=draw(_setters),
+                set_on=set_on,
+                target_date=target,
+                lifecycle_status=draw(_lifecycles),
+                achievement_status=draw(st.none() | _achievements),
+            )
+        )
+
+    reviews = []
+    for index in range(_pick(draw, max_reviews + 1)):
+        day = _day_in(draw, placements, horizon)
+        rated = domains if draw(st.booleans()) else [d for d in domains if draw(st.booleans())]
+        ratings = []
+        for domain in rated:
+            give_person = draw(st.booleans()) if person_levels is None else person_levels
+            ratings.append(
+                pm.DomainRating(
+                    domain=domain,
+                    team=levels[_pick(draw, len(levels))],
+                    person=levels[_pick(draw, len(levels))] if give_person else None,
+                    team_note=draw(_maybe_text),
+                    person_note=draw(_maybe_text),
+                )
+            )
+        progress = [
+            pm.GoalProgress(
+                goal=goal.id,
+                achievement_status=draw(_achievements),
+                note=draw(_maybe_text),
+            )
+            for goal in goals
+            if goal.set_on <= day and draw(st.booleans())
+        ]
+        next_review = day + dt.timedelta(days=1 + _pick(draw, 400)) if draw(st.booleans()) else None
+        reviews.append(
+            pm.Review(
+                id=f"review-{index + 1}",
+                date=day,
+                kind=draw(_review_kinds),
+                ratings=ratings,
+                goal_progress=progress,
+                next_review_date=next_review,
+            )
+        )
+
+    incidents = [
+        pm.Incident(
+            id=f"incident-{index + 1}",
+            date=_day_in(draw, placements, horizon),
+            kind=draw(_incident_kinds),
+            severity=draw(_severities),
+            note=draw(_maybe_text),
+        )
+        for index in range(_pick(draw, max_incidents + 1))
+    ]
+
+    return pm.Pathway(
+        person_id=draw(_person_ids),
+        definition_id=definition.id,
+        definition_version=definition.version,
+        placements=draw(st.permutations(placements)),
+        goals=draw(st.permutations(goals)),
+        reviews=draw(st.permutations(reviews)),
+        incidents=draw(st.permutations(incidents)),
+    )
+
+
+@st.composite
+def definitions_and_pathways(
+    draw: st.DrawFn, **options: object
+) -> tuple[pm.PathwayDefinition, pm.Pathway]:
+    """A definition (built in or generated) and a valid record on it."""
+    definition = draw(definitions)
+    return definition, draw(pathways(definition, **options))  # type: ignore[arg-type]

@@ -1,0 +1,211 @@
+"""The exceptions: their hierarchy, their messages and their pickling."""
+
+from __future__ import annotations
+
+import pickle
+
+import attrs
+import pytest
+
+from pathway_model import (
+    PathwayModelError,
+    Problem,
+    UnknownCodeError,
+    ValidationError,
+    WrongTypeError,
+)
+
+END = Problem(path="Placement.end", expected="a date after start", found="2024-01-01")
+START = Problem(path="$.placements[1].start", expected="a later date", found="2023-12-01")
+
+
+class TestHierarchy:
+    @pytest.mark.parametrize(
+        ("error", "base"),
+        [
+            (ValidationError, PathwayModelError),
+            (ValidationError, ValueError),
+            (WrongTypeError, ValidationError),
+            (WrongTypeError, PathwayModelError),
+            (WrongTypeError, TypeError),
+            (WrongTypeError, ValueError),
+            (UnknownCodeError, PathwayModelError),
+            (UnknownCodeError, LookupError),
+        ],
+    )
+    def test_each_error_derives_from_the_root_and_its_builtin(
+        self, error: type[Exception], base: type[Exception]
+    ) -> None:
+        """Every error is a PathwayModelError and also the builtin that matches its meaning."""
+        assert issubclass(error, base)
+
+    def test_root_is_an_exception(self) -> None:
+        """The root derives from Exception, so ``except Exception`` catches it."""
+        assert issubclass(PathwayModelError, Exception)
+
+    def test_unknown_code_error_is_not_a_validation_error(self) -> None:
+        """A failed look-up is not an invalid input."""
+        assert not issubclass(UnknownCodeError, ValidationError)
+
+    def test_unknown_code_error_is_not_a_key_error(self) -> None:
+        """UnknownCodeError derives from LookupError, not KeyError (which quotes its message)."""
+        assert not issubclass(UnknownCodeError, KeyError)
+
+    def test_wrong_type_error_is_caught_as_validation_error(self) -> None:
+        """Code that catches ValidationError also catches a wrong type."""
+        with pytest.raises(ValidationError):
+            raise WrongTypeError([END])
+
+
+class TestProblem:
+    def test_str_names_path_expectation_and_finding(self) -> None:
+        """A problem reads ``path: expected ...; found ...``."""
+        expected = "Placement.end: expected a date after start; found 2024-01-01"
+        assert expected == str(END)
+
+    def test_under_replaces_a_class_name_with_the_location(self) -> None:
+        """``Review.date`` placed under ``$.reviews[2]`` becomes ``$.reviews[2].date``."""
+        problem = Problem(path="Review.date", expected="a date", found="str")
+
+        expected = "$.reviews[2].date"
+        assert expected == problem.under("$.reviews[2]").path
+
+    def test_under_keeps_the_rest_of_a_class_path(self) -> None:
+        """Everything after the class name is kept, indexes included."""
+        problem = Problem(path="RatingScale.levels[1].rank", expected="a rank", found="0")
+
+        expected = "$.scale.levels[1].rank"
+        assert expected == problem.under("$.scale").path
+
+    def test_under_replaces_the_root_of_a_json_path(self) -> None:
+        """A ``$`` path has its root replaced by the prefix."""
+        problem = Problem(path="$.placements[0].end", expected="a date", found="str")
+
+        expected = "$.records[3].placements[0].end"
+        assert expected == problem.under("$.records[3]").path
+
+    def test_under_appends_a_plain_path(self) -> None:
+        """A path that starts with neither a class name nor ``$`` goes under the prefix."""
+        problem = Problem(path="uk_date", expected="a datetime", found="date")
+
+        expected = "$.events[0].uk_date"
+        assert expected == problem.under("$.events[0]").path
+
+    def test_under_replaces_a_bare_class_name_with_the_location(self) -> None:
+        """A problem about a whole object (path ``Period``) is placed exactly at the prefix."""
+        problem = Problem(path="Period", expected="an ISO 8601 duration", found="'P'")
+
+        expected = "$.stages[0].review_interval"
+        assert expected == problem.under("$.stages[0].review_interval").path
+
+    def test_under_keeps_expectation_and_finding(self) -> None:
+        """Only the path changes when a problem is placed under a prefix."""
+        moved = END.under("$.placements[0]")
+
+        assert (END.expected, END.found) == (moved.expected, moved.found)
+
+    def test_problems_are_frozen(self) -> None:
+        """A problem cannot be changed after it is made."""
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            END.path = "elsewhere"  # type: ignore[misc]
+
+    def test_equal_problems_are_equal_and_hash_alike(self) -> None:
+        """Problems are values: equal fields mean equal problems."""
+        again = Problem(path="Placement.end", expected="a date after start", found="2024-01-01")
+
+        assert (END, hash(END)) == (again, hash(again))
+
+
+class TestValidationError:
+    def test_one_problem_is_the_whole_message(self) -> None:
+        """With one problem the message is that problem."""
+        assert str(END) == str(ValidationError([END]))
+
+    def test_several_problems_are_all_listed(self) -> None:
+        """With several problems the message counts them and lists each on its own line."""
+        expected = f"2 problems found:\n  - {END}\n  - {START}"
+
+        assert expected == str(ValidationError([END, START]))
+
+    def test_problems_are_kept_in_order(self) -> None:
+        """The problems attribute holds every problem in the order given."""
+        expected = (START, END)
+        assert expected == ValidationError([START, END]).problems
+
+    def test_problems_may_come_from_any_iterable(self) -> None:
+        """A generator of problems is read into a tuple."""
+        expected = (END, START)
+        assert expected == ValidationError(p for p in (END, START)).problems
+
+    def test_needs_at_least_one_problem(self) -> None:
+        """An error with nothing wrong is itself a mistake."""
+        with pytest.raises(ValueError, match="at least one Problem"):
+            ValidationError([])
+
+    def test_single_builds_an_error_with_one_problem(self) -> None:
+        """``single`` is a shortcut for an error about one thing."""
+        error = ValidationError.single("Placement.end", "a date after start", "2024-01-01")
+
+        expected = (END,)
+        assert expected == error.problems
+
+    def test_wrong_type_error_single_gives_a_wrong_type_error(self) -> None:
+        """``single`` builds an instance of the class it is called on."""
+        error = WrongTypeError.single("Placement.start", "a date", "str")
+
+        assert WrongTypeError is type(error)
+
+    @pytest.mark.parametrize("error_class", [ValidationError, WrongTypeError])
+    def test_pickles_round_trip_with_problems(self, error_class: type[ValidationError]) -> None:
+        """An error survives pickling (e.g. from a worker process) with its problems."""
+        error = error_class([END, START])
+
+        restored = pickle.loads(pickle.dumps(error))
+
+        assert (error_class, error.problems, str(error)) == (
+            type(restored),
+            restored.problems,
+            str(restored),
+        )
+
+
+class TestUnknownCodeError:
+    def test_message_names_kind_code_and_known_codes(self) -> None:
+        """The message says what was looked up, the code and the codes that exist."""
+        error = UnknownCodeError("domain", "cooking", ["life_skills", "future_plans"])
+
+        expected = "no domain with code 'cooking'; known: 'life_skills', 'future_plans'"
+        assert expected == str(error)
+
+    def test_message_says_none_when_nothing_is_known(self) -> None:
+        """With no known codes the message says so."""
+        expected = "no stage with code 'x'; known: none"
+        assert expected == str(UnknownCodeError("stage", "x", []))
+
+    def test_str_has_no_extra_quotes(self) -> None:
+        """Unlike KeyError, the message is not wrapped in quotes."""
+        message = str(UnknownCodeError("stage", "x", ["a"]))
+
+        expected = (False, False)
+        assert expected == (message.startswith('"'), message.startswith("'"))
+
+    def test_keeps_kind_code_and_known(self) -> None:
+        """The error carries what was looked up, for callers that handle it."""
+        error = UnknownCodeError("stage", "x", iter(["a", "b"]))
+
+        expected = ("stage", "x", ("a", "b"))
+        assert expected == (error.kind, error.code, error.known)
+
+    def test_pickles_round_trip(self) -> None:
+        """An UnknownCodeError survives pickling with its fields and message."""
+        error = UnknownCodeError("domain", "cooking", ["life_skills"])
+
+        restored = pickle.loads(pickle.dumps(error))
+
+        assert (UnknownCodeError, "domain", "cooking", ("life_skills",), str(error)) == (
+            type(restored),
+            restored.kind,
+            restored.code,
+            restored.known,
+            str(restored),
+        )

@@ -1,0 +1,60 @@
+"""The shared strategies build valid values of every shape the model allows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import Phase, find, given, settings
+
+import pathway_model as pm
+from pathway_model.catalogue import SECURE_PATHWAY
+from tests import strategies as s
+
+
+class TestStrategies:
+    @given(s.definitions_and_pathways())
+    def test_generated_pathways_are_valid_on_their_definition(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway]
+    ) -> None:
+        """Every generated record passes every check against its definition."""
+        definition, pathway = case
+        assert pm.check_pathway(pathway, definition) == ()
+
+    @given(s.pathway_definitions())
+    def test_generated_definitions_step_down_along_their_stages(
+        self, definition: pm.PathwayDefinition
+    ) -> None:
+        """Each stage of a generated definition may move to the next one."""
+        for before, after in zip(definition.stages, definition.stages[1:], strict=False):
+            assert definition.allows(before.code, after.code)
+
+    @pytest.mark.parametrize(
+        ("shape", "condition"),
+        [
+            ("several stays, the last open", lambda p: len(p.placements) >= 3 and p.end is None),
+            ("several stays, all closed", lambda p: len(p.placements) >= 2 and p.end is not None),
+            (
+                "a gap between stays",
+                lambda p: any(
+                    a.end != b.start for a, b in zip(p.placements, p.placements[1:], strict=False)
+                ),
+            ),
+            ("reviews, goals and incidents", lambda p: p.reviews and p.goals and p.incidents),
+            (
+                "a review without the person's levels",
+                lambda p: any(r.person is None for review in p.reviews for r in review.ratings),
+            ),
+            ("goal progress", lambda p: any(review.goal_progress for review in p.reviews)),
+        ],
+    )
+    def test_generated_pathways_reach_every_shape(
+        self, shape: str, condition: Callable[[pm.Pathway], bool]
+    ) -> None:
+        """The record strategy reaches each shape the rules must handle."""
+        found = find(
+            s.pathways(SECURE_PATHWAY),
+            condition,
+            settings=settings(database=None, phases=[Phase.generate]),
+        )
+        assert condition(found), shape
