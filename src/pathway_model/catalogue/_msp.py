@@ -23,11 +23,11 @@ MSP_ATTAINMENT = RatingScale(
     code="msp-attainment",
     name="Outcome attainment",
     levels=(
-        RatingLevel(code="not_met", label="Not met", rank=0, everyday_label="not there yet"),
+        RatingLevel(code="not_met", label="Not met", rank=0, everyday_label="not met yet"),
         RatingLevel(
-            code="partly_met", label="Partly met", rank=1, everyday_label="part of the way there"
+            code="partly_met", label="Partly met", rank=1, everyday_label="partly met"
         ),
-        RatingLevel(code="met", label="Met", rank=2, everyday_label="there"),
+        RatingLevel(code="met", label="Met", rank=2, everyday_label="met"),
     ),
 )
 """Not met < partly met < met: the scale of the My Shared Pathway framework."""

@@ -48,14 +48,14 @@ OPD_OUTCOMES = OutcomeFramework(
         code="opd-progress",
         name="Progress",
         levels=(
-            RatingLevel(code="not_met", label="Not met", rank=0, everyday_label="not there yet"),
+            RatingLevel(code="not_met", label="Not met", rank=0, everyday_label="not met yet"),
             RatingLevel(
                 code="partly_met",
                 label="Partly met",
                 rank=1,
-                everyday_label="part of the way there",
+                everyday_label="partly met",
             ),
-            RatingLevel(code="met", label="Met", rank=2, everyday_label="there"),
+            RatingLevel(code="met", label="Met", rank=2, everyday_label="met"),
         ),
     ),
     domains=(

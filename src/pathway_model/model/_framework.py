@@ -21,7 +21,7 @@ class RatingLevel:
         label: A short label for the team, e.g. ``"Partly met"``.
         rank: The level's position on its scale; higher is better.
         everyday_label: The label in everyday language for the person, e.g.
-            ``"part of the way there"``. Defaults to ``label``.
+            ``"partly met"``. Defaults to ``label``.
     """
 
     code: str = attrs.field(validator=_checks.code)

@@ -1,0 +1,398 @@
+"""The progression decision: is the person ready to move on, why, and on what evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import attrs
+
+from pathway_model._version import VERSION
+from pathway_model.errors import ValidationError
+from pathway_model.model import ExitCriteria, Pathway, PathwayDefinition, RatingScale, Review
+from pathway_model.rules._readiness import (
+    Readiness,
+    StayEvidence,
+    check_date,
+    placement_for,
+    readiness_of,
+    resetting,
+    resolve_definition,
+    stay_evidence,
+)
+from pathway_model.rules._schedule import ReviewSchedule, schedule_of
+
+__all__ = [
+    "Assessment",
+    "AssessmentStatus",
+    "Criterion",
+    "CriterionKind",
+    "Disagreement",
+    "Evidence",
+    "EvidenceKind",
+    "assess",
+]
+
+
+class AssessmentStatus(Enum):
+    """The outcome of an assessment."""
+
+    READY = "ready"
+    """Every exit criterion of the stage is met: the person is ready to move on."""
+    NOT_READY = "not_ready"
+    """At least one criterion is not met, or the stage has no exit criteria."""
+    NO_EVIDENCE = "no_evidence"
+    """There has been no review yet in this stay."""
+
+
+class CriterionKind(Enum):
+    """What a criterion checks."""
+
+    TEAM_LEVEL = "team_level"
+    """The team's level for one domain at the latest review meets the minimum."""
+    PERSON_LEVEL = "person_level"
+    """The person's own level for one domain at the latest review meets the minimum."""
+    SUSTAINED = "sustained"
+    """Reviews have qualified without a break for long enough."""
+    INCIDENT_FREE = "incident_free"
+    """Long enough has passed since the last incident that resets the clock."""
+
+
+class EvidenceKind(Enum):
+    """What kind of record a piece of evidence is."""
+
+    REVIEW = "review"
+    INCIDENT = "incident"
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """A review or incident that a criterion was judged on.
+
+    Attributes:
+        kind: Whether it is a review or an incident.
+        id: The review's or incident's id in the record.
+        date: Its date.
+    """
+
+    kind: EvidenceKind
+    id: str
+    date: dt.date
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """One exit criterion, judged: what was expected, what was found, and on what evidence.
+
+    ``expected`` and ``actual`` are short and built from codes, dates and ISO 8601
+    periods only, so they can be stored and compared; the explanation functions turn
+    them into sentences.
+
+    Attributes:
+        kind: What the criterion checks.
+        domain: The domain's code, for a level criterion; ``None`` otherwise.
+        expected: What the criterion asks for, e.g. ``"at least partly_met"``.
+        actual: What was found, e.g. ``"met"``, ``"not rated"`` or ``"since 2024-04-02"``.
+        met: Whether the criterion is met at the assessment date.
+        met_from: For ``SUSTAINED`` and ``INCIDENT_FREE``: the date from which it is (or
+            will be, with no new events) met; ``None`` when it cannot be met yet.
+        evidence: The reviews and incidents it was judged on.
+    """
+
+    kind: CriterionKind
+    domain: str | None
+    expected: str
+    actual: str
+    met: bool
+    met_from: dt.date | None
+    evidence: tuple[Evidence, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Disagreement:
+    """A domain where the person's own level differs from the team's at the latest review.
+
+    Attributes:
+        review_id: The review's id.
+        date: The review's date.
+        domain: The domain's code.
+        team: The team's level code.
+        person: The person's level code.
+        person_rates_higher: Whether the person's level is the better of the two.
+    """
+
+    review_id: str
+    date: dt.date
+    domain: str
+    team: str
+    person: str
+    person_rates_higher: bool
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """The progression decision for one person at one date, with its evidence.
+
+    Attributes:
+        person_id: The person's pseudonymous id.
+        as_of: The date assessed. Nothing dated after it was used.
+        placement_id: The id of the stay at ``as_of``.
+        provider: The provider of that stay.
+        placement_start: The first day of that stay.
+        stage: The code of its stage.
+        status: Ready, not ready, or no evidence (no review yet in this stay).
+        next_stage: The next less restrictive stage the definition allows, whether or
+            not the person is ready; ``None`` when there is none.
+        proposed_stage: ``next_stage`` when the person is ready, else ``None``.
+        has_exit_criteria: Whether the stage has exit criteria at all.
+        criteria: Each exit criterion, judged.
+        readiness: "Not a day more" for the stay: readiness date, days beyond
+            readiness, ready days and cost of delay.
+        schedule: When the next review is due and whether it is overdue.
+        disagreements: Domains where the person and the team gave different levels at
+            the latest review.
+        definition_id: The id of the definition applied.
+        definition_version: Its version.
+        library_version: The version of pathway_model that made the decision.
+    """
+
+    person_id: str
+    as_of: dt.date
+    placement_id: str
+    provider: str
+    placement_start: dt.date
+    stage: str
+    status: AssessmentStatus
+    next_stage: str | None
+    proposed_stage: str | None
+    has_exit_criteria: bool
+    criteria: tuple[Criterion, ...]
+    readiness: Readiness
+    schedule: ReviewSchedule
+    disagreements: tuple[Disagreement, ...]
+    definition_id: str
+    definition_version: str
+    library_version: str
+
+    @property
+    def review_overdue(self) -> bool:
+        """Whether the next review is overdue at ``as_of``."""
+        return self.schedule.overdue
+
+
+def _review_evidence(reviews: tuple[Review, ...]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(kind=EvidenceKind.REVIEW, id=r.id, date=r.date) for r in reviews)
+
+
+def _level_criteria(
+    latest: tuple[Review, ...], criteria: ExitCriteria, scale: RatingScale
+) -> list[Criterion]:
+    """Judge each required level on the latest review day (the lowest level if several)."""
+    evidence = _review_evidence(latest)
+    judged = []
+    kinds = [(CriterionKind.TEAM_LEVEL, "team")]
+    if criteria.person_must_agree:
+        kinds.append((CriterionKind.PERSON_LEVEL, "person"))
+    for requirement in criteria.requirements:
+        minimum = scale.rank(requirement.minimum)
+        for kind, who in kinds:
+            levels = []
+            missing = "no review" if not latest else ""
+            for review in latest:
+                rating = review.rating(requirement.domain)
+                level = None if rating is None else getattr(rating, who)
+                if rating is None:
+                    missing = "not rated"
+                elif level is None:
+                    missing = "not given"
+                else:
+                    levels.append(level)
+            lowest = min(levels, key=scale.rank) if levels else None
+            met = not missing and lowest is not None and scale.rank(lowest) >= minimum
+            judged.append(
+                Criterion(
+                    kind=kind,
+                    domain=requirement.domain,
+                    expected=f"at least {requirement.minimum}",
+                    actual=missing or str(lowest),
+                    met=met,
+                    met_from=None,
+                    evidence=evidence,
+                )
+            )
+    return judged
+
+
+def _sustained(evidence: StayEvidence, criteria: ExitCriteria, as_of: dt.date) -> Criterion:
+    days = [day for day in evidence.days if day[0] <= as_of]
+    streak_start = days[-1][2] if days else None
+    expected = f"qualifying reviews for {criteria.sustained_for}"
+    if streak_start is None:
+        return Criterion(
+            kind=CriterionKind.SUSTAINED,
+            domain=None,
+            expected=expected,
+            actual="no qualifying review" if not days else "latest review does not qualify",
+            met=False,
+            met_from=None,
+            evidence=(),
+        )
+    met_from = criteria.sustained_for.add_to(streak_start)
+    streak = tuple(r for r in evidence.reviews if streak_start <= r.date <= as_of)
+    return Criterion(
+        kind=CriterionKind.SUSTAINED,
+        domain=None,
+        expected=expected,
+        actual=f"since {streak_start.isoformat()}",
+        met=met_from <= as_of,
+        met_from=met_from,
+        evidence=_review_evidence(streak),
+    )
+
+
+def _incident_free(
+    evidence: StayEvidence, criteria: ExitCriteria, as_of: dt.date
+) -> list[Criterion]:
+    judged = []
+    for rule in criteria.incident_rules:
+        kinds = "/".join(kind.value for kind in rule.kinds)
+        expected = (
+            f"no {kinds} of {rule.minimum_severity.value} severity or worse "
+            f"within {rule.incident_free_for}"
+        )
+        found = [i for i in resetting(rule, evidence.incidents) if i.date <= as_of]
+        if not found:
+            judged.append(
+                Criterion(
+                    kind=CriterionKind.INCIDENT_FREE,
+                    domain=None,
+                    expected=expected,
+                    actual="none in this stay",
+                    met=True,
+                    met_from=evidence.placement.start,
+                    evidence=(),
+                )
+            )
+            continue
+        last = max(found, key=lambda incident: (incident.date, incident.id))
+        met_from = rule.incident_free_for.add_to(last.date)
+        judged.append(
+            Criterion(
+                kind=CriterionKind.INCIDENT_FREE,
+                domain=None,
+                expected=expected,
+                actual=f"last on {last.date.isoformat()}",
+                met=met_from <= as_of,
+                met_from=met_from,
+                evidence=(Evidence(kind=EvidenceKind.INCIDENT, id=last.id, date=last.date),),
+            )
+        )
+    return judged
+
+
+def _disagreements(latest: tuple[Review, ...], scale: RatingScale) -> tuple[Disagreement, ...]:
+    return tuple(
+        Disagreement(
+            review_id=review.id,
+            date=review.date,
+            domain=rating.domain,
+            team=rating.team,
+            person=rating.person,
+            person_rates_higher=scale.rank(rating.person) > scale.rank(rating.team),
+        )
+        for review in latest
+        for rating in review.ratings
+        if rating.person is not None and rating.person != rating.team
+    )
+
+
+def assess(
+    pathway: Pathway, as_of: dt.date, *, definition: PathwayDefinition | None = None
+) -> Assessment:
+    """Decide whether the person is ready to move on from the stay at ``as_of``.
+
+    The decision follows the rules in "How readiness is decided": the latest review in
+    the stay must meet every level the stage's exit criteria require; reviews must have
+    qualified without a break for the sustained period; and no clock-resetting incident
+    may fall within its incident-free period. Only reviews and incidents dated inside
+    the stay and on or before ``as_of`` count.
+
+    Args:
+        pathway: The person's record (checked with ``validate_pathway`` beforehand).
+        as_of: The date to decide for; it must fall inside one of the record's stays.
+        definition: The definition the record follows; the built-in one it names when
+            ``None``.
+
+    Returns:
+        The decision, with every criterion judged, its evidence, "not a day more",
+        the review schedule, disagreements, and the versions that produced it.
+
+    Raises:
+        ValidationError: No stay covers ``as_of`` (before the record, in a gap, or after
+            it ends), or ``definition`` is not the one the record names.
+        WrongTypeError: An argument has the wrong type (a datetime is not a date).
+        UnknownCodeError: The record uses a stage or level the definition lacks.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> levels = {"mental_health_recovery": "partly_met",
+        ...           "harm_related_behaviours": "partly_met", "substance_misuse": "met"}
+        >>> pathway = pm.Pathway.start(
+        ...     SECURE_PATHWAY, person_id="P-1", stage="medium_secure",
+        ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
+        ... ).with_reviews(pm.Review.from_levels(id="r1", date=dt.date(2024, 4, 2), team=levels))
+        >>> decision = pm.assess(pathway, dt.date(2024, 8, 1))
+        >>> decision.status.value, decision.proposed_stage
+        ('ready', 'low_secure')
+    """
+    definition = resolve_definition(pathway, definition)
+    as_of = check_date(as_of)
+    placement = placement_for(pathway, as_of)
+    if not placement.covers(as_of):
+        raise ValidationError.single(
+            "as_of",
+            "a date inside one of the record's stays",
+            f"{as_of.isoformat()}, after the stay that ended on {placement.end}",
+        )
+    evidence = stay_evidence(pathway, definition, placement)
+    stage = evidence.stage
+    scale = definition.framework.scale
+    reviews = tuple(review for review in evidence.reviews if review.date <= as_of)
+    latest = (
+        tuple(review for review in reviews if review.date == reviews[-1].date) if reviews else ()
+    )
+    criteria: list[Criterion] = []
+    if stage.exit_criteria is not None:
+        criteria += _level_criteria(latest, stage.exit_criteria, scale)
+        criteria.append(_sustained(evidence, stage.exit_criteria, as_of))
+        criteria += _incident_free(evidence, stage.exit_criteria, as_of)
+    result = readiness_of(evidence, pathway.person_id, as_of)
+    if not reviews:
+        status = AssessmentStatus.NO_EVIDENCE
+    elif result.ready:
+        status = AssessmentStatus.READY
+    else:
+        status = AssessmentStatus.NOT_READY
+    step_down = definition.step_down_from(stage.code)
+    next_stage = None if step_down is None else step_down.code
+    return Assessment(
+        person_id=pathway.person_id,
+        as_of=as_of,
+        placement_id=placement.id,
+        provider=placement.provider,
+        placement_start=placement.start,
+        stage=stage.code,
+        status=status,
+        next_stage=next_stage,
+        proposed_stage=next_stage if status is AssessmentStatus.READY else None,
+        has_exit_criteria=stage.exit_criteria is not None,
+        criteria=tuple(criteria),
+        readiness=result,
+        schedule=schedule_of(placement, stage, evidence.reviews, as_of),
+        disagreements=_disagreements(latest, scale),
+        definition_id=definition.id,
+        definition_version=definition.version,
+        library_version=VERSION,
+    )

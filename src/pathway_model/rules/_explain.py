@@ -1,0 +1,359 @@
+"""Explanations of a decision, for the team (precise) and for the person (everyday words).
+
+The person's text follows NHS content style: second person, short sentences, everyday
+words, dates written out ("2 July 2024"). It uses the framework's everyday names for
+domains, stages and levels. Neither text ever includes notes or goal wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+
+from pathway_model.catalogue import definition as builtin_definition
+from pathway_model.errors import ValidationError, WrongTypeError
+from pathway_model.model import PathwayDefinition, Period
+from pathway_model.model._checks import type_name
+from pathway_model.rules._assess import Assessment, AssessmentStatus, Criterion, CriterionKind
+
+__all__ = ["Audience", "explain", "explain_for_person", "explain_for_team"]
+
+
+class Audience(Enum):
+    """Who an explanation is written for."""
+
+    TEAM = "team"
+    """The clinical team: precise, names every criterion and its evidence."""
+    PERSON = "person"
+    """The person: everyday language, second person, short sentences."""
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: dt.date) -> str:
+    """Write a date the NHS way, e.g. ``2 July 2024``."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def period_words(period: Period) -> str:
+    """Write a period in words, e.g. ``1 year and 6 months``; ``no time`` when empty."""
+    parts = [
+        _plural(value, unit)
+        for value, unit in (
+            (period.years, "year"),
+            (period.months, "month"),
+            (period.weeks, "week"),
+            (period.days, "day"),
+        )
+        if value
+    ]
+    if not parts:
+        return "no time"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def money(amount: Decimal) -> str:
+    """Write an amount in pounds, e.g. ``£55,144`` or ``£12.50``."""
+    whole = amount == amount.to_integral_value()
+    return f"£{amount:,.0f}" if whole else f"£{amount:,.2f}"
+
+
+def _definition_for(
+    assessment: Assessment, definition: PathwayDefinition | None
+) -> PathwayDefinition:
+    if definition is None:
+        return builtin_definition(assessment.definition_id, assessment.definition_version)
+    if not isinstance(definition, PathwayDefinition):
+        raise WrongTypeError.single(
+            "definition", "a PathwayDefinition or None", type_name(definition)
+        )
+    return definition
+
+
+# --- for the team -------------------------------------------------------------------------
+
+
+def _evidence_words(criterion: Criterion) -> str:
+    if not criterion.evidence:
+        return ""
+    shown = ", ".join(
+        f"{item.kind.value} {item.id} {item.date.isoformat()}" for item in criterion.evidence[-3:]
+    )
+    more = len(criterion.evidence) - 3
+    return f" [{'… ' + str(more) + ' more, ' if more > 0 else ''}{shown}]"
+
+
+def _team_status(assessment: Assessment, definition: PathwayDefinition) -> list[str]:
+    readiness = assessment.readiness
+    stage = definition.stage(assessment.stage)
+    heading = (
+        f"{assessment.person_id}: {stage.name} ({assessment.provider}, "
+        f"stay {assessment.placement_id} from {assessment.placement_start.isoformat()}), "
+        f"assessed as of {assessment.as_of.isoformat()}."
+    )
+    lines = [heading]
+    if assessment.status is AssessmentStatus.READY and readiness.readiness_date is not None:
+        beyond = _plural(readiness.days_beyond_readiness, "day")
+        since = readiness.readiness_date.isoformat()
+        lines.append(f"Status: READY since {since} ({beyond} beyond readiness).")
+    elif assessment.status is AssessmentStatus.NO_EVIDENCE:
+        lines.append("Status: NO EVIDENCE - no review yet in this stay.")
+    else:
+        lines.append("Status: NOT READY.")
+    if not assessment.has_exit_criteria:
+        lines.append(
+            f"The stage {stage.code!r} has no exit criteria: it is never ready to move on."
+        )
+    if assessment.proposed_stage is not None:
+        lines.append(f"Proposed next stage: {definition.stage(assessment.proposed_stage).name}.")
+    elif assessment.next_stage is not None:
+        lines.append(f"Next stage when ready: {definition.stage(assessment.next_stage).name}.")
+    return lines
+
+
+def _team_criterion(criterion: Criterion, definition: PathwayDefinition) -> str:
+    mark = "met" if criterion.met else "NOT met"
+    if criterion.domain is not None:
+        who = "team" if criterion.kind is CriterionKind.TEAM_LEVEL else "person"
+        subject = f"{definition.framework.domain(criterion.domain).name} ({who} level)"
+    elif criterion.kind is CriterionKind.SUSTAINED:
+        subject = "Sustained"
+    else:
+        subject = "Incident-free"
+    since = f"; met from {criterion.met_from.isoformat()}" if criterion.met_from else ""
+    return (
+        f"  - [{mark}] {subject}: expected {criterion.expected}; found {criterion.actual}"
+        f"{since}{_evidence_words(criterion)}"
+    )
+
+
+def _team_delay(assessment: Assessment) -> str:
+    readiness = assessment.readiness
+    runs = _plural(len(readiness.runs), "ready run")
+    cost = ""
+    if readiness.cost_of_delay is not None and readiness.bed_day_cost is not None:
+        estimate = "estimated " if readiness.cost_is_estimate else ""
+        cost = (
+            f"; cost of delay {money(readiness.cost_of_delay)} "
+            f"at {estimate}{money(readiness.bed_day_cost)} a bed-day"
+        )
+    return (
+        f"Ready days in this stay: {readiness.ready_days:,} of "
+        f"{readiness.days_in_placement:,} ({runs}){cost}."
+    )
+
+
+def _team_schedule(assessment: Assessment) -> str:
+    schedule = assessment.schedule
+    if schedule.due is None:
+        return "No review is scheduled for this stage."
+    if schedule.overdue:
+        late = _plural(schedule.days_overdue, "day")
+        return f"Review OVERDUE: due {schedule.due.isoformat()}, {late} ago."
+    return f"Next review due by {schedule.due.isoformat()}."
+
+
+def explain_for_team(assessment: Assessment, definition: PathwayDefinition | None = None) -> str:
+    """Explain a decision precisely for the clinical team.
+
+    Names the stage, the status, every criterion with what was expected and found and
+    the reviews and incidents it was judged on, "not a day more", disagreements, the
+    review schedule, and the versions that produced the decision.
+
+    Args:
+        assessment: The decision to explain.
+        definition: The definition it was made on; the built-in one it names when ``None``.
+    """
+    definition = _definition_for(assessment, definition)
+    lines = _team_status(assessment, definition)
+    if assessment.criteria:
+        lines.append(
+            f"Exit criteria ({definition.id} {definition.version}, stage {assessment.stage}):"
+        )
+    lines.extend(_team_criterion(criterion, definition) for criterion in assessment.criteria)
+    lines.append(_team_delay(assessment))
+    lines.extend(
+        f"Disagreement at review {item.review_id} ({item.date.isoformat()}): "
+        f"{definition.framework.domain(item.domain).name} - team {item.team}, person {item.person}."
+        for item in assessment.disagreements
+    )
+    lines.append(_team_schedule(assessment))
+    lines.append(
+        f"Decided by pathway_model {assessment.library_version} on {assessment.definition_id} "
+        f"{assessment.definition_version}."
+    )
+    return "\n".join(lines)
+
+
+# --- for the person -----------------------------------------------------------------------
+
+
+def _level_words(definition: PathwayDefinition, code: str) -> str:
+    return definition.framework.scale.level(code).everyday_label
+
+
+def _person_status(assessment: Assessment, definition: PathwayDefinition) -> list[str]:
+    readiness = assessment.readiness
+    next_stage = None if assessment.next_stage is None else definition.stage(assessment.next_stage)
+    if not assessment.has_exit_criteria:
+        return ["This is the last step. There is no next step to get ready for."]
+    if assessment.status is AssessmentStatus.NO_EVIDENCE:
+        return [
+            "You have not had a review here yet.",
+            "At your review, you and your team will look at how you are doing.",
+        ]
+    if assessment.status is AssessmentStatus.NOT_READY:
+        lines = ["The rules say you are not ready to move on yet."]
+        if next_stage is not None:
+            lines.append(f"The next step is {next_stage.everyday_name}.")
+        return lines + _person_gaps(assessment, definition)
+    where = "" if next_stage is None else f" to {next_stage.everyday_name}"
+    lines = [f"The rules say you are ready to move on{where}."]
+    if readiness.readiness_date is not None:
+        lines.append(f"You have been ready since {long_date(readiness.readiness_date)}.")
+        if readiness.days_beyond_readiness:
+            lines.append(f"That is {_plural(readiness.days_beyond_readiness, 'day')}.")
+    lines.append("Ask your team what happens next.")
+    return lines
+
+
+def _person_views(assessment: Assessment, definition: PathwayDefinition) -> list[str]:
+    lines = [
+        f"{definition.framework.domain(item.domain).everyday_name}: "
+        f"you said it is {_level_words(definition, item.person)}. "
+        f"Your team said it is {_level_words(definition, item.team)}."
+        for item in assessment.disagreements
+    ]
+    if lines:
+        lines.append("You can talk about this at your next review.")
+    return lines
+
+
+def _person_schedule(assessment: Assessment) -> list[str]:
+    schedule = assessment.schedule
+    if schedule.due is None:
+        return []
+    if schedule.overdue:
+        return [
+            f"Your review is late. It was due on {long_date(schedule.due)}.",
+            "Ask your team when it will be.",
+        ]
+    return [f"Your next review is due by {long_date(schedule.due)}."]
+
+
+def explain_for_person(assessment: Assessment, definition: PathwayDefinition | None = None) -> str:
+    """Explain a decision to the person, in everyday language.
+
+    Second person, short sentences, dates written out, and the framework's everyday
+    names for domains, stages and levels. The text is tested against a readability
+    threshold (a reading age of about 9).
+
+    Args:
+        assessment: The decision to explain.
+        definition: The definition it was made on; the built-in one it names when ``None``.
+    """
+    definition = _definition_for(assessment, definition)
+    stage = definition.stage(assessment.stage)
+    lines = [f"You are in {stage.everyday_name}."]
+    lines += _person_status(assessment, definition)
+    lines += _person_views(assessment, definition)
+    lines += _person_schedule(assessment)
+    return "\n".join(lines)
+
+
+def _person_gaps(assessment: Assessment, definition: PathwayDefinition) -> list[str]:
+    """Sentences on what still has to happen, one short idea each."""
+    framework = definition.framework
+    stage = definition.stage(assessment.stage)
+    criteria = stage.exit_criteria
+    lines: list[str] = []
+    levels = [
+        c
+        for c in assessment.criteria
+        if c.kind in (CriterionKind.TEAM_LEVEL, CriterionKind.PERSON_LEVEL)
+    ]
+    unmet = [c for c in levels if not c.met]
+    if unmet:
+        lines.append("Here is what still needs to happen.")
+    for criterion in unmet:
+        name = framework.domain(criterion.domain).everyday_name if criterion.domain else ""
+        needed = _level_words(definition, criterion.expected.removeprefix("at least "))
+        who = "your team" if criterion.kind is CriterionKind.TEAM_LEVEL else "you"
+        if criterion.actual == "not rated":
+            lines.append(f"{name}: this was not looked at in your last review.")
+        elif criterion.actual == "not given":
+            lines.append(f"{name}: you did not give your view at your last review.")
+        else:
+            lines.append(f"{name}: {who} said it is {_level_words(definition, criterion.actual)}.")
+        lines.append(f"It needs to be at least {needed}.")
+    for criterion in assessment.criteria:
+        if criterion.met or criterion.met_from is None:
+            continue
+        if criterion.kind is CriterionKind.SUSTAINED and criteria is not None:
+            lines.append(
+                f"Things need to stay this good for {period_words(criteria.sustained_for)}."
+            )
+            lines.append(f"If they do, you will be ready on {long_date(criterion.met_from)}.")
+        elif criterion.kind is CriterionKind.INCIDENT_FREE and criterion.evidence:
+            lines.append(f"There was an incident on {long_date(criterion.evidence[0].date)}.")
+            lines.append("The clock starts again after an incident like this.")
+            lines.append(f"This part will be met on {long_date(criterion.met_from)}.")
+    return lines
+
+
+def explain(
+    assessment: Assessment,
+    audience: Audience | str = Audience.TEAM,
+    *,
+    definition: PathwayDefinition | None = None,
+) -> str:
+    """Explain a decision for the team or for the person.
+
+    Args:
+        assessment: The decision to explain.
+        audience: ``Audience.TEAM`` (or ``"team"``) for precise wording with every
+            criterion and its evidence; ``Audience.PERSON`` (or ``"person"``) for
+            everyday language in short sentences.
+        definition: The definition the decision was made on; the built-in one it names
+            when ``None``.
+
+    Raises:
+        ValidationError: ``audience`` is neither.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> pathway = pm.Pathway.start(
+        ...     SECURE_PATHWAY, person_id="P-1", stage="medium_secure",
+        ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
+        ... )
+        >>> print(pm.explain(pm.assess(pathway, dt.date(2024, 2, 1)), "person"))
+        You are in a medium secure hospital.
+        You have not had a review here yet.
+        At your review, you and your team will look at how you are doing.
+        Your next review is due by 1 April 2024.
+    """
+    if isinstance(audience, str) and not isinstance(audience, Audience):
+        try:
+            audience = Audience(audience)
+        except ValueError:
+            raise ValidationError.single(
+                "audience", "'team' or 'person'", repr(audience)[:40]
+            ) from None
+    if audience is Audience.PERSON:
+        return explain_for_person(assessment, definition)
+    if audience is Audience.TEAM:
+        return explain_for_team(assessment, definition)
+    raise WrongTypeError.single(
+        "audience", "an Audience or 'team' or 'person'", type_name(audience)
+    )
