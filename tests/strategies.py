@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import itertools
 import string
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
@@ -71,11 +72,39 @@ positive_periods = periods.filter(lambda period: not period.is_zero)
 money = st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
 """Bed-day costs in pounds."""
 
+# Cheaper draws for fields the rules only display: definitions are drawn for every
+# property example, so each draw saved there makes the whole suite faster.
+_pool_codes = st.sampled_from([f"{letter}{n}" for letter in "abcdefgh" for n in range(4)])
+_labels = st.sampled_from(["High", "Medium secure", "Ward 3", "Low", "Home", "Step-down unit"])
+_common_periods = st.sampled_from(
+    [pm.Period(months=1), pm.Period(months=3), pm.Period(weeks=12), pm.Period(years=1)]
+)
+_rule_periods = (
+    st.sampled_from(
+        [
+            pm.Period(),
+            pm.Period(months=3),
+            pm.Period(months=6),
+            pm.Period(days=1),
+            pm.Period(months=1),
+        ]
+    )
+    | periods
+)
+_costs = st.sampled_from([None, Decimal(411), Decimal(452), Decimal(822)]) | money
+
 
 @st.composite
-def rating_scales(draw: st.DrawFn, *, min_levels: int = 2, max_levels: int = 6) -> pm.RatingScale:
-    """Rating scales of 2-6 levels with unique codes and strictly increasing ranks."""
-    level_codes = draw(st.lists(codes, min_size=min_levels, max_size=max_levels, unique=True))
+def rating_scales(
+    draw: st.DrawFn, *, min_levels: int = 2, max_levels: int = 6, rich_text: bool = True
+) -> pm.RatingScale:
+    """Rating scales of 2-6 levels with unique codes and strictly increasing ranks.
+
+    With ``rich_text=False`` labels come from a short list: faster, for rule properties.
+    """
+    text = names if rich_text else _labels
+    code_pool = codes if rich_text else _pool_codes
+    level_codes = draw(st.lists(code_pool, min_size=min_levels, max_size=max_levels, unique=True))
     ranks = sorted(
         draw(
             st.lists(
@@ -89,37 +118,52 @@ def rating_scales(draw: st.DrawFn, *, min_levels: int = 2, max_levels: int = 6) 
     levels = [
         pm.RatingLevel(
             code=code,
-            label=draw(names),
+            label=draw(text),
             rank=rank,
-            everyday_label=draw(names),
+            everyday_label=draw(text),
         )
         for code, rank in zip(level_codes, ranks, strict=True)
     ]
-    return pm.RatingScale(code=draw(codes), name=draw(names), levels=levels)
+    return pm.RatingScale(code=draw(codes), name=draw(text), levels=levels)
 
 
-def outcome_domains(code: st.SearchStrategy[str] = codes) -> st.SearchStrategy[pm.OutcomeDomain]:
+def outcome_domains(
+    code: st.SearchStrategy[str] = codes, *, rich_text: bool = True
+) -> st.SearchStrategy[pm.OutcomeDomain]:
     """Outcome domains with codes drawn from ``code``."""
+    text = names if rich_text else _labels
     return st.builds(
         pm.OutcomeDomain,
         code=code,
-        name=names,
-        everyday_name=names,
-        description=st.just("") | free_text,
+        name=text,
+        everyday_name=text,
+        description=st.just("") | free_text if rich_text else st.just(""),
     )
 
 
+_versions = st.from_regex(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}", fullmatch=True)
+
+
 @st.composite
-def outcome_frameworks(draw: st.DrawFn, *, max_domains: int = 8) -> pm.OutcomeFramework:
-    """Outcome frameworks of 1-8 domains with unique codes."""
-    domain_codes = draw(st.lists(codes, min_size=1, max_size=max_domains, unique=True))
+def outcome_frameworks(
+    draw: st.DrawFn, *, max_domains: int = 8, rich_text: bool = True
+) -> pm.OutcomeFramework:
+    """Outcome frameworks of 1-8 domains with unique codes.
+
+    With ``rich_text=False`` names come from a short list: faster, for rule properties.
+    """
+    text = names if rich_text else _labels
+    code_pool = codes if rich_text else _pool_codes
+    domain_codes = draw(st.lists(code_pool, min_size=1, max_size=max_domains, unique=True))
     return pm.OutcomeFramework(
         id=draw(codes),
-        version=draw(st.from_regex(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}", fullmatch=True)),
-        name=draw(names),
-        domains=[draw(outcome_domains(st.just(code))) for code in domain_codes],
-        scale=draw(rating_scales()),
-        description=draw(st.just("") | free_text),
+        version=draw(_versions),
+        name=draw(text),
+        domains=[
+            draw(outcome_domains(st.just(code), rich_text=rich_text)) for code in domain_codes
+        ],
+        scale=draw(rating_scales(rich_text=rich_text)),
+        description=draw(st.just("") | free_text) if rich_text else "",
     )
 
 
@@ -129,7 +173,7 @@ def incident_rules() -> st.SearchStrategy[pm.IncidentRule]:
         pm.IncidentRule,
         kinds=st.lists(st.sampled_from(pm.IncidentKind), min_size=1, max_size=5, unique=True),
         minimum_severity=st.sampled_from(pm.IncidentSeverity),
-        incident_free_for=periods,
+        incident_free_for=_rule_periods,
     )
 
 
@@ -141,7 +185,7 @@ def exit_criteria(draw: st.DrawFn, framework: pm.OutcomeFramework) -> pm.ExitCri
     levels = st.sampled_from(framework.scale.codes)
     return pm.ExitCriteria(
         requirements={domain: draw(levels) for domain in domains},
-        sustained_for=draw(periods),
+        sustained_for=draw(_rule_periods),
         incident_rules=draw(st.lists(incident_rules(), max_size=2)),
         person_must_agree=draw(st.booleans()),
     )
@@ -161,17 +205,17 @@ def stages(
     """Stages whose exit criteria (if any) use ``framework``."""
     return pm.Stage(
         code=draw(code),
-        name=draw(names),
-        everyday_name=draw(names),
+        name=draw(_labels),
+        everyday_name=draw(_labels),
         security_rank=draw(security_rank),
-        review_interval=draw(st.none() | positive_periods),
-        first_review_within=draw(st.none() | positive_periods),
-        length_of_stay_benchmark=draw(st.none() | positive_periods),
-        long_stay_after=draw(st.none() | positive_periods),
-        bed_day_cost=draw(st.none() | money),
+        review_interval=draw(st.none() | _common_periods | positive_periods),
+        first_review_within=draw(st.none() | _common_periods),
+        length_of_stay_benchmark=draw(st.none() | _common_periods),
+        long_stay_after=draw(st.none() | _common_periods),
+        bed_day_cost=draw(_costs),
         cost_is_estimate=draw(st.booleans()),
         exit_criteria=draw(st.none() | exit_criteria(framework)),
-        description=draw(st.just("") | free_text),
+        description="",
     )
 
 
@@ -186,8 +230,8 @@ def pathway_definitions(
     can always go on; other moves (up, or skipping a stage) are drawn at random.
     """
     if framework is None:
-        framework = draw(outcome_frameworks())
-    stage_codes = draw(st.lists(codes, min_size=1, max_size=max_stages, unique=True))
+        framework = draw(outcome_frameworks(rich_text=False))
+    stage_codes = draw(st.lists(_pool_codes, min_size=1, max_size=max_stages, unique=True))
     ranks = sorted(
         draw(st.lists(st.integers(0, 10), min_size=len(stage_codes), max_size=len(stage_codes))),
         reverse=True,
@@ -203,12 +247,11 @@ def pathway_definitions(
     transitions = draw(st.permutations(ordered))
     return pm.PathwayDefinition(
         id=draw(codes),
-        version=draw(st.from_regex(r"[0-9]\.[0-9]\.[0-9]", fullmatch=True)),
-        name=draw(names),
+        version=draw(_versions),
+        name=draw(_labels),
         framework=framework,
         stages=built,
         transitions=[pm.Transition(from_stage=a, to_stage=b) for a, b in transitions],
-        description=draw(st.just("") | free_text),
     )
 
 
@@ -293,6 +336,7 @@ def pathways(
     max_incidents: int = 6,
     max_goals: int = 4,
     person_levels: bool | None = None,
+    prefer_high: bool = False,
 ) -> pm.Pathway:
     """Valid records on ``definition``: placements along allowed moves, events inside them.
 
@@ -305,11 +349,18 @@ def pathways(
         max_goals: The most goals.
         person_levels: ``True`` to always give the person's level, ``False`` never,
             ``None`` to draw it per rating.
+        prefer_high: Draw mostly the top two levels of the scale, so that reviews
+            often qualify and readiness is often reached.
     """
     placements, horizon = draw(_timeline(definition, start=start, max_placements=max_placements))
     framework = definition.framework
     domains = framework.domain_codes
     levels = framework.scale.codes
+
+    def level() -> str:
+        if prefer_high and _pick(draw, 16):
+            return levels[-1 - _pick(draw, min(2, len(levels)))]
+        return levels[_pick(draw, len(levels))]
 
     goals = []
     for index in range(_pick(draw, max_goals + 1)):
@@ -329,17 +380,24 @@ def pathways(
         )
 
     reviews = []
-    for index in range(_pick(draw, max_reviews + 1)):
+    review_count = _pick(draw, max_reviews + 1)
+    if prefer_high:
+        review_count = max(review_count, _pick(draw, max_reviews + 1))
+    for index in range(review_count):
         day = _day_in(draw, placements, horizon)
-        rated = domains if draw(st.booleans()) else [d for d in domains if draw(st.booleans())]
+        rate_all = _pick(draw, 8) if prefer_high else draw(st.booleans())
+        rated = domains if rate_all else [d for d in domains if draw(st.booleans())]
         ratings = []
         for domain in rated:
-            give_person = draw(st.booleans()) if person_levels is None else person_levels
+            if person_levels is not None:
+                give_person = person_levels
+            else:
+                give_person = bool(_pick(draw, 8)) if prefer_high else draw(st.booleans())
             ratings.append(
                 pm.DomainRating(
                     domain=domain,
-                    team=levels[_pick(draw, len(levels))],
-                    person=levels[_pick(draw, len(levels))] if give_person else None,
+                    team=level(),
+                    person=level() if give_person else None,
                     team_note=draw(_maybe_text),
                     person_note=draw(_maybe_text),
                 )
@@ -373,7 +431,11 @@ def pathways(
             severity=draw(_severities),
             note=draw(_maybe_text),
         )
-        for index in range(_pick(draw, max_incidents + 1))
+        for index in range(
+            min(_pick(draw, max_incidents + 1), _pick(draw, max_incidents + 1))
+            if prefer_high
+            else _pick(draw, max_incidents + 1)
+        )
     ]
 
     return pm.Pathway(

@@ -24,9 +24,7 @@ MSP_ATTAINMENT = RatingScale(
     name="Outcome attainment",
     levels=(
         RatingLevel(code="not_met", label="Not met", rank=0, everyday_label="not met yet"),
-        RatingLevel(
-            code="partly_met", label="Partly met", rank=1, everyday_label="partly met"
-        ),
+        RatingLevel(code="partly_met", label="Partly met", rank=1, everyday_label="partly met"),
         RatingLevel(code="met", label="Met", rank=2, everyday_label="met"),
     ),
 )

@@ -110,7 +110,7 @@ OFFENDER_PERSONALITY_DISORDER_PATHWAY = PathwayDefinition(
         Stage(
             code="screening",
             name="Screening and early identification",
-            everyday_name="being screened",
+            everyday_name="the screening stage",
             security_rank=4,
             review_interval=Period(months=3),
             exit_criteria=ExitCriteria(
@@ -120,7 +120,7 @@ OFFENDER_PERSONALITY_DISORDER_PATHWAY = PathwayDefinition(
         Stage(
             code="case_formulation",
             name="Case formulation and pathway planning",
-            everyday_name="planning your pathway",
+            everyday_name="the planning stage",
             security_rank=3,
             review_interval=Period(months=3),
             exit_criteria=ExitCriteria(
@@ -131,7 +131,7 @@ OFFENDER_PERSONALITY_DISORDER_PATHWAY = PathwayDefinition(
         Stage(
             code="treatment",
             name="Treatment",
-            everyday_name="treatment",
+            everyday_name="the treatment stage",
             security_rank=2,
             review_interval=Period(months=6),
             exit_criteria=ExitCriteria(
@@ -181,7 +181,7 @@ OFFENDER_PERSONALITY_DISORDER_PATHWAY = PathwayDefinition(
         Stage(
             code="community_case_management",
             name="Community case management",
-            everyday_name="living in the community with support",
+            everyday_name="the community, with support",
             security_rank=0,
             review_interval=Period(months=6),
         ),

@@ -150,7 +150,7 @@ SECURE_PATHWAY = PathwayDefinition(
         Stage(
             code="community",
             name="Community",
-            everyday_name="living in the community",
+            everyday_name="the community",
             security_rank=1,
             review_interval=Period(months=6),
             first_review_within=Period(weeks=12),
@@ -178,7 +178,7 @@ SECURE_PATHWAY = PathwayDefinition(
         Stage(
             code="discharged",
             name="Discharged",
-            everyday_name="discharged from the pathway",
+            everyday_name="the community, discharged from secure care",
             security_rank=0,
             description="Discharged from secure and community forensic services. The last stage.",
         ),

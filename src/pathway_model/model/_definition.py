@@ -219,8 +219,9 @@ class Stage:
     Attributes:
         code: The stage's code, e.g. ``"medium_secure"``.
         name: The name for the team.
-        everyday_name: The name in everyday language for the person, e.g.
-            ``"a medium secure hospital"``; it is read inside sentences.
+        everyday_name: The name in everyday language for the person, read inside
+            sentences such as "You are in ..." and "The next step is ...", e.g.
+            ``"a medium secure hospital"`` or ``"the community"``.
         security_rank: How restrictive the stage is; higher is more restrictive. A move
             to a stage with a lower rank is a step down.
         review_interval: How often reviews are due; ``None`` for a stage without

@@ -40,9 +40,10 @@ class AssessmentStatus(Enum):
     READY = "ready"
     """Every exit criterion of the stage is met: the person is ready to move on."""
     NOT_READY = "not_ready"
-    """At least one criterion is not met, or the stage has no exit criteria."""
+    """There has been a review in this stay, and at least one criterion is not met or the
+    stage has no exit criteria."""
     NO_EVIDENCE = "no_evidence"
-    """There has been no review yet in this stay."""
+    """There has been no review yet in this stay (whatever the stage's criteria)."""
 
 
 class CriterionKind(Enum):

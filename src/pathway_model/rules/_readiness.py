@@ -196,16 +196,10 @@ def ready_runs(evidence: StayEvidence, until: dt.date) -> tuple[ReadyRun, ...]:
     stop = until if placement.end is None else min(until, placement.end)
     if criteria is None or not evidence.days or stop <= placement.start:
         return ()
-    # Each rule's resetting incident dates, and the date each allows readiness again.
-    resets: list[tuple[dt.date, dt.date]] = []
-    for rule in criteria.incident_rules:
-        resets.extend(
-            (incident.date, rule.incident_free_for.add_to(incident.date))
-            for incident in resetting(rule, evidence.incidents)
-        )
-    resets.sort()
+    resets = _resets(criteria, evidence.incidents)
     breakpoints = sorted({day for day, _, _ in evidence.days} | {day for day, _ in resets})
     runs: list[ReadyRun] = []
+    sustained_until: dict[dt.date, dt.date] = {}  # streak start -> end of sustained period
     review_index = -1
     reset_index = 0
     incident_term: dt.date | None = None
@@ -225,17 +219,34 @@ def ready_runs(evidence: StayEvidence, until: dt.date) -> tuple[ReadyRun, ...]:
         streak_start = evidence.days[review_index][2]
         if streak_start is None:
             continue
-        ready_from = criteria.sustained_for.add_to(streak_start)
+        ready_from = sustained_until.get(streak_start)
+        if ready_from is None:
+            ready_from = sustained_until[streak_start] = criteria.sustained_for.add_to(streak_start)
         if incident_term is not None:
             ready_from = max(ready_from, incident_term)
-        first = max(start, ready_from)
-        if first >= end:
-            continue
-        if runs and runs[-1].end == first:
-            runs[-1] = ReadyRun(start=runs[-1].start, end=end)
-        else:
-            runs.append(ReadyRun(start=first, end=end))
+        _extend(runs, max(start, ready_from), end)
     return tuple(runs)
+
+
+def _resets(criteria: ExitCriteria, incidents: Sequence[Incident]) -> list[tuple[dt.date, dt.date]]:
+    """Each clock-resetting incident's date and the day it allows readiness again, in order."""
+    resets = [
+        (incident.date, rule.incident_free_for.add_to(incident.date))
+        for rule in criteria.incident_rules
+        for incident in resetting(rule, incidents)
+    ]
+    resets.sort()
+    return resets
+
+
+def _extend(runs: list[ReadyRun], first: dt.date, end: dt.date) -> None:
+    """Add the ready days ``[first, end)`` to ``runs``, joining a run that ends at ``first``."""
+    if first >= end:
+        return
+    if runs and runs[-1].end == first:
+        runs[-1] = ReadyRun(start=runs[-1].start, end=end)
+    else:
+        runs.append(ReadyRun(start=first, end=end))
 
 
 # --- public functions ---------------------------------------------------------------------
