@@ -72,12 +72,14 @@ def main() -> None:
         as_of = pathway.reviews[-1].date + dt.timedelta(days=10)
         events = f"{len(pathway.reviews)} reviews, {len(pathway.incidents)} incidents"
         measure(
-            f"readiness, {years} years ({events})", lambda: pm.readiness(pathway, as_of), number=50
+            f"readiness, {years} years ({events})",
+            lambda p=pathway, d=as_of: pm.readiness(p, d),
+            number=50,
         )
-        measure(f"assess, {years} years", lambda: pm.assess(pathway, as_of), number=50)
+        measure(f"assess, {years} years", lambda p=pathway, d=as_of: pm.assess(p, d), number=50)
         measure(
             f"assess + explain (team, person), {years} years",
-            lambda: [pm.explain(pm.assess(pathway, as_of), a) for a in pm.Audience],
+            lambda p=pathway, d=as_of: [pm.explain(pm.assess(p, d), a) for a in pm.Audience],
             number=20,
         )
     pathway = long_record(20)

@@ -1,7 +1,9 @@
 """A worked example: one person's pathway in a medium secure unit.
 
 Builds the record from the built-in catalogue, checks it against the secure pathway
-definition, and prints a summary. Run it with ``python examples/medium_secure.py``.
+definition, decides whether the person is ready to move on as of 15 January 2025, and
+explains the decision for the team and for the person.
+Run it with ``python examples/medium_secure.py``.
 """
 
 from __future__ import annotations
@@ -92,31 +94,21 @@ def build_pathway() -> pm.Pathway:
     return pathway.with_goals(*goals).with_reviews(*reviews).with_incidents(*incidents)
 
 
+#: The date the example is decided on: rules never read the clock.
+AS_OF = dt.date(2025, 1, 15)
+
+
 def main() -> None:
-    """Build, check and summarise the example record."""
+    """Check the example record, then decide and explain readiness as of ``AS_OF``."""
     pathway = pm.validate_pathway(build_pathway(), SECURE_PATHWAY)
-    placement = pathway.placements[-1]
-    stage = SECURE_PATHWAY.stage(placement.stage)
-    step_down = SECURE_PATHWAY.step_down_from(stage.code)
-    print(f"Person {pathway.person_id} on {SECURE_PATHWAY.name} {SECURE_PATHWAY.version}")
-    print(f"  stage: {stage.name} at {placement.provider} since {placement.start.isoformat()}")
-    print(f"  next step down: {step_down.name if step_down else 'none'}")
-    print(f"  goals: {len(pathway.goals)}, reviews: {len(pathway.reviews)}, "
-          f"incidents: {len(pathway.incidents)}")
-    criteria = stage.exit_criteria
-    if criteria is not None:
-        print(f"  exit criteria (sustained for {criteria.sustained_for}):")
-        for requirement in criteria.requirements:
-            domain = SECURE_PATHWAY.framework.domain(requirement.domain)
-            level = SECURE_PATHWAY.framework.scale.level(requirement.minimum)
-            print(f"    {domain.name}: at least {level.label.lower()}")
-    latest = pathway.reviews[-1]
-    print(f"  latest review {latest.date.isoformat()}:")
-    for rating in latest.ratings:
-        domain = SECURE_PATHWAY.framework.domain(rating.domain)
-        person = rating.person or "not given"
-        print(f"    {domain.name}: team {rating.team}, person {person}")
-    print("Record checked against the definition: no problems found.")
+    decision = pm.assess(pathway, AS_OF, definition=SECURE_PATHWAY)
+    print("For the team")
+    print("------------")
+    print(pm.explain(decision, pm.Audience.TEAM, definition=SECURE_PATHWAY))
+    print()
+    print("For the person")
+    print("--------------")
+    print(pm.explain(decision, pm.Audience.PERSON, definition=SECURE_PATHWAY))
 
 
 if __name__ == "__main__":
