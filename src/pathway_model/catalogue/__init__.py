@@ -12,6 +12,8 @@ Example:
 
 from __future__ import annotations
 
+import typing
+
 from pathway_model.catalogue._msp import MSP_ATTAINMENT, MY_SHARED_PATHWAY
 from pathway_model.catalogue._opd import OFFENDER_PERSONALITY_DISORDER_PATHWAY, OPD_OUTCOMES
 from pathway_model.catalogue._secure import SECURE_PATHWAY
@@ -43,6 +45,18 @@ def _newest_key(version: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in version.split("."))
 
 
+_T = typing.TypeVar("_T", OutcomeFramework, PathwayDefinition)
+
+
+def _find(items: tuple[_T, ...], kind: str, id: str, version: str | None) -> _T:
+    """The item with ``id`` at ``version`` (the newest when ``None``), or UnknownCodeError."""
+    found = [item for item in items if item.id == id and version in (None, item.version)]
+    if not found:
+        known = [f"{item.id}@{item.version}" for item in items]
+        raise UnknownCodeError(kind, id if version is None else f"{id}@{version}", known)
+    return max(found, key=lambda item: _newest_key(item.version))
+
+
 def framework(id: str, version: str | None = None) -> OutcomeFramework:
     """Return a built-in outcome framework.
 
@@ -53,11 +67,7 @@ def framework(id: str, version: str | None = None) -> OutcomeFramework:
     Raises:
         UnknownCodeError: No built-in framework has that id (and version).
     """
-    found = [item for item in FRAMEWORKS if item.id == id and version in (None, item.version)]
-    if not found:
-        known = [f"{item.id}@{item.version}" for item in FRAMEWORKS]
-        raise UnknownCodeError("framework", id if version is None else f"{id}@{version}", known)
-    return max(found, key=lambda item: _newest_key(item.version))
+    return _find(FRAMEWORKS, "framework", id, version)
 
 
 def definition(id: str, version: str | None = None) -> PathwayDefinition:
@@ -70,13 +80,7 @@ def definition(id: str, version: str | None = None) -> PathwayDefinition:
     Raises:
         UnknownCodeError: No built-in definition has that id (and version).
     """
-    found = [item for item in DEFINITIONS if item.id == id and version in (None, item.version)]
-    if not found:
-        known = [f"{item.id}@{item.version}" for item in DEFINITIONS]
-        raise UnknownCodeError(
-            "pathway definition", id if version is None else f"{id}@{version}", known
-        )
-    return max(found, key=lambda item: _newest_key(item.version))
+    return _find(DEFINITIONS, "pathway definition", id, version)
 
 
 def definition_for(pathway: Pathway) -> PathwayDefinition:

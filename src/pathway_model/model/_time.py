@@ -127,15 +127,7 @@ class Period:
         Raises:
             ValidationError: The result would be after 31 December 9999.
         """
-        try:
-            moved: dt.date = day + relativedelta(
-                years=self.years, months=self.months, weeks=self.weeks, days=self.days
-            )
-        except (OverflowError, ValueError):
-            raise ValidationError.single(
-                "Period", "a result no later than 9999-12-31", f"{day.isoformat()} + {self}"
-            ) from None
-        return moved
+        return self._shift(day, 1)
 
     def subtract_from(self, day: dt.date) -> dt.date:
         """Return ``day`` moved back by this period, with calendar arithmetic.
@@ -146,14 +138,21 @@ class Period:
         Raises:
             ValidationError: The result would be before 1 January 0001.
         """
+        return self._shift(day, -1)
+
+    def _shift(self, day: dt.date, sign: int) -> dt.date:
+        step = relativedelta(
+            years=sign * self.years,
+            months=sign * self.months,
+            weeks=sign * self.weeks,
+            days=sign * self.days,
+        )
         try:
-            moved: dt.date = day - relativedelta(
-                years=self.years, months=self.months, weeks=self.weeks, days=self.days
-            )
+            moved: dt.date = day + step
         except (OverflowError, ValueError):
-            raise ValidationError.single(
-                "Period", "a result no earlier than 0001-01-01", f"{day.isoformat()} - {self}"
-            ) from None
+            bound = "no later than 9999-12-31" if sign > 0 else "no earlier than 0001-01-01"
+            found = f"{day.isoformat()} {'+' if sign > 0 else '-'} {self}"
+            raise ValidationError.single("Period", f"a result {bound}", found) from None
         return moved
 
     def approximate_days(self) -> float:
