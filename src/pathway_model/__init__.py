@@ -24,6 +24,14 @@ from pathway_model.errors import (
     ValidationError,
     WrongTypeError,
 )
+from pathway_model.io import (
+    MAX_DOCUMENT_BYTES,
+    SCHEMA_VERSION,
+    dumps,
+    from_dict,
+    loads,
+    to_dict,
+)
 from pathway_model.model import (
     DomainRating,
     DomainRequirement,
@@ -99,6 +107,7 @@ __all__ = [
     "IncidentKind",
     "IncidentRule",
     "IncidentSeverity",
+    "MAX_DOCUMENT_BYTES",
     "OutcomeDomain",
     "OutcomeFramework",
     "Pathway",
@@ -114,6 +123,7 @@ __all__ = [
     "Review",
     "ReviewKind",
     "ReviewSchedule",
+    "SCHEMA_VERSION",
     "Stage",
     "Transition",
     "UnknownCodeError",
@@ -122,13 +132,17 @@ __all__ = [
     "__version__",
     "assess",
     "check_pathway",
+    "dumps",
     "explain",
     "explain_for_person",
     "explain_for_team",
+    "from_dict",
+    "loads",
     "readiness",
     "readiness_history",
     "ready_on",
     "review_schedule",
+    "to_dict",
     "uk_date",
     "validate_pathway",
 ]

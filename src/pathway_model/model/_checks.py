@@ -8,6 +8,7 @@ described by its length only, never shown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from enum import Enum
@@ -49,6 +50,8 @@ def path_of(instance: object, attribute: attrs.Attribute[Any]) -> str:
 
 def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate a code or id."""
+    if type(value) is str and CODE_PATTERN.fullmatch(value):
+        return  # the common case, decided without building a message
     path = path_of(instance, attribute)
     if not isinstance(value, str):
         raise WrongTypeError.single(path, "a code (str)", type_name(value))
@@ -84,6 +87,8 @@ def _raise_text(problem: Problem) -> None:
 
 def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate a short, non-empty name or label."""
+    if type(value) is str and 0 < len(value) <= MAX_NAME_LENGTH and not value.isspace():
+        return
     problem = _text_problem(path_of(instance, attribute), value, limit=MAX_NAME_LENGTH)
     if problem is not None:
         _raise_text(problem)
@@ -91,6 +96,8 @@ def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate non-empty free text without ever showing it."""
+    if type(value) is str and 0 < len(value) <= MAX_TEXT_LENGTH and not value.isspace():
+        return
     problem = _text_problem(path_of(instance, attribute), value, limit=MAX_TEXT_LENGTH)
     if problem is not None:
         _raise_text(problem)
@@ -104,6 +111,8 @@ def optional_text(instance: object, attribute: attrs.Attribute[Any], value: obje
 
 def description(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate descriptive text that may be empty."""
+    if type(value) is str and len(value) <= MAX_TEXT_LENGTH:
+        return
     path = path_of(instance, attribute)
     if not isinstance(value, str):
         raise WrongTypeError.single(path, "text (str)", type_name(value))
@@ -122,6 +131,8 @@ def date(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
     date depends on its zone, so it must be converted at the edge with
     `pathway_model.uk_date`.
     """
+    if type(value) is dt.date:
+        return
     path = path_of(instance, attribute)
     if isinstance(value, dt.datetime):
         raise WrongTypeError.single(
@@ -149,6 +160,8 @@ def integer(
     """Return a validator for an ``int`` (not a ``bool``) at least ``minimum``."""
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is int and (minimum is None or value >= minimum):
+            return
         path = path_of(instance, attribute)
         if isinstance(value, bool) or not isinstance(value, int):
             raise WrongTypeError.single(path, "an integer", type_name(value))
@@ -198,6 +211,7 @@ def enum_member(kind: type[E]) -> Callable[[object, attrs.Attribute[Any], object
     return check
 
 
+@functools.cache
 def to_enum(kind: type[E]) -> Callable[[object], object]:
     """Return a converter that accepts a member of ``kind`` or its code.
 

@@ -1,0 +1,15 @@
+"""The edges: JSON documents with schema versions, and (to come) JSON Schema and FHIR R4.
+
+Import from `pathway_model`; this package's layout is private.
+"""
+
+from pathway_model.io._json import (
+    MAX_DOCUMENT_BYTES,
+    SCHEMA_VERSION,
+    dumps,
+    from_dict,
+    loads,
+    to_dict,
+)
+
+__all__ = ["MAX_DOCUMENT_BYTES", "SCHEMA_VERSION", "dumps", "from_dict", "loads", "to_dict"]

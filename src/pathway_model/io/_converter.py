@@ -1,0 +1,330 @@
+"""The one private cattrs converter that owns every un/structure hook.
+
+The model knows nothing of it. Hooks are strict: JSON gives strings, numbers, booleans,
+arrays and objects, and each field takes exactly the JSON type the format names, never a
+value coerced from another (``"1"`` is not a number, ``1`` is not a code, a string is not
+an array). A hook that refuses a value raises :class:`ValidationError` with a path
+relative to the value (``$``), which the loader places under the value's JSON path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn
+
+from pathway_model import model
+from pathway_model.errors import Problem, ValidationError, WrongTypeError
+from pathway_model.model import Pathway, Period, uk_date
+from pathway_model.model._checks import show_code, type_name
+from pathway_model.rules import (
+    Assessment,
+    Criterion,
+    Disagreement,
+    Evidence,
+    Readiness,
+    ReadyRun,
+    ReviewSchedule,
+)
+
+__all__ = ["CONVERTER", "json_type"]
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})?"
+)
+_DECIMAL = re.compile(r"\d{1,12}(?:\.\d{1,6})?")
+
+#: Every class the format carries, in the order their hooks are made.
+MODEL_CLASSES: tuple[type[Any], ...] = (
+    model.RatingLevel,
+    model.RatingScale,
+    model.OutcomeDomain,
+    model.OutcomeFramework,
+    model.DomainRequirement,
+    model.IncidentRule,
+    model.ExitCriteria,
+    model.Stage,
+    model.Transition,
+    model.PathwayDefinition,
+    model.Placement,
+    model.Goal,
+    model.DomainRating,
+    model.GoalProgress,
+    model.Review,
+    model.Incident,
+    model.Pathway,
+    Evidence,
+    Criterion,
+    Disagreement,
+    ReadyRun,
+    Readiness,
+    ReviewSchedule,
+    Assessment,
+)
+
+
+_JSON_TYPES: tuple[tuple[type[Any] | tuple[type[Any], ...], str], ...] = (
+    (type(None), "null"),
+    (bool, "a boolean"),
+    ((int, float, Decimal), "a number"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "an object"),
+)
+
+
+def json_type(value: object) -> str:
+    """Name the JSON type of a parsed value, for messages."""
+    for kinds, name in _JSON_TYPES:
+        if isinstance(value, kinds):
+            return name
+    return type_name(value)
+
+
+def _wrong(expected: str, value: object) -> WrongTypeError:
+    return WrongTypeError([Problem(path="$", expected=expected, found=json_type(value))])
+
+
+def _structure_str(value: object, _: object) -> str:
+    if type(value) is not str:
+        raise _wrong("a string", value)
+    return value
+
+
+def _structure_int(value: object, _: object) -> int:
+    if type(value) is not int:
+        raise _wrong("a whole number", value)
+    return value
+
+
+def _structure_bool(value: object, _: object) -> bool:
+    if type(value) is not bool:
+        raise _wrong("true or false", value)
+    return value
+
+
+def _structure_date(value: object, _: object) -> dt.date:
+    """A date is ``YYYY-MM-DD``; a datetime with a zone becomes its date in England."""
+    if type(value) is not str:
+        raise _wrong("a date (YYYY-MM-DD)", value)
+    if _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError.single(
+                "$", "a date that exists (YYYY-MM-DD)", show_code(value)
+            ) from None
+    match = _DATETIME.fullmatch(value)
+    if match is None:
+        raise ValidationError.single("$", "a date (YYYY-MM-DD)", show_code(value))
+    if match["zone"] is None:
+        raise ValidationError.single(
+            "$",
+            "a date (YYYY-MM-DD), or a datetime with a zone such as Z or +01:00",
+            f"a datetime without a zone ({show_code(value)})",
+        )
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError.single("$", "a datetime that exists", show_code(value)) from None
+    return uk_date(moment)
+
+
+def _structure_period(value: object, _: object) -> Period:
+    if type(value) is not str:
+        raise _wrong("an ISO 8601 period such as 'P3M'", value)
+    try:
+        return Period.parse(value)
+    except ValidationError as error:
+        raise ValidationError(
+            attrs.evolve(problem, path="$") for problem in error.problems
+        ) from None
+
+
+def _structure_decimal(value: object, _: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise _wrong("an amount: a decimal string such as '452.50', or a number", value)
+    text = value if isinstance(value, str) else str(value)
+    if not _DECIMAL.fullmatch(text):
+        raise ValidationError.single(
+            "$", "an amount >= 0 with at most 6 decimal places", show_code(text)
+        )
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise ValidationError.single("$", "an amount", show_code(text)) from None
+
+
+def _unstructure_decimal(value: Decimal) -> str:
+    # Plain notation, never exponents: Decimal("1E+2") is written "100".
+    return format(value, "f")
+
+
+def _enum_hooks(kind: type[Enum]) -> Callable[[object, object], Enum]:
+    members = {member.value: member for member in kind}
+    expected = "one of " + ", ".join(repr(code) for code in members)
+
+    def structure(value: object, _: object) -> Enum:
+        if type(value) is not str:
+            raise _wrong(expected, value)
+        member = members.get(value)
+        if member is None:
+            raise ValidationError.single("$", expected, show_code(value))
+        return member
+
+    return structure
+
+
+def _tuple_hook(
+    converter: cattrs.Converter, item: Any
+) -> Callable[[object, object], tuple[Any, ...]]:
+    """Arrays become tuples, item by item, collecting every item's problems."""
+
+    def structure(value: object, _: object) -> tuple[Any, ...]:
+        if type(value) is not list:
+            raise _wrong("an array", value)
+        items = []
+        problems: list[Problem] = []
+        for index, element in enumerate(value):
+            try:
+                items.append(converter.structure(element, item))
+            except ValidationError as error:  # noqa: PERF203 - every item's problems are wanted
+                problems.extend(problem.under(f"$[{index}]") for problem in error.problems)
+        if problems:
+            raise ValidationError(problems)
+        return tuple(items)
+
+    return structure
+
+
+def _class_hook(converter: cattrs.Converter, cls: type[Any]) -> Callable[[object, object], Any]:
+    """Objects become attrs instances: every key checked, every field's problems collected.
+
+    The instance is built only when every field could be read; then the class's own
+    checks run, and their problems (paths like ``Review.date``) are placed under ``$``.
+    """
+    fields = [field for field in attrs.fields(cls) if field.init]
+    known = {field.name for field in fields}
+    required = [field.name for field in fields if field.default is attrs.NOTHING]
+    types = {field.name: field.type for field in fields}
+    names = ", ".join(field.name for field in fields)
+
+    def structure(value: object, _: object) -> Any:
+        if type(value) is not dict:
+            raise _wrong(f"an object ({cls.__name__})", value)
+        problems: list[Problem] = [
+            Problem(
+                path=f"$.{key}" if isinstance(key, str) and key.isidentifier() else "$",
+                expected=f"only the keys of {cls.__name__} ({names})",
+                found=f"an unknown key {show_code(str(key))}",
+            )
+            for key in value
+            if key not in known
+        ]
+        problems += [
+            Problem(path=f"$.{key}", expected="a value (the key is required)", found="no key")
+            for key in required
+            if key not in value
+        ]
+        arguments = {}
+        for key, element in value.items():
+            if key not in known:
+                continue
+            try:
+                arguments[key] = converter.structure(element, types[key])
+            except ValidationError as error:
+                problems.extend(problem.under(f"$.{key}") for problem in error.problems)
+        if problems:
+            raise ValidationError(problems)
+        try:
+            return cls(**arguments)
+        except ValidationError as error:
+            raise ValidationError(_placed(error.problems, cls, arguments)) from None
+
+    return structure
+
+
+def _placed(
+    problems: tuple[Problem, ...], cls: type[Any], arguments: dict[str, Any]
+) -> list[Problem]:
+    """Put a constructor's problems under ``$``, with indices into the input arrays.
+
+    A ``Pathway`` reports problems by position in its canonical (sorted) collections; the
+    document's arrays may be in another order, so positions are mapped back to the input.
+    """
+    placed = []
+    for problem in problems:
+        path = problem.path
+        if cls is Pathway and path.startswith("$."):
+            path = _input_position(path, arguments)
+            placed.append(attrs.evolve(problem, path=path))
+        else:
+            placed.append(problem.under("$"))
+    return placed
+
+
+_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[(\d+)\]")
+
+
+def _input_position(path: str, arguments: dict[str, Any]) -> str:
+    match = _POSITION.match(path)
+    if match is None:
+        return path
+    field, index = match[1], int(match[2])
+    given = arguments.get(field, ())
+    canonical = getattr(Pathway, "__attrs_attrs__")  # noqa: B009 - attrs' own field table
+    convert = getattr(canonical, field).converter
+    ordered = convert(given)
+    if index >= len(ordered):
+        return path
+    item = ordered[index]
+    position = next(n for n, candidate in enumerate(given) if candidate is item)
+    return f"$.{field}[{position}]{path[match.end() :]}"
+
+
+def _is_tuple(cls: object) -> bool:
+    origin: object = typing.get_origin(cls)
+    return origin is tuple
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    for cls in MODEL_CLASSES:
+        attrs.resolve_types(cls)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(dt.date, _structure_date)
+    converter.register_structure_hook(Period, _structure_period)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_unstructure_hook(Period, Period.isoformat)
+    converter.register_unstructure_hook(Decimal, _unstructure_decimal)
+    converter.register_unstructure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), lambda member: member.value
+    )
+    converter.register_structure_hook_factory(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _enum_hooks
+    )
+    converter.register_structure_hook_factory(
+        _is_tuple,
+        lambda cls: _tuple_hook(converter, typing.get_args(cls)[0]),
+    )
+    for cls in MODEL_CLASSES:
+        converter.register_structure_hook(cls, _class_hook(converter, cls))
+        converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
+    return converter
+
+
+CONVERTER = _make_converter()
+"""The converter, built once at import."""

@@ -1,0 +1,387 @@
+"""JSON documents: versioned, deterministic, and strict about what they accept."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pathway_model.catalogue import DEFINITIONS
+from pathway_model.errors import Problem, ValidationError, WrongTypeError
+from pathway_model.io._converter import CONVERTER, json_type
+from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
+from pathway_model.model._checks import show_code, type_name
+from pathway_model.rules import Assessment, Readiness, ReviewSchedule
+
+__all__ = [
+    "DOCUMENTS",
+    "MAX_DOCUMENT_BYTES",
+    "SCHEMA_VERSION",
+    "dumps",
+    "from_dict",
+    "loads",
+    "to_dict",
+]
+
+T = TypeVar("T")
+
+SCHEMA_VERSION = 1
+"""The version of the JSON format this library writes. Older versions load by migration."""
+
+#: The name each kind of top-level document carries in its ``document`` key.
+DOCUMENTS: dict[type[Any], str] = {
+    Pathway: "pathway",
+    OutcomeFramework: "framework",
+    PathwayDefinition: "pathway_definition",
+    Assessment: "assessment",
+    Readiness: "readiness",
+    ReviewSchedule: "review_schedule",
+}
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+"""The largest document :func:`loads` reads unless told otherwise: 64 MiB."""
+
+#: Migrations: ``MIGRATIONS[n]`` turns a version ``n`` document into version ``n + 1``.
+#: A format change adds one here, with a test that the committed fixtures of every older
+#: version still load.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+_HEADER = ("schema_version", "document")
+
+
+def to_dict(obj: object) -> dict[str, Any]:
+    """Turn a top-level object into a JSON-ready dict with its version and document name.
+
+    Args:
+        obj: A ``Pathway``, ``OutcomeFramework``, ``PathwayDefinition``, ``Assessment``,
+            ``Readiness`` or ``ReviewSchedule``.
+
+    Returns:
+        A dict of JSON types only, keys in a fixed order: ``schema_version``,
+        ``document``, then the fields in the order the class declares them.
+
+    Raises:
+        WrongTypeError: ``obj`` is not a top-level document.
+    """
+    document = DOCUMENTS.get(type(obj))
+    if document is None:
+        raise WrongTypeError.single("obj", _document_kinds(), type_name(obj))
+    fields: dict[str, Any] = CONVERTER.unstructure(obj)
+    return {"schema_version": SCHEMA_VERSION, "document": document, **fields}
+
+
+def dumps(obj: object, *, indent: int | None = None) -> str:
+    """Write a top-level object as a JSON document.
+
+    The output is deterministic: the same object always gives the same text, whatever
+    the order its collections were given in. Dates are ISO 8601 (``2024-01-08``),
+    periods ISO 8601 durations (``P3M``), amounts decimal strings (``"452"``), and
+    vocabularies their codes.
+
+    Args:
+        obj: A ``Pathway``, ``OutcomeFramework``, ``PathwayDefinition``, ``Assessment``,
+            ``Readiness`` or ``ReviewSchedule``.
+        indent: Spaces to indent by; compact on one line when ``None``.
+
+    Raises:
+        WrongTypeError: ``obj`` is not a top-level document.
+
+    Example:
+        >>> from pathway_model import dumps, loads
+        >>> from pathway_model.catalogue import MY_SHARED_PATHWAY
+        >>> text = dumps(MY_SHARED_PATHWAY)
+        >>> text[:60]
+        '{"schema_version":1,"document":"framework","id":"my-shared-p'
+        >>> loads(text, type(MY_SHARED_PATHWAY)) == MY_SHARED_PATHWAY
+        True
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(
+        to_dict(obj), ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
+    )
+
+
+def from_dict(data: object, cls: type[T], *, definition: PathwayDefinition | None = None) -> T:
+    """Read a top-level object from a parsed JSON document (dicts, lists, str, numbers).
+
+    See :func:`loads` for what is checked.
+
+    Raises:
+        ValidationError: Every problem found, each with its JSON path.
+    """
+    if cls not in DOCUMENTS:
+        raise WrongTypeError.single("cls", _document_kinds(), getattr(cls, "__name__", repr(cls)))
+    fields = _body(data, DOCUMENTS[cls])
+    obj: T = CONVERTER.structure(fields, cls)
+    if isinstance(obj, Pathway):
+        _check_record(obj, fields, definition)
+    return obj
+
+
+def loads(
+    data: str | bytes,
+    cls: type[T],
+    *,
+    definition: PathwayDefinition | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> T:
+    """Read a top-level object from a JSON document.
+
+    Everything is checked, and every problem is reported at once with its JSON path
+    (``$.reviews[3].ratings[1].team``), what was expected and what was found; free text
+    is never repeated. Refused: text that is not UTF-8 or not JSON; ``NaN`` and
+    ``Infinity``; an object with the same key twice; unknown keys; values of the wrong
+    JSON type; unknown codes; dates that do not exist; datetimes without a zone (a
+    datetime with a zone becomes its date in England); a document of another kind; a
+    ``schema_version`` newer than this library reads. Older versions are migrated.
+
+    A pathway is also checked against its definition: ``definition`` when given, else
+    the built-in definition it names, if there is one.
+
+    Args:
+        data: The document, as text or UTF-8 bytes.
+        cls: What the document holds: ``Pathway``, ``OutcomeFramework``,
+            ``PathwayDefinition``, ``Assessment``, ``Readiness`` or ``ReviewSchedule``.
+        definition: The definition to check a pathway against.
+        max_bytes: The largest document accepted, in bytes of UTF-8.
+
+    Raises:
+        ValidationError: Every problem found (a ``ValueError``).
+        WrongTypeError: ``data`` is neither text nor bytes.
+    """
+    return from_dict(parse(data, max_bytes=max_bytes), cls, definition=definition)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+class _NonFinite:
+    """Stands in for NaN or Infinity while parsing, so the problem can be reported with its path."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Parsed:
+    """What the parser noticed: repeated keys and non-finite numbers need a second look."""
+
+    __slots__ = ("suspect",)
+
+    def __init__(self) -> None:
+        self.suspect = False
+
+
+class _RepeatedKeys(dict[str, Any]):
+    """An object in which some key appeared more than once (kept for the report)."""
+
+    repeated: list[str]
+
+
+def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
+    """Parse JSON text strictly, reporting every problem with its path.
+
+    Raises:
+        ValidationError: Not UTF-8, not JSON, too large, too deeply nested, a repeated
+            key, or a non-finite number.
+        WrongTypeError: ``data`` is neither text nor bytes.
+    """
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if len(raw) > max_bytes:
+            raise _too_large(len(raw), max_bytes)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError.single(
+                "$", "UTF-8 text", f"a byte that is not UTF-8 at offset {error.start}"
+            ) from None
+    elif isinstance(data, str):
+        text = data
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise _too_large(size, max_bytes)
+    else:
+        raise WrongTypeError.single("data", "JSON text (str or bytes)", type_name(data))
+    text = text.removeprefix("\ufeff")
+    noticed = _Parsed()
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(items)
+        if len(result) != len(items):
+            noticed.suspect = True
+            repeated = _RepeatedKeys(result)
+            seen: set[str] = set()
+            repeated.repeated = []
+            for key, _ in items:
+                if key in seen:
+                    repeated.repeated.append(key)
+                seen.add(key)
+            return repeated
+        return result
+
+    def constant(name: str) -> _NonFinite:
+        noticed.suspect = True
+        return _NonFinite(name)
+
+    try:
+        tree = json.loads(
+            text, object_pairs_hook=pairs, parse_constant=constant, parse_float=Decimal
+        )
+    except json.JSONDecodeError as error:
+        raise ValidationError.single(
+            "$", "a JSON document", f"{error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+    except RecursionError:
+        raise ValidationError.single(
+            "$", "a document nested less deeply", "nesting too deep to read"
+        ) from None
+    if noticed.suspect:
+        problems: list[Problem] = []
+        _look_again(tree, "$", problems)
+        if problems:
+            raise ValidationError(problems)
+    return tree
+
+
+def _too_large(size: int, limit: int) -> ValidationError:
+    return ValidationError.single("$", f"a document of at most {limit:,} bytes", f"{size:,} bytes")
+
+
+def _look_again(value: object, path: str, problems: list[Problem]) -> None:
+    """Find repeated keys and non-finite numbers, with their paths."""
+    stack: list[tuple[object, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, _NonFinite):
+            problems.append(
+                Problem(
+                    path=where,
+                    expected="a finite number (JSON has no NaN or Infinity)",
+                    found=item.text,
+                )
+            )
+        elif isinstance(item, dict):
+            if isinstance(item, _RepeatedKeys):
+                problems.extend(
+                    Problem(
+                        path=_key_path(where, key),
+                        expected="each key once in an object",
+                        found=f"the key {show_code(key)} more than once",
+                    )
+                    for key in dict.fromkeys(item.repeated)
+                )
+            stack.extend((child, _key_path(where, key)) for key, child in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{n}]") for n, child in reversed(list(enumerate(item))))
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _key_path(where: str, key: str) -> str:
+    return f"{where}.{key}" if _IDENTIFIER.fullmatch(key) else f"{where}[{json.dumps(key)[:40]}]"
+
+
+# --- the document header ----------------------------------------------------------------------
+
+
+def _document_kinds() -> str:
+    return "one of " + ", ".join(cls.__name__ for cls in DOCUMENTS)
+
+
+def _body(data: object, document: str) -> dict[str, Any]:
+    """Check the header, migrate older versions, and return the fields."""
+    if type(data) is not dict:
+        raise WrongTypeError.single("$", f"a JSON object (a {document} document)", json_type(data))
+    version = data.get("schema_version")
+    problems = []
+    if "schema_version" not in data:
+        problems.append(
+            Problem(
+                path="$.schema_version",
+                expected=f"a schema version (this library writes {SCHEMA_VERSION})",
+                found="no key",
+            )
+        )
+    elif type(version) is not int:
+        problems.append(
+            Problem(path="$.schema_version", expected="a whole number", found=json_type(version))
+        )
+    elif version > SCHEMA_VERSION:
+        problems.append(
+            Problem(
+                path="$.schema_version",
+                expected=(
+                    f"a version this library reads (1 to {SCHEMA_VERSION}): "
+                    "upgrade pathway_model to read it"
+                ),
+                found=str(version),
+            )
+        )
+    elif version < 1:
+        problems.append(
+            Problem(
+                path="$.schema_version",
+                expected=f"a version from 1 to {SCHEMA_VERSION}",
+                found=str(version),
+            )
+        )
+    if data.get("document") != document:
+        found = data.get("document")
+        problems.append(
+            Problem(
+                path="$.document",
+                expected=repr(document),
+                found="no key"
+                if "document" not in data
+                else (show_code(found) if isinstance(found, str) else json_type(found)),
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    assert isinstance(version, int)  # checked above; narrows the type
+    body = dict(data)
+    while version < SCHEMA_VERSION:
+        body = MIGRATIONS[version](body)
+        version += 1
+    return {key: value for key, value in body.items() if key not in _HEADER}
+
+
+def _check_record(
+    pathway: Pathway, fields: Mapping[str, Any], definition: PathwayDefinition | None
+) -> None:
+    """Check a loaded record against its definition, with paths into the document."""
+    if definition is None:
+        named = (pathway.definition_id, pathway.definition_version)
+        definition = next((d for d in DEFINITIONS if (d.id, d.version) == named), None)
+        if definition is None:
+            return
+    problems = check_pathway(pathway, definition)
+    if problems:
+        raise ValidationError(_to_input_positions(problem, pathway, fields) for problem in problems)
+
+
+_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[(\d+)\]")
+
+
+def _to_input_positions(problem: Problem, pathway: Pathway, fields: Mapping[str, Any]) -> Problem:
+    """Map a position in the record's canonical order to the document's array position."""
+    match = _POSITION.match(problem.path)
+    if match is None:
+        return problem
+    field, index = match[1], int(match[2])
+    wanted = getattr(pathway, field)[index].id
+    raw = fields.get(field, [])
+    position = next(
+        (n for n, item in enumerate(raw) if isinstance(item, dict) and item.get("id") == wanted),
+        index,
+    )
+    return Problem(
+        path=f"$.{field}[{position}]{problem.path[match.end() :]}",
+        expected=problem.expected,
+        found=problem.found,
+    )
