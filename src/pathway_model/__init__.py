@@ -29,6 +29,7 @@ from pathway_model.io import (
     SCHEMA_VERSION,
     dumps,
     from_dict,
+    json_schema,
     loads,
     to_dict,
 )
@@ -137,6 +138,7 @@ __all__ = [
     "explain_for_person",
     "explain_for_team",
     "from_dict",
+    "json_schema",
     "loads",
     "readiness",
     "readiness_history",

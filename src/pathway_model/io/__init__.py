@@ -11,5 +11,14 @@ from pathway_model.io._json import (
     loads,
     to_dict,
 )
+from pathway_model.io._schema import json_schema
 
-__all__ = ["MAX_DOCUMENT_BYTES", "SCHEMA_VERSION", "dumps", "from_dict", "loads", "to_dict"]
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "SCHEMA_VERSION",
+    "dumps",
+    "from_dict",
+    "json_schema",
+    "loads",
+    "to_dict",
+]

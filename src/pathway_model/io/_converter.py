@@ -3,7 +3,7 @@
 The model knows nothing of it. Hooks are strict: JSON gives strings, numbers, booleans,
 arrays and objects, and each field takes exactly the JSON type the format names, never a
 value coerced from another (``"1"`` is not a number, ``1`` is not a code, a string is not
-an array). A hook that refuses a value raises :class:`ValidationError` with a path
+an array). A hook that refuses a value raises `ValidationError` with a path
 relative to the value (``$``), which the loader places under the value's JSON path.
 """
 
@@ -23,6 +23,7 @@ from cattrs.gen import make_dict_unstructure_fn
 
 from pathway_model import model
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
+from pathway_model.io._fast import FAST_CLASSES, Doubt, make_fast
 from pathway_model.model import Pathway, Period, uk_date
 from pathway_model.model._checks import show_code, type_name
 from pathway_model.rules import (
@@ -37,12 +38,14 @@ from pathway_model.rules import (
 
 __all__ = ["CONVERTER", "json_type"]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: Python's \d would also take digits of other scripts.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
-    r"(?P<zone>Z|[+-]\d{2}:\d{2})?"
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[T ]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,9}))?)?"
+    r"(?P<zone>Z|(?P<sign>[+-])(?P<zone_hour>[0-9]{2}):(?P<zone_minute>[0-9]{2}))?"
 )
-_DECIMAL = re.compile(r"\d{1,12}(?:\.\d{1,6})?")
+_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
 
 #: Every class the format carries, in the order their hooks are made.
 MODEL_CLASSES: tuple[type[Any], ...] = (
@@ -134,10 +137,29 @@ def _structure_date(value: object, _: object) -> dt.date:
             f"a datetime without a zone ({show_code(value)})",
         )
     try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = _datetime(match)
     except ValueError:
         raise ValidationError.single("$", "a datetime that exists", show_code(value)) from None
     return uk_date(moment)
+
+
+def _datetime(match: re.Match[str]) -> dt.datetime:
+    """Build a zoned datetime from its parts (``fromisoformat`` differs between Pythons)."""
+    offset = dt.timedelta(0)
+    if match["sign"]:
+        offset = dt.timedelta(hours=int(match["zone_hour"]), minutes=int(match["zone_minute"]))
+        offset = -offset if match["sign"] == "-" else offset
+    fraction = (match["fraction"] or "").ljust(6, "0")[:6]
+    return dt.datetime(
+        int(match["year"]),
+        int(match["month"]),
+        int(match["day"]),
+        int(match["hour"]),
+        int(match["minute"]),
+        int(match["second"] or 0),
+        int(fraction),
+        tzinfo=dt.timezone(offset),
+    )
 
 
 def _structure_period(value: object, _: object) -> Period:
@@ -152,9 +174,13 @@ def _structure_period(value: object, _: object) -> Period:
 
 
 def _structure_decimal(value: object, _: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise _wrong("an amount: a decimal string such as '452.50', or a number", value)
-    text = value if isinstance(value, str) else str(value)
+    # A float (from a parser without parse_float=Decimal) is read as its shortest decimal
+    # form, which is the number as it was written.
+    text = (
+        value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    )
     if not _DECIMAL.fullmatch(text):
         raise ValidationError.single(
             "$", "an amount >= 0 with at most 6 decimal places", show_code(text)
@@ -186,18 +212,28 @@ def _enum_hooks(kind: type[Enum]) -> Callable[[object, object], Enum]:
 
 
 def _tuple_hook(
-    converter: cattrs.Converter, item: Any
+    converter: cattrs.Converter, item: Any, fast_hooks: FastHooks
 ) -> Callable[[object, object], tuple[Any, ...]]:
     """Arrays become tuples, item by item, collecting every item's problems."""
+    hooks: list[Hook] = []
 
     def structure(value: object, _: object) -> tuple[Any, ...]:
         if type(value) is not list:
             raise _wrong("an array", value)
+        if not hooks:
+            hooks.append(converter.get_structure_hook(item))
+        fast = fast_hooks.get(item)
+        if fast is not None:
+            try:
+                return tuple([fast(element) for element in value])
+            except (Doubt, ValidationError):
+                pass  # item by item below, the ordinary way
+        hook = hooks[0]
         items = []
         problems: list[Problem] = []
         for index, element in enumerate(value):
             try:
-                items.append(converter.structure(element, item))
+                items.append(hook(element, item))
             except ValidationError as error:  # noqa: PERF203 - every item's problems are wanted
                 problems.extend(problem.under(f"$[{index}]") for problem in error.problems)
         if problems:
@@ -207,51 +243,107 @@ def _tuple_hook(
     return structure
 
 
-def _class_hook(converter: cattrs.Converter, cls: type[Any]) -> Callable[[object, object], Any]:
+Hook = Callable[[object, object], Any]
+
+#: For each class with a generated function, that function (made when its hook first runs).
+FastHooks = dict[Any, Callable[[object], Any]]
+
+
+def _field_hook(converter: cattrs.Converter, kind: Any) -> Hook:
+    """The hook for one field's type, resolved once, with ``None`` handled for ``X | None``."""
+    arguments = typing.get_args(kind)
+    if type(None) in arguments and len(arguments) == 2:  # X | None
+        inner = next(argument for argument in arguments if argument is not type(None))
+        inner_hook = converter.get_structure_hook(inner)
+
+        def optional(value: object, _: object) -> Any:
+            return None if value is None else inner_hook(value, inner)
+
+        return optional
+    return converter.get_structure_hook(kind)
+
+
+def _class_hook(converter: cattrs.Converter, cls: type[Any], fast_hooks: FastHooks | None) -> Hook:
     """Objects become attrs instances: every key checked, every field's problems collected.
 
     The instance is built only when every field could be read; then the class's own
     checks run, and their problems (paths like ``Review.date``) are placed under ``$``.
+    Valid input takes a fast path; only a document with a problem pays for the full
+    collection of every problem.
     """
     fields = [field for field in attrs.fields(cls) if field.init]
-    known = {field.name for field in fields}
+    known = frozenset(field.name for field in fields)
     required = [field.name for field in fields if field.default is attrs.NOTHING]
-    types = {field.name: field.type for field in fields}
     names = ", ".join(field.name for field in fields)
+    plan: list[tuple[str, Hook, Any]] = []
+    fast: list[Callable[[object], Any]] = []
 
     def structure(value: object, _: object) -> Any:
         if type(value) is not dict:
             raise _wrong(f"an object ({cls.__name__})", value)
-        problems: list[Problem] = [
-            Problem(
-                path=f"$.{key}" if isinstance(key, str) and key.isidentifier() else "$",
-                expected=f"only the keys of {cls.__name__} ({names})",
-                found=f"an unknown key {show_code(str(key))}",
-            )
-            for key in value
-            if key not in known
-        ]
-        problems += [
-            Problem(path=f"$.{key}", expected="a value (the key is required)", found="no key")
-            for key in required
-            if key not in value
-        ]
-        arguments = {}
-        for key, element in value.items():
-            if key not in known:
-                continue
+        if not plan:  # resolved on first use, when every hook is registered
+            plan.extend((f.name, _field_hook(converter, f.type), f.type) for f in fields)
+            if fast_hooks is not None and cls in FAST_CLASSES:
+                fast.append(make_fast(cls, {key: (hook, kind) for key, hook, kind in plan}))
+                fast_hooks[cls] = fast[0]
+        if fast:
             try:
-                arguments[key] = converter.structure(element, types[key])
-            except ValidationError as error:
-                problems.extend(problem.under(f"$.{key}") for problem in error.problems)
-        if problems:
-            raise ValidationError(problems)
+                return fast[0](value)
+            except (Doubt, ValidationError):
+                pass  # the ordinary way below decides, and reports
+        arguments = {}
+        if value.keys() <= known:
+            try:
+                for key, hook, kind in plan:
+                    if key in value:
+                        arguments[key] = hook(value[key], kind)
+            except ValidationError:
+                arguments = {}
+        if len(arguments) != len(value) or any(key not in arguments for key in required):
+            arguments = _collect(value, cls, plan=plan, known=known, required=required, names=names)
         try:
             return cls(**arguments)
         except ValidationError as error:
             raise ValidationError(_placed(error.problems, cls, arguments)) from None
 
     return structure
+
+
+def _collect(
+    value: dict[str, Any],
+    cls: type[Any],
+    *,
+    plan: list[tuple[str, Hook, Any]],
+    known: frozenset[str],
+    required: list[str],
+    names: str,
+) -> dict[str, Any]:
+    """Read every field of an object with a problem, and raise listing every problem."""
+    problems: list[Problem] = [
+        Problem(
+            path=f"$.{key}" if key.isidentifier() else "$",
+            expected=f"only the keys of {cls.__name__} ({names})",
+            found=f"an unknown key {show_code(key)}",
+        )
+        for key in value
+        if key not in known
+    ]
+    problems += [
+        Problem(path=f"$.{key}", expected="a value (the key is required)", found="no key")
+        for key in required
+        if key not in value
+    ]
+    arguments = {}
+    for key, hook, kind in plan:
+        if key not in value:
+            continue
+        try:
+            arguments[key] = hook(value[key], kind)
+        except ValidationError as error:
+            problems.extend(problem.under(f"$.{key}") for problem in error.problems)
+    if problems:
+        raise ValidationError(problems)
+    return arguments
 
 
 def _placed(
@@ -297,8 +389,12 @@ def _is_tuple(cls: object) -> bool:
     return origin is tuple
 
 
-def _make_converter() -> cattrs.Converter:
+def make_converter(*, fast: bool = True) -> cattrs.Converter:
+    """Build a converter. ``fast=False`` always takes the ordinary way (for tests)."""
     converter = cattrs.Converter()
+    fast_hooks: FastHooks | None = {} if fast else None
+    # Arrays look their items' generated functions up here (the same dict, filled later).
+    array_hooks: FastHooks = {} if fast_hooks is None else fast_hooks
     for cls in MODEL_CLASSES:
         attrs.resolve_types(cls)
     converter.register_structure_hook(str, _structure_str)
@@ -318,13 +414,13 @@ def _make_converter() -> cattrs.Converter:
     )
     converter.register_structure_hook_factory(
         _is_tuple,
-        lambda cls: _tuple_hook(converter, typing.get_args(cls)[0]),
+        lambda cls: _tuple_hook(converter, typing.get_args(cls)[0], array_hooks),
     )
     for cls in MODEL_CLASSES:
-        converter.register_structure_hook(cls, _class_hook(converter, cls))
+        converter.register_structure_hook(cls, _class_hook(converter, cls, fast_hooks))
         converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
     return converter
 
 
-CONVERTER = _make_converter()
+CONVERTER = make_converter()
 """The converter, built once at import."""

@@ -41,7 +41,7 @@ DOCUMENTS: dict[type[Any], str] = {
 }
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-"""The largest document :func:`loads` reads unless told otherwise: 64 MiB."""
+"""The largest document `loads` reads unless told otherwise: 64 MiB."""
 
 #: Migrations: ``MIGRATIONS[n]`` turns a version ``n`` document into version ``n + 1``.
 #: A format change adds one here, with a test that the committed fixtures of every older
@@ -60,7 +60,7 @@ def to_dict(obj: object) -> dict[str, Any]:
 
     Returns:
         A dict of JSON types only, keys in a fixed order: ``schema_version``,
-        ``document``, then the fields in the order the class declares them.
+            ``document``, then the fields in the order the class declares them.
 
     Raises:
         WrongTypeError: ``obj`` is not a top-level document.
@@ -106,7 +106,12 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
 def from_dict(data: object, cls: type[T], *, definition: PathwayDefinition | None = None) -> T:
     """Read a top-level object from a parsed JSON document (dicts, lists, str, numbers).
 
-    See :func:`loads` for what is checked.
+    The checks are those of [`loads`][pathway_model.loads], less those of the text itself.
+
+    Args:
+        data: The parsed document, e.g. from ``json.load``.
+        cls: What the document holds (see [`loads`][pathway_model.loads]).
+        definition: The definition to check a pathway against.
 
     Raises:
         ValidationError: Every problem found, each with its JSON path.
@@ -129,9 +134,11 @@ def loads(
 ) -> T:
     """Read a top-level object from a JSON document.
 
-    Everything is checked, and every problem is reported at once with its JSON path
-    (``$.reviews[3].ratings[1].team``), what was expected and what was found; free text
-    is never repeated. Refused: text that is not UTF-8 or not JSON; ``NaN`` and
+    Everything is checked, in four steps: the text, the header, the values, and (for a
+    pathway) the record against its definition. Every problem a step finds is reported at
+    once, each with its JSON path (``$.reviews[3].ratings[1].team``), what was expected
+    and what was found; a step runs only when the ones before it found nothing. Notes and
+    goal wording are never repeated. Refused: text that is not UTF-8 or not JSON; ``NaN`` and
     ``Infinity``; an object with the same key twice; unknown keys; values of the wrong
     JSON type; unknown codes; dates that do not exist; datetimes without a zone (a
     datetime with a zone becomes its date in England); a document of another kind; a
@@ -239,6 +246,10 @@ def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
         raise ValidationError.single(
             "$", "a document nested less deeply", "nesting too deep to read"
         ) from None
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise ValidationError.single(
+            "$", "a JSON document Python can read", f"a value it cannot ({type(error).__name__})"
+        ) from None
     if noticed.suspect:
         problems: list[Problem] = []
         _look_again(tree, "$", problems)
@@ -319,7 +330,7 @@ def _body(data: object, document: str) -> dict[str, Any]:
                     f"a version this library reads (1 to {SCHEMA_VERSION}): "
                     "upgrade pathway_model to read it"
                 ),
-                found=str(version),
+                found=show_code(str(version)),
             )
         )
     elif version < 1:
@@ -327,7 +338,7 @@ def _body(data: object, document: str) -> dict[str, Any]:
             Problem(
                 path="$.schema_version",
                 expected=f"a version from 1 to {SCHEMA_VERSION}",
-                found=str(version),
+                found=show_code(str(version)),
             )
         )
     if data.get("document") != document:

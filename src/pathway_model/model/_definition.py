@@ -129,8 +129,8 @@ class ExitCriteria:
     ``incident_free_for``. The explanation pages give the exact rule.
 
     Attributes:
-        requirements: The least level per domain (at least one, each domain once). A
-            mapping ``{domain: level}`` is accepted and kept in its given order.
+        requirements: The least level per domain (at least one, each domain once). In
+            Python a mapping ``{domain: level}`` is also accepted, kept in its order.
         sustained_for: How long reviews must keep qualifying; ``Period()`` means ready at
             the first qualifying review.
         incident_rules: The incidents that reset the clock, and for how long.

@@ -362,7 +362,7 @@ def _incidents(value: Iterable[Incident]) -> tuple[Incident, ...]:
 
 
 #: Pseudonymous ids: what a code may hold. The check below refuses NHS numbers.
-_TEN_DIGITS = re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{4}")
+_TEN_DIGITS = re.compile(r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}")
 
 
 def looks_like_nhs_number(value: str) -> bool:

@@ -17,7 +17,7 @@ __all__ = ["UK_ZONE", "Period", "uk_date"]
 #: The zone in which a datetime becomes a calendar date for a service in England.
 UK_ZONE = ZoneInfo("Europe/London")
 
-_PERIOD_PATTERN = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+_PERIOD_PATTERN = re.compile(r"P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?")
 #: More digits than this in one part is more than 200 years whatever the unit.
 _MAX_DIGITS = 6
 #: Periods longer than this are refused as a sign of a mistake (a stay is not centuries).
@@ -185,4 +185,9 @@ def uk_date(moment: dt.datetime) -> dt.date:
         raise ValidationError.single(
             "uk_date", "a datetime with a zone (tzinfo)", "a naive datetime"
         )
-    return moment.astimezone(UK_ZONE).date()
+    try:
+        return moment.astimezone(UK_ZONE).date()
+    except OverflowError:
+        raise ValidationError.single(
+            "uk_date", "a moment whose date in England is from 0001 to 9999", "one outside it"
+        ) from None

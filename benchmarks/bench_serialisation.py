@@ -1,0 +1,152 @@
+"""Benchmark JSON loading and dumping against pydantic v2 and msgspec models of the same shape.
+
+Run (one command, from a clone)::
+
+    python -m pip install -e ".[bench]" && python benchmarks/bench_serialisation.py
+
+The document is a realistic pathway: five years of quarterly reviews over the six My
+Shared Pathway domains with both views and notes, goal updates at every review, ten
+goals and a few incidents. The rival models (``benchmarks/_rivals.py``) check what a
+schema can; pathway_model also checks what needs the whole record (unique ids, sorted
+collections, stays that do not overlap, events inside the record) and the record against
+its definition, and all of that is inside its timings.
+
+Each figure is the median of several repeats (the best is shown too), so machine noise is
+visible; ratios are of medians.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import statistics
+import sys
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+
+import pathway_model as pm
+from pathway_model.catalogue import SECURE_PATHWAY
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _rivals  # beside this script
+
+DOMAINS = SECURE_PATHWAY.framework.domain_codes
+
+
+def realistic_pathway() -> pm.Pathway:
+    """Five years in medium secure: 20 quarterly reviews, 10 goals, 5 incidents."""
+    start = dt.date(2020, 1, 6)
+    goals = [
+        pm.Goal(
+            id=f"goal-{n}",
+            domain=DOMAINS[n % len(DOMAINS)],
+            description="Cook a meal for my family when they visit.",
+            set_by="person",
+            set_on=start + dt.timedelta(days=30),
+            target_date=start + dt.timedelta(days=400),
+        )
+        for n in range(10)
+    ]
+    reviews = []
+    for quarter in range(20):
+        day = dt.date(2020 + (quarter + 1) // 4, ((quarter + 1) % 4) * 3 + 1, 6)
+        reviews.append(
+            pm.Review(
+                id=f"review-{quarter}",
+                date=day,
+                ratings=[
+                    pm.DomainRating(
+                        domain=domain,
+                        team="partly_met",
+                        person="met",
+                        team_note="Engaging well with the ward programme.",
+                        person_note="I feel more settled.",
+                    )
+                    for domain in DOMAINS
+                ],
+                goal_progress=[
+                    pm.GoalProgress(goal=f"goal-{n}", achievement_status="in-progress")
+                    for n in range(3)
+                ],
+                next_review_date=day + dt.timedelta(days=91),
+            )
+        )
+    incidents = [
+        pm.Incident(
+            id=f"incident-{n}",
+            date=start + dt.timedelta(days=300 * n + 45),
+            kind="violence",
+            severity="minor",
+        )
+        for n in range(5)
+    ]
+    return pm.Pathway(
+        person_id="P-0001",
+        definition_id=SECURE_PATHWAY.id,
+        definition_version=SECURE_PATHWAY.version,
+        placements=[pm.Placement(id="stay-1", stage="medium_secure", provider="Unit", start=start)],
+        goals=goals,
+        reviews=reviews,
+        incidents=incidents,
+    )
+
+
+def median_ms(
+    call: Callable[[], object], number: int = 100, repeat: int = 9
+) -> tuple[float, float]:
+    """Median and best milliseconds per call."""
+    times = [t / number * 1000 for t in timeit.repeat(call, number=number, repeat=repeat)]
+    return statistics.median(times), min(times)
+
+
+def main() -> None:
+    """Time each library on the same document and print the table and ratios."""
+    pathway = realistic_pathway()
+    text = pm.dumps(pathway)
+    data = text.encode("utf-8")
+    pydantic_model = _rivals.PPathway.model_validate_json(data)
+    msgspec_model = msgspec.json.decode(data, type=_rivals.MPathway)
+    assert pm.loads(data, pm.Pathway) == pathway
+    assert json.loads(pydantic_model.model_dump_json()) == json.loads(text)
+    assert json.loads(msgspec.json.encode(msgspec_model)) == json.loads(text)
+
+    cases = {
+        "load": {
+            "pathway_model": lambda: pm.loads(data, pm.Pathway),
+            "pydantic v2": lambda: _rivals.PPathway.model_validate_json(data),
+            "msgspec": lambda: msgspec.json.decode(data, type=_rivals.MPathway),
+        },
+        "dump": {
+            "pathway_model": lambda: pm.dumps(pathway),
+            "pydantic v2": pydantic_model.model_dump_json,
+            "msgspec": lambda: msgspec.json.encode(msgspec_model),
+        },
+    }
+    import pydantic  # noqa: PLC0415 - versions for the report
+
+    print(
+        f"pathway_model {pm.__version__}, pydantic {pydantic.VERSION}, "
+        f"msgspec {msgspec.__version__}, Python {sys.version.split()[0]}, {platform.machine()}"
+    )
+    print(
+        f"document: {len(data):,} bytes; {len(pathway.reviews)} reviews, "
+        f"{sum(len(r.ratings) for r in pathway.reviews)} ratings, {len(pathway.goals)} goals"
+    )
+    for operation, runners in cases.items():
+        medians = {}
+        for name, call in runners.items():
+            medians[name], best = median_ms(call)
+            print(f"{operation:5} {name:14} median {medians[name]:7.3f} ms   best {best:7.3f} ms")
+        ours = medians["pathway_model"]
+        print(
+            f"{operation:5} pathway_model / pydantic v2 = {ours / medians['pydantic v2']:.2f}; "
+            f"pathway_model / msgspec = {ours / medians['msgspec']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
