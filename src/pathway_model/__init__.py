@@ -4,7 +4,7 @@ Everything public is importable from here; other module paths are private and ma
 change between releases. Built-in frameworks and pathway definitions live in
 [`pathway_model.catalogue`][pathway_model.catalogue].
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> import pathway_model as pm
     >>> from pathway_model.catalogue import SECURE_PATHWAY

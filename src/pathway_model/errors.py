@@ -45,7 +45,7 @@ class Problem:
         expected: What the library expected there, in words.
         found: What it found, in words. Never the content of a free-text field.
 
-    Example:
+    Examples:
         >>> str(Problem(path="Placement.end", expected="a date after start", found="2024-01-01"))
         'Placement.end: expected a date after start; found 2024-01-01'
     """

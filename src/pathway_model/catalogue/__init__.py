@@ -4,7 +4,7 @@ Each is data built from the public model classes, identified and versioned; ever
 cites its source in the module that defines it and on the docs page "Domain facts and
 sources". Services can build their own from the same classes.
 
-Example:
+Examples:
     >>> from pathway_model import catalogue
     >>> catalogue.definition("secure-pathway").stage_codes
     ('high_secure', 'medium_secure', 'low_secure', 'community', 'discharged')

@@ -88,7 +88,7 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     Raises:
         WrongTypeError: ``obj`` is not a top-level document.
 
-    Example:
+    Examples:
         >>> from pathway_model import dumps, loads
         >>> from pathway_model.catalogue import MY_SHARED_PATHWAY
         >>> text = dumps(MY_SHARED_PATHWAY)

@@ -176,7 +176,7 @@ def json_schema(cls: type[Any]) -> dict[str, Any]:
     Raises:
         WrongTypeError: ``cls`` is not a top-level document class.
 
-    Example:
+    Examples:
         >>> import json
         >>> import pathway_model as pm
         >>> schema = pm.json_schema(pm.Pathway)

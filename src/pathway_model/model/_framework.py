@@ -47,7 +47,7 @@ class RatingScale:
         name: The scale's name.
         levels: The levels, worst first; at least two, codes unique, ranks strictly increasing.
 
-    Example:
+    Examples:
         >>> scale = RatingScale(
         ...     code="yes-no",
         ...     name="Yes or no",

@@ -260,7 +260,7 @@ class Review:
             ValidationError: ``person`` rates a domain the team did not rate, or any field
                 is invalid.
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> review = Review.from_levels(
             ...     id="r1",
@@ -467,7 +467,7 @@ class Pathway:
             UnknownCodeError: ``definition`` has no stage ``stage``.
             ValidationError: Any field is invalid.
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> from pathway_model.catalogue import SECURE_PATHWAY
             >>> pathway = Pathway.start(

@@ -39,7 +39,7 @@ class Period:
         weeks: Whole weeks, ``>= 0``.
         days: Whole days, ``>= 0``.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> Period(months=1).add_to(dt.date(2024, 1, 31))
         datetime.date(2024, 2, 29)
@@ -174,7 +174,7 @@ def uk_date(moment: dt.datetime) -> dt.date:
         WrongTypeError: ``moment`` is not a datetime.
         ValidationError: ``moment`` has no zone (a naive datetime).
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> uk_date(dt.datetime(2024, 7, 1, 23, 30, tzinfo=dt.timezone.utc))
         datetime.date(2024, 7, 2)

@@ -334,7 +334,7 @@ def assess(
         WrongTypeError: An argument has the wrong type (a datetime is not a date).
         UnknownCodeError: The record uses a stage or level the definition lacks.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
         >>> from pathway_model.catalogue import SECURE_PATHWAY

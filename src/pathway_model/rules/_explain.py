@@ -329,7 +329,7 @@ def explain(
     Raises:
         ValidationError: ``audience`` is neither.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
         >>> from pathway_model.catalogue import SECURE_PATHWAY

@@ -86,7 +86,7 @@ def review_schedule(
     Raises:
         ValidationError: ``as_of`` is before the record begins.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
         >>> from pathway_model.catalogue import SECURE_PATHWAY
