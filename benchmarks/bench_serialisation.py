@@ -11,8 +11,9 @@ schema can; pathway_model also checks what needs the whole record (unique ids, s
 collections, stays that do not overlap, events inside the record) and the record against
 its definition, and all of that is inside its timings.
 
-Each figure is the median of several repeats (the best is shown too), so machine noise is
-visible; ratios are of medians.
+The libraries are timed in turn, round after round, so a slow spell of the machine falls
+on each alike; each figure is the median of the rounds (the best is shown too), and the
+ratios are of medians.
 """
 
 from __future__ import annotations
@@ -95,12 +96,19 @@ def realistic_pathway() -> pm.Pathway:
     )
 
 
-def median_ms(
-    call: Callable[[], object], number: int = 100, repeat: int = 9
-) -> tuple[float, float]:
-    """Median and best milliseconds per call."""
-    times = [t / number * 1000 for t in timeit.repeat(call, number=number, repeat=repeat)]
-    return statistics.median(times), min(times)
+def interleaved_ms(
+    runners: dict[str, Callable[[], object]], number: int = 50, rounds: int = 21
+) -> dict[str, list[float]]:
+    """Milliseconds per call of each runner, timed in turn round by round.
+
+    Interleaving means a slow spell of the machine falls on every library alike, so
+    their ratio is steadier than their times.
+    """
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(rounds):
+        for name, call in runners.items():
+            times[name].append(timeit.timeit(call, number=number) / number * 1000)
+    return times
 
 
 def main() -> None:
@@ -137,10 +145,13 @@ def main() -> None:
         f"{sum(len(r.ratings) for r in pathway.reviews)} ratings, {len(pathway.goals)} goals"
     )
     for operation, runners in cases.items():
-        medians = {}
-        for name, call in runners.items():
-            medians[name], best = median_ms(call)
-            print(f"{operation:5} {name:14} median {medians[name]:7.3f} ms   best {best:7.3f} ms")
+        times = interleaved_ms(runners)
+        medians = {name: statistics.median(values) for name, values in times.items()}
+        for name, values in times.items():
+            print(
+                f"{operation:5} {name:14} median {medians[name]:7.3f} ms"
+                f"   best {min(values):7.3f} ms"
+            )
         ours = medians["pathway_model"]
         print(
             f"{operation:5} pathway_model / pydantic v2 = {ours / medians['pydantic v2']:.2f}; "

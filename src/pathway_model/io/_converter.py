@@ -10,6 +10,7 @@ relative to the value (``$``), which the loader places under the value's JSON pa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import typing
 from collections.abc import Callable
@@ -88,10 +89,55 @@ _JSON_TYPES: tuple[tuple[type[Any] | tuple[type[Any], ...], str], ...] = (
 
 def json_type(value: object) -> str:
     """Name the JSON type of a parsed value, for messages."""
+    if type(value) is tuple:  # an object, as the parser gives it: (key, value) pairs
+        return "an object"
     for kinds, name in _JSON_TYPES:
         if isinstance(value, kinds):
             return name
     return type_name(value)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def key_path(where: str, key: str) -> str:
+    """The path of ``key`` in the object at ``where``: ``$.a.b``, or ``$.a["odd key"]``."""
+    return f"{where}.{key}" if _IDENTIFIER.fullmatch(key) else f"{where}[{json.dumps(key)[:40]}]"
+
+
+def object_of(value: object, where: str) -> dict[str, Any] | None:
+    """Return a JSON object as a dict, or ``None`` if ``value`` is not one.
+
+    The parser gives objects as tuples of ``(key, value)`` pairs; a key given twice is
+    refused here, where its path is known. Dicts (from ``from_dict``) pass through.
+
+    Raises:
+        ValidationError: A key appears more than once.
+    """
+    if type(value) is dict:
+        return value
+    if type(value) is not tuple:
+        return None
+    try:
+        result = dict(value)
+    except (TypeError, ValueError):  # a tuple that is not pairs: not an object
+        return None
+    if len(result) != len(value):
+        seen: set[str] = set()
+        repeated = []
+        for key, _ in value:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        raise ValidationError(
+            Problem(
+                path=key_path(where, key),
+                expected="each key once in an object",
+                found=f"the key {show_code(key)} more than once",
+            )
+            for key in repeated
+        )
+    return result
 
 
 def _wrong(expected: str, value: object) -> WrongTypeError:
@@ -226,7 +272,7 @@ def _tuple_hook(
         if fast is not None:
             try:
                 return tuple([fast(element) for element in value])
-            except (Doubt, ValidationError):
+            except (Doubt, ValidationError, TypeError, ValueError):
                 pass  # item by item below, the ordinary way
         hook = hooks[0]
         items = []
@@ -278,9 +324,10 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], fast_hooks: FastHoo
     plan: list[tuple[str, Hook, Any]] = []
     fast: list[Callable[[object], Any]] = []
 
-    def structure(value: object, _: object) -> Any:
-        if type(value) is not dict:
-            raise _wrong(f"an object ({cls.__name__})", value)
+    def structure(given: object, _: object) -> Any:
+        value = object_of(given, "$")
+        if value is None:
+            raise _wrong(f"an object ({cls.__name__})", given)
         if not plan:  # resolved on first use, when every hook is registered
             plan.extend((f.name, _field_hook(converter, f.type), f.type) for f in fields)
             if fast_hooks is not None and cls in FAST_CLASSES:
@@ -289,7 +336,7 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], fast_hooks: FastHoo
         if fast:
             try:
                 return fast[0](value)
-            except (Doubt, ValidationError):
+            except (Doubt, ValidationError, TypeError, ValueError):
                 pass  # the ordinary way below decides, and reports
         arguments = {}
         if value.keys() <= known:

@@ -95,6 +95,7 @@ def make_fast(
         "_set": object.__setattr__,
         "_Doubt": Doubt,
         "_dict": dict,
+        "_tuple": tuple,
         "_known": frozenset(field.name for field in fields),
         "_required": frozenset(f.name for f in fields if f.default is attrs.NOTHING),
         "_code": _checks.is_code,
@@ -103,7 +104,14 @@ def make_fast(
     }
     lines = [
         f"def fast_{cls.__name__}(value):",
-        "    if type(value) is not _dict or not (_required <= value.keys() <= _known):",
+        "    if type(value) is _tuple:  # an object as the parser gives it: (key, value) pairs",
+        "        pairs = value",
+        "        value = _dict(pairs)",
+        "        if len(value) != len(pairs):",
+        "            raise _Doubt",
+        "    elif type(value) is not _dict:",
+        "        raise _Doubt",
+        "    if not (_required <= value.keys() <= _known):",
         "        raise _Doubt",
     ]
     checks = []

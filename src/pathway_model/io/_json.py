@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pathway_model.catalogue import DEFINITIONS
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.io._converter import CONVERTER, json_type
+from pathway_model.io._converter import CONVERTER, json_type, key_path, object_of
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
 from pathway_model.model._checks import show_code, type_name
 from pathway_model.rules import Assessment, Readiness, ReviewSchedule
@@ -173,27 +173,16 @@ class _NonFinite:
         self.text = text
 
 
-class _Parsed:
-    """What the parser noticed: repeated keys and non-finite numbers need a second look."""
-
-    __slots__ = ("suspect",)
-
-    def __init__(self) -> None:
-        self.suspect = False
-
-
-class _RepeatedKeys(dict[str, Any]):
-    """An object in which some key appeared more than once (kept for the report)."""
-
-    repeated: list[str]
-
-
 def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
     """Parse JSON text strictly, reporting every problem with its path.
 
+    Objects come back as tuples of ``(key, value)`` pairs, arrays as lists: the parser
+    then needs no Python call per object, and the converter, which reads every object
+    anyway, turns each into a dict and reports a key given twice, with its path.
+
     Raises:
-        ValidationError: Not UTF-8, not JSON, too large, too deeply nested, a repeated
-            key, or a non-finite number.
+        ValidationError: Not UTF-8, not JSON, too large, too deeply nested, or a
+            non-finite number.
         WrongTypeError: ``data`` is neither text nor bytes.
     """
     if isinstance(data, (bytes, bytearray, memoryview)):
@@ -214,29 +203,15 @@ def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
     else:
         raise WrongTypeError.single("data", "JSON text (str or bytes)", type_name(data))
     text = text.removeprefix("\ufeff")
-    noticed = _Parsed()
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        result = dict(items)
-        if len(result) != len(items):
-            noticed.suspect = True
-            repeated = _RepeatedKeys(result)
-            seen: set[str] = set()
-            repeated.repeated = []
-            for key, _ in items:
-                if key in seen:
-                    repeated.repeated.append(key)
-                seen.add(key)
-            return repeated
-        return result
+    non_finite: list[_NonFinite] = []
 
     def constant(name: str) -> _NonFinite:
-        noticed.suspect = True
-        return _NonFinite(name)
+        non_finite.append(_NonFinite(name))
+        return non_finite[-1]
 
     try:
         tree = json.loads(
-            text, object_pairs_hook=pairs, parse_constant=constant, parse_float=Decimal
+            text, object_pairs_hook=tuple, parse_constant=constant, parse_float=Decimal
         )
     except json.JSONDecodeError as error:
         raise ValidationError.single(
@@ -250,11 +225,10 @@ def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
         raise ValidationError.single(
             "$", "a JSON document Python can read", f"a value it cannot ({type(error).__name__})"
         ) from None
-    if noticed.suspect:
+    if non_finite:
         problems: list[Problem] = []
-        _look_again(tree, "$", problems)
-        if problems:
-            raise ValidationError(problems)
+        _find_non_finite(tree, "$", problems)
+        raise ValidationError(problems)
     return tree
 
 
@@ -262,8 +236,8 @@ def _too_large(size: int, limit: int) -> ValidationError:
     return ValidationError.single("$", f"a document of at most {limit:,} bytes", f"{size:,} bytes")
 
 
-def _look_again(value: object, path: str, problems: list[Problem]) -> None:
-    """Find repeated keys and non-finite numbers, with their paths."""
+def _find_non_finite(value: object, path: str, problems: list[Problem]) -> None:
+    """Find the non-finite numbers in a parsed tree, with their paths."""
     stack: list[tuple[object, str]] = [(value, path)]
     while stack:
         item, where = stack.pop()
@@ -275,26 +249,14 @@ def _look_again(value: object, path: str, problems: list[Problem]) -> None:
                     found=item.text,
                 )
             )
-        elif isinstance(item, dict):
-            if isinstance(item, _RepeatedKeys):
-                problems.extend(
-                    Problem(
-                        path=_key_path(where, key),
-                        expected="each key once in an object",
-                        found=f"the key {show_code(key)} more than once",
-                    )
-                    for key in dict.fromkeys(item.repeated)
-                )
-            stack.extend((child, _key_path(where, key)) for key, child in reversed(item.items()))
+        elif isinstance(item, tuple):
+            stack.extend((child, _key_path(where, key)) for key, child in reversed(item))
         elif isinstance(item, list):
             stack.extend((child, f"{where}[{n}]") for n, child in reversed(list(enumerate(item))))
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def _key_path(where: str, key: str) -> str:
-    return f"{where}.{key}" if _IDENTIFIER.fullmatch(key) else f"{where}[{json.dumps(key)[:40]}]"
+    return key_path(where, key)
 
 
 # --- the document header ----------------------------------------------------------------------
@@ -306,8 +268,10 @@ def _document_kinds() -> str:
 
 def _body(data: object, document: str) -> dict[str, Any]:
     """Check the header, migrate older versions, and return the fields."""
-    if type(data) is not dict:
+    header = object_of(data, "$")
+    if header is None:
         raise WrongTypeError.single("$", f"a JSON object (a {document} document)", json_type(data))
+    data = header
     version = data.get("schema_version")
     problems = []
     if "schema_version" not in data:
@@ -356,10 +320,22 @@ def _body(data: object, document: str) -> dict[str, Any]:
         raise ValidationError(problems)
     assert isinstance(version, int)  # checked above; narrows the type
     body = dict(data)
+    if version < SCHEMA_VERSION:
+        body = _plain(body, "$")  # migrations work on dicts and lists
     while version < SCHEMA_VERSION:
         body = MIGRATIONS[version](body)
         version += 1
     return {key: value for key, value in body.items() if key not in _HEADER}
+
+
+def _plain(value: Any, where: str) -> Any:
+    """The parsed tree with every object as a dict (refusing keys given twice)."""
+    as_object = object_of(value, where)
+    if as_object is not None:
+        return {key: _plain(child, key_path(where, key)) for key, child in as_object.items()}
+    if isinstance(value, list):
+        return [_plain(child, f"{where}[{n}]") for n, child in enumerate(value)]
+    return value
 
 
 def _check_record(
@@ -388,7 +364,7 @@ def _to_input_positions(problem: Problem, pathway: Pathway, fields: Mapping[str,
     wanted = getattr(pathway, field)[index].id
     raw = fields.get(field, [])
     position = next(
-        (n for n, item in enumerate(raw) if isinstance(item, dict) and item.get("id") == wanted),
+        (n for n, item in enumerate(raw) if (object_of(item, "$") or {}).get("id") == wanted),
         index,
     )
     return Problem(

@@ -89,6 +89,9 @@ def _placement_problems(pathway: Pathway, definition: PathwayDefinition) -> list
 
 def _code_problems(pathway: Pathway, definition: PathwayDefinition) -> list[Problem]:
     framework = definition.framework
+    known_domains = frozenset(framework.domain_codes)
+    # None stands for a person's level not given, which is always allowed.
+    known_levels = frozenset((*framework.scale.codes, None))
     domains = f"a domain of {framework.id!r} ({', '.join(framework.domain_codes)})"
     levels = f"a level of {framework.scale.code!r} ({', '.join(framework.scale.codes)})"
     problems = [
@@ -96,12 +99,18 @@ def _code_problems(pathway: Pathway, definition: PathwayDefinition) -> list[Prob
             path=f"$.goals[{index}].domain", expected=domains, found=_checks.show_code(goal.domain)
         )
         for index, goal in enumerate(pathway.goals)
-        if goal.domain not in framework
+        if goal.domain not in known_domains
     ]
     for index, review in enumerate(pathway.reviews):
         for number, rating in enumerate(review.ratings):
+            if (
+                rating.domain in known_domains
+                and rating.team in known_levels
+                and rating.person in known_levels
+            ):
+                continue  # the usual case, decided without building a path
             path = f"$.reviews[{index}].ratings[{number}]"
-            if rating.domain not in framework:
+            if rating.domain not in known_domains:
                 problems.append(
                     Problem(
                         path=f"{path}.domain",
@@ -109,12 +118,13 @@ def _code_problems(pathway: Pathway, definition: PathwayDefinition) -> list[Prob
                         found=_checks.show_code(rating.domain),
                     )
                 )
-            for who in ("team", "person"):
-                level: str | None = getattr(rating, who)
-                if level is not None and level not in framework.scale:
+            for who, level in (("team", rating.team), ("person", rating.person)):
+                if level not in known_levels:
                     problems.append(
                         Problem(
-                            path=f"{path}.{who}", expected=levels, found=_checks.show_code(level)
+                            path=f"{path}.{who}",
+                            expected=levels,
+                            found=_checks.show_code(str(level)),
                         )
                     )
     return problems
