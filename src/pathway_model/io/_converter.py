@@ -412,11 +412,12 @@ def _placed(
     return placed
 
 
-_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[(\d+)\]")
+#: A path into one of a record's collections, e.g. ``$.reviews[3]``.
+COLLECTION_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
 
 
 def _input_position(path: str, arguments: dict[str, Any]) -> str:
-    match = _POSITION.match(path)
+    match = COLLECTION_POSITION.match(path)
     if match is None:
         return path
     field, index = match[1], int(match[2])

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from pathway_model.catalogue import DEFINITIONS
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.io._converter import CONVERTER, json_type, key_path, object_of
+from pathway_model.io._converter import (
+    COLLECTION_POSITION,
+    CONVERTER,
+    json_type,
+    key_path,
+    object_of,
+)
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
 from pathway_model.model._checks import show_code, type_name
 from pathway_model.rules import Assessment, Readiness, ReviewSchedule
@@ -352,12 +357,9 @@ def _check_record(
         raise ValidationError(_to_input_positions(problem, pathway, fields) for problem in problems)
 
 
-_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[(\d+)\]")
-
-
 def _to_input_positions(problem: Problem, pathway: Pathway, fields: Mapping[str, Any]) -> Problem:
     """Map a position in the record's canonical order to the document's array position."""
-    match = _POSITION.match(problem.path)
+    match = COLLECTION_POSITION.match(problem.path)
     if match is None:
         return problem
     field, index = match[1], int(match[2])
