@@ -107,7 +107,14 @@ class TestReference:
 
 
 class TestValueObjects:
-    @pytest.mark.parametrize("name", [name for name in PUBLIC if attrs.has(getattr(pm, name))])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            name
+            for name in PUBLIC
+            if inspect.isclass(getattr(pm, name)) and attrs.has(getattr(pm, name))
+        ],
+    )
     def test_value_objects_are_frozen_slotted_and_keyword_only(self, name: str) -> None:
         """Every model class is immutable, slotted and takes keyword arguments only."""
         cls = getattr(pm, name)
