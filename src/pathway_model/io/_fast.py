@@ -13,7 +13,9 @@ same results.
 from __future__ import annotations
 
 import linecache
+import typing
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 import attrs
@@ -47,8 +49,8 @@ FAST_CLASSES: tuple[type[Any], ...] = (
 
 #: Inline checks equal to a validator, by the validator's qualified name. ``{v}`` is the value.
 _INLINE = {
-    "code": "(type({v}) is str and _code({v}))",
-    "optional_code": "({v} is None or (type({v}) is str and _code({v})))",
+    "code": "(type({v}) is str and ({v} in _codes or _code({v})))",
+    "optional_code": "({v} is None or (type({v}) is str and ({v} in _codes or _code({v}))))",
     "name": "(type({v}) is str and 0 < len({v}) <= _NAME and not {v}.isspace())",
     "text": "(type({v}) is str and 0 < len({v}) <= _TEXT and not {v}.isspace())",
     "optional_text": (
@@ -67,9 +69,97 @@ _INLINE = {
 
 _PLAIN_STRINGS = (str, str | None)
 
+#: Converters that return a value of the right type unchanged (a tuple stays the same
+#: tuple, an enum member stays itself), so the generated code may skip them: the hooks
+#: already give values of the right type. Any other converter is always applied.
+_IDENTITY_CONVERTERS = frozenset(
+    {
+        "_setter",
+        "_lifecycle",
+        "_achievement",
+        "_review_kind",
+        "_kind",
+        "_severity",
+        "_ratings",
+        "_progress",
+    }
+)
+
+
+def _converter_name(field: attrs.Attribute[Any]) -> str:
+    return str(getattr(field.converter, "__name__", ""))
+
+
+def _is_optional(kind: Any) -> bool:
+    return type(None) in typing.get_args(kind)
+
+
+def _members(kind: Any) -> dict[str, Enum] | None:
+    """The members of an enum type (or of ``Enum | None``) by code, else ``None``."""
+    candidates = [kind, *typing.get_args(kind)]
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, Enum):
+            return {member.value: member for member in candidate}
+    return None
+
 
 def _qualname(field: attrs.Attribute[Any]) -> str:
     return str(getattr(field.validator, "__qualname__", ""))
+
+
+def _read_field(
+    number: int,
+    field: attrs.Attribute[Any],
+    hook: Callable[..., Any],
+    kind: Any,
+    namespace: dict[str, Any],
+) -> list[str]:
+    """Lines that read field ``number`` into ``v<number>``, converted to its type."""
+    local = f"v{number}"
+    namespace[f"_hook{number}"] = hook
+    namespace[f"_type{number}"] = kind
+    if field.default is attrs.NOTHING:
+        raw = f"value[{field.name!r}]"
+    else:
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            msg = f"{field.name} has a factory default"
+            raise TypeError(msg)
+        namespace[f"_default{number}"] = field.default
+        raw = f"value.get({field.name!r}, _default{number})"
+    members = _members(kind)
+    if kind in _PLAIN_STRINGS and _INLINE.get(_qualname(field)) not in (None, "True"):
+        # A string field's inline check is all its hook would do: read it directly.
+        lines = [f"    {local} = {raw}"]
+    elif members is not None:
+        # A vocabulary: its code looked up inline (a default is already a member).
+        namespace[f"_members{number}"] = members
+        namespace[f"_enums{number}"] = frozenset(type(m) for m in members.values())
+        allowed = f"{local} is not None and " if _is_optional(kind) else ""
+        lines = [
+            f"    {local} = {raw}",
+            f"    if type({local}) is str:",
+            f"        {local} = _members{number}.get({local}, _Doubt)",
+            f"    if {local} is _Doubt or ({allowed}{local}.__class__ not in _enums{number}):",
+            "        raise _Doubt",
+        ]
+    else:
+        lines = [f"    {local} = _hook{number}({raw}, _type{number})"]
+    if field.converter is not None and _converter_name(field) not in _IDENTITY_CONVERTERS:
+        namespace[f"_convert{number}"] = field.converter
+        lines.append(f"    {local} = _convert{number}({local})")
+    return lines
+
+
+def _check_field(cls: type[Any], number: int, field: attrs.Attribute[Any]) -> str | None:
+    """The inline check equal to the field's validator, or ``None`` if the read checks all."""
+    if field.validator is None:
+        return None
+    qualname = _qualname(field)
+    inline = _INLINE.get(qualname)
+    if inline is None:
+        msg = f"no inline check for {cls.__name__}.{field.name} ({qualname})"
+        raise TypeError(msg)
+    return None if inline == "True" else inline.format(v=f"v{number}")
 
 
 def make_fast(
@@ -99,6 +189,7 @@ def make_fast(
         "_known": frozenset(field.name for field in fields),
         "_required": frozenset(f.name for f in fields if f.default is attrs.NOTHING),
         "_code": _checks.is_code,
+        "_codes": _checks.KNOWN_CODES,
         "_NAME": _checks.MAX_NAME_LENGTH,
         "_TEXT": _checks.MAX_TEXT_LENGTH,
     }
@@ -116,40 +207,19 @@ def make_fast(
     ]
     checks = []
     for number, field in enumerate(fields):
-        local = f"v{number}"
         hook, kind = hooks[field.name]
-        namespace[f"_hook{number}"] = hook
-        namespace[f"_type{number}"] = kind
-        # A string field's inline check below is all its hook would do: read it directly.
-        read = (
-            f"value[{field.name!r}]"
-            if kind in _PLAIN_STRINGS and _INLINE.get(_qualname(field)) not in (None, "True")
-            else f"_hook{number}(value[{field.name!r}], _type{number})"
-        )
-        if field.default is attrs.NOTHING:
-            lines.append(f"    {local} = {read}")
-        else:
-            if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-                msg = f"{cls.__name__}.{field.name} has a factory default"
-                raise TypeError(msg)
-            namespace[f"_default{number}"] = field.default
-            lines.append(f"    {local} = {read} if {field.name!r} in value else _default{number}")
-        if field.converter is not None:
-            namespace[f"_convert{number}"] = field.converter
-            lines.append(f"    {local} = _convert{number}({local})")
-        if field.validator is not None:
-            qualname = _qualname(field)
-            inline = _INLINE.get(qualname)
-            if inline is None:
-                msg = f"no inline check for {cls.__name__}.{field.name} ({qualname})"
-                raise TypeError(msg)
-            if inline != "True":
-                checks.append(inline.format(v=local))
+        lines.extend(_read_field(number, field, hook, kind, namespace))
+        check = _check_field(cls, number, field)
+        if check is not None:
+            checks.append(check)
     if checks:
         lines.append("    if not (" + "\n        and ".join(checks) + "):")
         lines.append("        raise _Doubt")
     lines.append("    obj = _new(_cls)")
-    lines.extend(f"    _set(obj, {field.name!r}, v{n})" for n, field in enumerate(fields))
+    for number, field in enumerate(fields):
+        # The slot's own descriptor sets the value: no name look-up, no frozen-class guard.
+        namespace[f"_slot{number}"] = cls.__dict__[field.name].__set__
+        lines.append(f"    _slot{number}(obj, v{number})")
     if hasattr(cls, "__attrs_post_init__"):
         lines.append("    obj.__attrs_post_init__()")
     lines.append("    return obj")

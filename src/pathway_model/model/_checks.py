@@ -36,18 +36,18 @@ MAX_NAME_LENGTH = 200
 #: Strings already known to be codes. Codes repeat by the thousand in a record (domains,
 #: levels, stages), and a set look-up costs a tenth of a regular-expression match. The set
 #: only remembers answers, so it never changes one; it stops growing at its limit.
-_KNOWN_CODES: set[str] = set()
-_KNOWN_CODES_LIMIT = 16_384
+KNOWN_CODES: set[str] = set()
+KNOWN_CODES_LIMIT = 16_384
 
 
 def is_code(value: str) -> bool:
     """Whether the string ``value`` is a code (see ``CODE_PATTERN``)."""
-    if value in _KNOWN_CODES:
+    if value in KNOWN_CODES:
         return True
     if CODE_PATTERN.fullmatch(value) is None:
         return False
-    if len(_KNOWN_CODES) < _KNOWN_CODES_LIMIT:
-        _KNOWN_CODES.add(value)
+    if len(KNOWN_CODES) < KNOWN_CODES_LIMIT:
+        KNOWN_CODES.add(value)
     return True
 
 
@@ -276,9 +276,12 @@ def items_of(
 
 def unique_codes(path: str, codes: Iterable[str], what: str) -> list[Problem]:
     """Return a problem for each code that appears more than once."""
+    items = list(codes)
+    if len(set(items)) == len(items):
+        return []  # the usual case, decided in C
     seen: set[str] = set()
     problems = []
-    for index, item in enumerate(codes):
+    for index, item in enumerate(items):
         if item in seen:
             problems.append(
                 Problem(
