@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -314,3 +315,35 @@ class TestUkDate:
         moment = dt.datetime(2024, 7, 1, 12, 0, tzinfo=dt.timezone.utc)
 
         assert dt.date is type(uk_date(moment))
+
+
+class TestAgreesWithDateutil:
+    @given(
+        st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+        st.builds(
+            Period,
+            years=st.integers(0, 30),
+            months=st.integers(0, 40),
+            weeks=st.integers(0, 60),
+            days=st.integers(0, 400),
+        ),
+        st.sampled_from([1, -1]),
+    )
+    def test_shifts_as_relativedelta_does(self, day: dt.date, period: Period, sign: int) -> None:
+        """Adding or subtracting a period gives dateutil's answer, or refuses where it fails."""
+        step = relativedelta(
+            years=sign * period.years,
+            months=sign * period.months,
+            weeks=sign * period.weeks,
+            days=sign * period.days,
+        )
+        try:
+            expected: dt.date | None = day + step
+        except (OverflowError, ValueError):
+            expected = None
+        shift = period.add_to if sign > 0 else period.subtract_from
+        if expected is None:
+            with pytest.raises(ValidationError):
+                shift(day)
+        else:
+            assert expected == shift(day)

@@ -6,6 +6,8 @@ import __future__
 import importlib.metadata
 import inspect
 import re
+import subprocess
+import sys
 from enum import Enum
 from pathlib import Path
 
@@ -50,8 +52,38 @@ class TestExports:
         assert sorted(pm.__all__) == pm.__all__
 
     def test_all_is_exactly_the_public_names(self) -> None:
-        """Every public name the package binds is in `__all__`, and nothing else is."""
-        assert _bound_names(pm) | {"__version__"} == set(pm.__all__)
+        """Every public name the package binds or loads on use is in `__all__`, and nothing else."""
+        lazy = set(pm._MODULE_OF)
+        assert (_bound_names(pm) | lazy | {"__version__"}) == set(pm.__all__)
+
+    @pytest.mark.parametrize("name", sorted(pm._MODULE_OF))
+    def test_a_lazy_name_is_the_object_its_module_defines(self, name: str) -> None:
+        """A name loaded on first use is the very object of the module that defines it."""
+        module = importlib.import_module(pm._MODULE_OF[name])
+        assert getattr(module, name) is getattr(pm, name)
+
+    def test_an_unknown_name_is_an_attribute_error(self) -> None:
+        """Asking the package for a name it does not have fails as any module would."""
+        with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+            pm.nothing_here  # type: ignore[attr-defined]  # noqa: B018
+
+    def test_dir_lists_every_public_name(self) -> None:
+        """`dir(pathway_model)` shows the lazy names too, for completion in notebooks."""
+        assert set(pm.__all__) <= set(dir(pm))
+
+    def test_importing_the_package_leaves_serialisation_and_scoring_unloaded(self) -> None:
+        """`import pathway_model` loads the model and the rules only; the rest loads on use."""
+        code = (
+            "import sys, pathway_model as pm; "
+            "print(sorted(m for m in pm._LAZY if m in sys.modules)); "
+            "pm.dumps; print(sorted(m for m in pm._LAZY if m in sys.modules))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        before, after = done.stdout.splitlines()
+        assert "[]" == before
+        assert "pathway_model.io" in after
 
     def test_catalogue_all_is_sorted_and_complete(self) -> None:
         """The catalogue's `__all__` is sorted and names every public binding."""

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model.catalogue import DEFINITIONS, FRAMEWORKS, SECURE_PATHWAY
+from pathway_model.io import _converter
+from pathway_model.io._json import DOCUMENTS
 from tests import strategies as s
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,7 +169,7 @@ class TestFixtures:
 
     def test_every_fixture_of_every_version_loads(self) -> None:
         """Each committed fixture of each version up to the current one still loads."""
-        documents = {name: cls for cls, name in pm.io._json.DOCUMENTS.items()}
+        documents = {name: cls for cls, name in DOCUMENTS.items()}
         versions = sorted(FIXTURES.glob("v*"))
         assert versions
         for folder in versions:
@@ -464,7 +466,7 @@ class TestFuzz:
         with contextlib.suppress(pm.PathwayModelError):
             pm.loads(data, pm.Pathway)
 
-    @given(_json_values, st.sampled_from(list(pm.io._json.DOCUMENTS)))
+    @given(_json_values, st.sampled_from(list(DOCUMENTS)))
     def test_random_json_only_raises_our_error(self, value: Any, cls: type[Any]) -> None:
         """Any JSON value as any document kind raises PathwayModelError and nothing else."""
         with pytest.raises(pm.PathwayModelError):
@@ -493,7 +495,7 @@ def _outcome(converter: Any, body: Any, cls: type[Any]) -> tuple[str, object]:
 class TestFastPath:
     """Records are read by generated code; it must agree with the validated constructors."""
 
-    ordinary = pm.io._converter.make_converter(fast=False)
+    ordinary = _converter.make_converter(fast=False)
 
     @given(s.definitions_and_pathways())
     def test_valid_records_are_read_the_same_both_ways(
@@ -503,7 +505,7 @@ class TestFastPath:
         _, pathway = case
         body = pm.to_dict(pathway)
         del body["schema_version"], body["document"]
-        fast = _outcome(pm.io._converter.CONVERTER, body, pm.Pathway)
+        fast = _outcome(_converter.CONVERTER, body, pm.Pathway)
         assert ("built", pathway) == fast
         assert fast == _outcome(self.ordinary, body, pm.Pathway)
 
@@ -515,7 +517,7 @@ class TestFastPath:
         changed = _mutate(body, data)
         for _ in range(data.draw(st.integers(0, 2))):
             changed = _mutate(changed, data)
-        fast = _outcome(pm.io._converter.CONVERTER, changed, pm.Pathway)
+        fast = _outcome(_converter.CONVERTER, changed, pm.Pathway)
         assert fast == _outcome(self.ordinary, changed, pm.Pathway)
 
     @pytest.mark.parametrize(
@@ -535,6 +537,6 @@ class TestFastPath:
         body = example_doc()
         del body["schema_version"], body["document"]
         body["reviews"][0]["ratings"][0][field] = value
-        fast = _outcome(pm.io._converter.CONVERTER, body, pm.Pathway)
+        fast = _outcome(_converter.CONVERTER, body, pm.Pathway)
         assert "refused" == fast[0]
         assert fast == _outcome(self.ordinary, body, pm.Pathway)

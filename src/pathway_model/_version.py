@@ -1,12 +1,7 @@
-"""The installed version of the library, read from package metadata."""
+"""The library's version: the one place it is written (the build reads it from here)."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 __all__ = ["VERSION"]
 
-try:
-    VERSION = version("pathway-model")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    VERSION = "0+unknown"
+VERSION = "0.1.0.dev0"

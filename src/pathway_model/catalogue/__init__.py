@@ -89,4 +89,11 @@ def definition_for(pathway: Pathway) -> PathwayDefinition:
     Raises:
         UnknownCodeError: The record names a definition that is not built in.
     """
-    return definition(pathway.definition_id, pathway.definition_version)
+    found = _BY_ID_AND_VERSION.get((pathway.definition_id, pathway.definition_version))
+    if found is None:
+        return definition(pathway.definition_id, pathway.definition_version)  # raises
+    return found
+
+
+# The rules look a record's definition up once a record: a dictionary, not a search.
+_BY_ID_AND_VERSION = {(item.id, item.version): item for item in DEFINITIONS}

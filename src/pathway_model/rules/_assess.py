@@ -197,7 +197,8 @@ def _level_criteria(
     for requirement in criteria.requirements:
         minimum = scale.rank(requirement.minimum)
         for kind, who in kinds:
-            levels = []
+            lowest: str | None = None
+            lowest_rank = 0
             missing = "no review" if not latest else ""
             for review in latest:
                 rating = review.rating(requirement.domain)
@@ -207,9 +208,10 @@ def _level_criteria(
                 elif level is None:
                     missing = "not given"
                 else:
-                    levels.append(level)
-            lowest = min(levels, key=scale.rank) if levels else None
-            met = not missing and lowest is not None and scale.rank(lowest) >= minimum
+                    rank = scale.rank(level)
+                    if lowest is None or rank < lowest_rank:
+                        lowest, lowest_rank = level, rank
+            met = not missing and lowest is not None and lowest_rank >= minimum
             judged.append(
                 Criterion(
                     kind=kind,

@@ -76,6 +76,14 @@ def _definition_for(
         raise WrongTypeError.single(
             "definition", "a PathwayDefinition or None", type_name(definition)
         )
+    decided_on = (assessment.definition_id, assessment.definition_version)
+    if (definition.id, definition.version) != decided_on:
+        # Another version's words (periods, stage names) would not match this decision's dates.
+        raise ValidationError.single(
+            "definition",
+            f"the definition the decision was made on ({decided_on[0]}@{decided_on[1]})",
+            f"{definition.id}@{definition.version}",
+        )
     return definition
 
 
@@ -295,6 +303,14 @@ def _person_gaps(assessment: Assessment, definition: PathwayDefinition) -> list[
         else:
             lines.append(f"{name}: {who} said it is {_level_words(definition, criterion.actual)}.")
         lines.append(f"It needs to be at least {needed}.")
+    # The person can be ready no earlier than the latest of the dates still to come.
+    waiting = [
+        c.met_from
+        for c in assessment.criteria
+        if not c.met
+        and c.met_from is not None
+        and c.kind in (CriterionKind.SUSTAINED, CriterionKind.INCIDENT_FREE)
+    ]
     for criterion in assessment.criteria:
         if criterion.met or criterion.met_from is None:
             continue
@@ -302,7 +318,7 @@ def _person_gaps(assessment: Assessment, definition: PathwayDefinition) -> list[
             lines.append(
                 f"Things need to stay this good for {period_words(criteria.sustained_for)}."
             )
-            lines.append(f"If they do, you will be ready on {long_date(criterion.met_from)}.")
+            lines.append(f"If they do, you will be ready on {long_date(max(waiting))}.")
         elif criterion.kind is CriterionKind.INCIDENT_FREE and criterion.evidence:
             lines.append(f"There was an incident on {long_date(criterion.evidence[0].date)}.")
             lines.append("The clock starts again after an incident like this.")

@@ -11,9 +11,11 @@ monthly reviews is decided in a few hundred steps, whatever the number of days.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 
@@ -23,6 +25,7 @@ from pathway_model.model import (
     ExitCriteria,
     Incident,
     IncidentRule,
+    IncidentSeverity,
     Pathway,
     PathwayDefinition,
     Placement,
@@ -133,18 +136,67 @@ def qualifies(review: Review, criteria: ExitCriteria, scale: RatingScale) -> boo
     never read as a good rating. With ``person_must_agree``, the person's own level must
     be given and also meet the minimum.
     """
-    for requirement in criteria.requirements:
-        rating = review.rating(requirement.domain)
-        if rating is None:
-            return False
-        minimum = scale.rank(requirement.minimum)
-        if scale.rank(rating.team) < minimum:
-            return False
-        if criteria.person_must_agree and (
-            rating.person is None or scale.rank(rating.person) < minimum
-        ):
-            return False
-    return True
+    return _Thresholds(criteria, scale).met_by(review)
+
+
+class _Thresholds:
+    """A stage's exit criteria with each minimum level turned into its rank, once a stay.
+
+    Judging a review then compares integers; a level code the scale lacks still raises
+    the scale's own ``UnknownCodeError``.
+    """
+
+    __slots__ = ("_ranks", "_scale", "person_must_agree", "requirements")
+
+    def __init__(self, criteria: ExitCriteria, scale: RatingScale) -> None:
+        self._scale = scale
+        self._ranks = {level.code: level.rank for level in scale.levels}
+        self.requirements = tuple(
+            (requirement.domain, scale.rank(requirement.minimum))
+            for requirement in criteria.requirements
+        )
+        self.person_must_agree = criteria.person_must_agree
+
+    def met_by(self, review: Review) -> bool:
+        """Whether ``review`` meets every requirement (see ``qualifies``)."""
+        ranks = self._ranks
+        ratings = review.ratings
+        for domain, minimum in self.requirements:
+            for rating in ratings:
+                if rating.domain == domain:
+                    break
+            else:
+                return False  # not rated: never read as met
+            rank = ranks.get(rating.team)
+            if rank is None:
+                rank = self._scale.rank(rating.team)  # raises UnknownCodeError
+            if rank < minimum:
+                return False
+            if self.person_must_agree:
+                person = rating.person
+                if person is None:
+                    return False
+                rank = ranks.get(person)
+                if rank is None:
+                    rank = self._scale.rank(person)
+                if rank < minimum:
+                    return False
+        return True
+
+
+EventT = TypeVar("EventT", Review, Incident)
+
+
+def _date(event: Review | Incident) -> dt.date:
+    return event.date
+
+
+def _inside(events: tuple[EventT, ...], placement: Placement) -> tuple[EventT, ...]:
+    """The events dated inside ``placement``; ``events`` are in date order (the record's)."""
+    first = bisect.bisect_left(events, placement.start, key=_date)
+    if placement.end is None:
+        return events[first:]
+    return events[first : bisect.bisect_left(events, placement.end, lo=first, key=_date)]
 
 
 def stay_evidence(
@@ -152,20 +204,21 @@ def stay_evidence(
 ) -> StayEvidence:
     """Gather and judge the reviews and incidents dated inside ``placement``."""
     stage = definition.stage(placement.stage)
-    reviews = tuple(review for review in pathway.reviews if placement.covers(review.date))
-    incidents = tuple(incident for incident in pathway.incidents if placement.covers(incident.date))
+    reviews = _inside(pathway.reviews, placement)
+    incidents = _inside(pathway.incidents, placement)
     days: list[tuple[dt.date, bool, dt.date | None]] = []
     criteria = stage.exit_criteria
-    if criteria is not None:
-        scale = definition.framework.scale
+    if criteria is not None and reviews:
+        met_by = _Thresholds(criteria, definition.framework.scale).met_by
         streak_start: dt.date | None = None
         index = 0
-        while index < len(reviews):
+        count = len(reviews)
+        while index < count:
             day = reviews[index].date
             # Reviews on the same day are taken together: the day qualifies only if each does.
             day_qualifies = True
-            while index < len(reviews) and reviews[index].date == day:
-                day_qualifies = qualifies(reviews[index], criteria, scale) and day_qualifies
+            while index < count and reviews[index].date == day:
+                day_qualifies = met_by(reviews[index]) and day_qualifies
                 index += 1
             if day_qualifies:
                 streak_start = day if streak_start is None else streak_start
@@ -179,8 +232,15 @@ def stay_evidence(
 
 def resetting(rule: IncidentRule, incidents: Sequence[Incident]) -> tuple[Incident, ...]:
     """The incidents that reset the clock under ``rule``, in date order."""
+    if not incidents:
+        return ()
+    kinds = rule.kinds
+    # The same test as IncidentRule.resets, worked out once for the few severities.
+    severities = {s for s in IncidentSeverity if s.at_least(rule.minimum_severity)}
     return tuple(
-        incident for incident in incidents if rule.resets(incident.kind, incident.severity)
+        incident
+        for incident in incidents
+        if incident.kind in kinds and incident.severity in severities
     )
 
 
@@ -197,39 +257,56 @@ def ready_runs(evidence: StayEvidence, until: dt.date) -> tuple[ReadyRun, ...]:
     if criteria is None or not evidence.days or stop <= placement.start:
         return ()
     resets = _resets(criteria, evidence.incidents)
-    breakpoints = sorted({day for day, _, _ in evidence.days} | {day for day, _ in resets})
+    days = evidence.days
+    breakpoints = _breakpoints(days, resets)
+    last = len(breakpoints) - 1
     runs: list[ReadyRun] = []
+    sustained_for = criteria.sustained_for
     sustained_until: dict[dt.date, dt.date] = {}  # streak start -> end of sustained period
     review_index = -1
+    last_review = len(days) - 1
     reset_index = 0
+    reset_count = len(resets)
     incident_term: dt.date | None = None
     for position, start in enumerate(breakpoints):
         if start >= stop:
             break
-        end = breakpoints[position + 1] if position + 1 < len(breakpoints) else stop
+        end = breakpoints[position + 1] if position < last else stop
         end = min(end, stop)
-        while review_index + 1 < len(evidence.days) and evidence.days[review_index + 1][0] <= start:
+        while review_index < last_review and days[review_index + 1][0] <= start:
             review_index += 1
-        while reset_index < len(resets) and resets[reset_index][0] <= start:
+        while reset_index < reset_count and resets[reset_index][0] <= start:
             free_from = resets[reset_index][1]
-            incident_term = free_from if incident_term is None else max(incident_term, free_from)
+            if incident_term is None or free_from > incident_term:
+                incident_term = free_from
             reset_index += 1
         if review_index < 0:
             continue
-        streak_start = evidence.days[review_index][2]
+        streak_start = days[review_index][2]
         if streak_start is None:
             continue
         ready_from = sustained_until.get(streak_start)
         if ready_from is None:
-            ready_from = sustained_until[streak_start] = criteria.sustained_for.add_to(streak_start)
-        if incident_term is not None:
-            ready_from = max(ready_from, incident_term)
-        _extend(runs, max(start, ready_from), end)
+            ready_from = sustained_until[streak_start] = sustained_for.add_to(streak_start)
+        if incident_term is not None and incident_term > ready_from:
+            ready_from = incident_term
+        _extend(runs, start if start > ready_from else ready_from, end)
     return tuple(runs)
+
+
+def _breakpoints(
+    days: Sequence[tuple[dt.date, bool, dt.date | None]], resets: Sequence[tuple[dt.date, dt.date]]
+) -> list[dt.date]:
+    """The review days and clock-resetting incident days, distinct and in order."""
+    if not resets:
+        return [day for day, _, _ in days]  # distinct and in order already
+    return sorted({day for day, _, _ in days} | {day for day, _ in resets})
 
 
 def _resets(criteria: ExitCriteria, incidents: Sequence[Incident]) -> list[tuple[dt.date, dt.date]]:
     """Each clock-resetting incident's date and the day it allows readiness again, in order."""
+    if not incidents:
+        return []
     resets = [
         (incident.date, rule.incident_free_for.add_to(incident.date))
         for rule in criteria.incident_rules

@@ -1,9 +1,22 @@
-"""Scoring for notebooks: instruments, outcome progress and agreement, one record or many.
+"""Scoring for notebooks: instruments, outcome progress and agreement, cohort measures.
 
 Import from `pathway_model`; this package's layout is private.
 """
 
 from pathway_model.scoring._batch import Batch, OnError, RowProblem, score_records
+from pathway_model.scoring._cohort import (
+    COHORT_MEASURES,
+    SECURE_COMBINED_LONG_STAY,
+    BenchmarkRow,
+    CohortGroup,
+    CohortMeasure,
+    CohortReport,
+    CohortRow,
+    CombinedLongStay,
+    benchmark_table,
+    cohort_frame,
+    cohort_report,
+)
 from pathway_model.scoring._dundrum import (
     DEFAULT_D3_BANDS,
     DEFAULT_D4_BANDS,
@@ -42,6 +55,7 @@ from pathway_model.scoring._honos import (
     score_honos_secure_frame,
     score_honos_secure_records,
 )
+from pathway_model.scoring._payment import OutcomeCurrency, Payment, payments
 from pathway_model.scoring._progress import (
     Agreement,
     CohortAgreement,
@@ -55,12 +69,20 @@ from pathway_model.scoring._progress import (
     review_agreement,
     review_progress,
 )
+from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
 __all__ = [
     "Agreement",
     "BandResult",
     "Batch",
+    "BenchmarkRow",
+    "COHORT_MEASURES",
     "CohortAgreement",
+    "CohortGroup",
+    "CohortMeasure",
+    "CohortReport",
+    "CohortRow",
+    "CombinedLongStay",
     "DEFAULT_D3_BANDS",
     "DEFAULT_D4_BANDS",
     "DUNDRUM_1",
@@ -78,18 +100,27 @@ __all__ = [
     "HonosSecureScore",
     "Instrument",
     "InstrumentScale",
+    "KaplanMeier",
     "OnError",
+    "OutcomeCurrency",
+    "Payment",
     "PlacementBand",
     "ReviewProgress",
     "RowProblem",
+    "SECURE_COMBINED_LONG_STAY",
     "TrajectoryPoint",
     "agreement_frame",
     "agreement_records",
     "agreement_summary",
+    "benchmark_table",
     "cohort_agreement",
+    "cohort_frame",
+    "cohort_report",
     "honos_change",
     "honos_change_frame",
     "honos_change_records",
+    "kaplan_meier",
+    "payments",
     "progress_trajectory",
     "review_agreement",
     "review_progress",

@@ -1,0 +1,211 @@
+"""Values that travel with a pathway in FHIR: instrument ratings, and what an import returns.
+
+A [`Pathway`][pathway_model.Pathway] holds no instrument scores. An EPR that wants HoNOS or
+HoNOS-secure ratings in the same Bundle passes them to
+[`to_fhir`][pathway_model.to_fhir] as [`InstrumentRating`][pathway_model.InstrumentRating]
+values, and [`from_fhir_with_instruments`][pathway_model.from_fhir_with_instruments] gives
+them back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from pathway_model.errors import Problem, ValidationError, WrongTypeError
+from pathway_model.model import Pathway, _checks
+from pathway_model.scoring._honos import HONOS, HONOS_SECURE, NOT_KNOWN, Instrument
+
+__all__ = ["FhirImport", "InstrumentRating"]
+
+#: The instruments a FHIR export carries: those whose every scale has a SNOMED CT code
+#: (REFERENCE.md §4).
+FHIR_INSTRUMENTS: dict[str, Instrument] = {HONOS.code: HONOS, HONOS_SECURE.code: HONOS_SECURE}
+#: Scale 8 problem-type letters: A-J, and K added in 2018 (REFERENCE.md §4).
+PROBLEM_TYPES = tuple("ABCDEFGHIJK")
+_RATING_EXPECTED = f"an integer 0-4, or {NOT_KNOWN} for not known"
+
+
+def _is_fhir_instrument(value: object) -> bool:
+    return isinstance(value, Instrument) and FHIR_INSTRUMENTS.get(value.code) == value
+
+
+def _instrument(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not _is_fhir_instrument(value):
+        raise WrongTypeError.single(
+            _checks.path_of(instance, attribute), "HONOS or HONOS_SECURE", _checks.type_name(value)
+        )
+
+
+def _ratings(value: Iterable[int]) -> tuple[int, ...]:
+    return _checks.tuple_of(value)
+
+
+def _problem_8(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None or (type(value) is str and value in PROBLEM_TYPES):
+        return
+    found = (
+        _checks.show_code(value)
+        if isinstance(value, str) and len(value) <= 1
+        else f"text of {len(value)} characters"
+        if isinstance(value, str)
+        else _checks.type_name(value)
+    )
+    raise ValidationError.single(
+        _checks.path_of(instance, attribute), "a problem-type letter 'A'-'K', or None", found
+    )
+
+
+@attrs.frozen(kw_only=True)
+class InstrumentRating:
+    """One HoNOS or HoNOS-secure rating of the person, to export with their pathway.
+
+    The ratings are the instrument's scales in their defined order (``h1`` ... ``h12``,
+    then ``sa`` ... ``sg`` for HoNOS-secure), each 0-4, or 9 for not known. Build one from
+    a scoring record with [`from_record`][pathway_model.InstrumentRating.from_record]; get
+    the record back, for [`score_honos`][pathway_model.score_honos], from ``record``.
+
+    Attributes:
+        id: The rating's id, unique among the person's instrument ratings.
+        instrument: [`HONOS`][pathway_model.HONOS] or
+            [`HONOS_SECURE`][pathway_model.HONOS_SECURE].
+        date: The day of the rating.
+        ratings: One rating per scale, in the instrument's order.
+        problem_8: Scale 8's problem-type letter, ``"A"`` ... ``"K"``, if recorded.
+
+    Raises:
+        ValidationError: A field is invalid, or the number of ratings is not the number
+            of the instrument's scales.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> rating = InstrumentRating.from_record(
+        ...     id="honos-1", instrument=pm.HONOS, date=dt.date(2024, 3, 28),
+        ...     record={f"h{n}": 2 for n in range(1, 13)},
+        ... )
+        >>> pm.score_honos(rating.record).total
+        24
+    """
+
+    id: str = attrs.field(validator=_checks.code)
+    instrument: Instrument = attrs.field(validator=_instrument)
+    date: dt.date = attrs.field(validator=_checks.date)
+    ratings: tuple[int, ...] = attrs.field(converter=_ratings)
+    problem_8: str | None = attrs.field(default=None, validator=_problem_8)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.ratings, tuple):
+            raise WrongTypeError.single(
+                "InstrumentRating.ratings",
+                "a sequence of integers",
+                _checks.type_name(self.ratings),
+            )
+        problems = [
+            Problem(
+                path=f"InstrumentRating.ratings[{index}]",
+                expected=_RATING_EXPECTED,
+                found=str(value) if type(value) is int else _checks.type_name(value),
+            )
+            for index, value in enumerate(self.ratings)
+            if type(value) is not int or not (0 <= value <= 4 or value == NOT_KNOWN)
+        ]
+        count = len(self.instrument.scales)
+        if len(self.ratings) != count:
+            problems.append(
+                Problem(
+                    path="InstrumentRating.ratings",
+                    expected=f"{count} ratings, one per scale of {self.instrument.name}",
+                    found=f"{len(self.ratings)} ratings",
+                )
+            )
+        _checks.raise_problems(problems)
+
+    @classmethod
+    def from_record(
+        cls,
+        *,
+        id: str,
+        instrument: Instrument,
+        date: dt.date,
+        record: Mapping[str, Any],
+    ) -> InstrumentRating:
+        """Build a rating from a scoring record (keys ``h1`` ... and ``problem_8``).
+
+        Args:
+            id: The rating's id.
+            instrument: ``HONOS`` or ``HONOS_SECURE``.
+            date: The day of the rating.
+            record: The ratings by scale code, and optionally ``problem_8``; other keys
+                are refused, so a misspelt key is never lost on the way.
+
+        Raises:
+            ValidationError: A scale is missing, a key is unknown, or a value is invalid.
+        """
+        if not _is_fhir_instrument(instrument):
+            raise WrongTypeError.single(
+                "instrument", "HONOS or HONOS_SECURE", _checks.type_name(instrument)
+            )
+        if not isinstance(record, Mapping):
+            raise WrongTypeError.single("record", "a mapping", _checks.type_name(record))
+        known = (*instrument.codes, "problem_8")
+        problems = [
+            Problem(path=f"record[{code!r}]", expected="a rating", found="no key")
+            for code in instrument.codes
+            if code not in record
+        ]
+        problems += [
+            Problem(
+                path="record",
+                expected=f"only the keys of {instrument.name} and 'problem_8'",
+                found=f"an unknown key {_checks.show_code(str(key))}",
+            )
+            for key in record
+            if key not in known
+        ]
+        _checks.raise_problems(problems)
+        return cls(
+            id=id,
+            instrument=instrument,
+            date=date,
+            ratings=tuple(record[code] for code in instrument.codes),
+            problem_8=record.get("problem_8"),
+        )
+
+    @property
+    def record(self) -> dict[str, int | str]:
+        """The rating as a scoring record: scale code to rating, and ``problem_8`` if set."""
+        result: dict[str, int | str] = dict(zip(self.instrument.codes, self.ratings, strict=True))
+        if self.problem_8 is not None:
+            result["problem_8"] = self.problem_8
+        return result
+
+
+def _instrument_ratings(value: Iterable[InstrumentRating]) -> tuple[InstrumentRating, ...]:
+    items: object = _checks.tuple_of(value)
+    if not isinstance(items, tuple):
+        return items  # type: ignore[return-value]  # reported by the validator
+    try:
+        return tuple(sorted(items, key=lambda rating: (rating.date, rating.id)))
+    except (AttributeError, TypeError):
+        return items  # the validator reports the wrong item
+
+
+@attrs.frozen(kw_only=True)
+class FhirImport:
+    """What a FHIR Bundle held: the person's pathway and any instrument ratings.
+
+    Attributes:
+        pathway: The person's record.
+        instrument_ratings: The HoNOS and HoNOS-secure ratings, by date then id.
+    """
+
+    pathway: Pathway = attrs.field(validator=_checks.instance_of(Pathway, "a Pathway"))
+    instrument_ratings: tuple[InstrumentRating, ...] = attrs.field(
+        default=(),
+        converter=_instrument_ratings,
+        validator=_checks.items_of(InstrumentRating, "an InstrumentRating"),
+    )

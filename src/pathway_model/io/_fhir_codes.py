@@ -1,0 +1,414 @@
+"""FHIR R4 vocabulary: canonical URLs, code systems, identifier systems and stable ids.
+
+Every URL this library mints lives under one base, [`FHIR_BASE`][pathway_model.FHIR_BASE].
+Canonical URLs are identifiers: they name a code system, they need not resolve. A code
+system made from data (a framework's domains and levels, a definition's stages) has a URL
+that names the framework or definition and carries its version in ``CodeSystem.version``
+and ``Coding.version``, as FHIR does; the library's own closed vocabularies (incident
+kinds, review kinds ...) are versioned by
+[`FHIR_VOCABULARY_VERSION`][pathway_model.FHIR_VOCABULARY_VERSION].
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from pathway_model.errors import WrongTypeError
+from pathway_model.model import (
+    GoalAchievementStatus,
+    GoalSetter,
+    IncidentKind,
+    IncidentSeverity,
+    OutcomeFramework,
+    PathwayDefinition,
+    ReviewKind,
+)
+from pathway_model.model._checks import type_name
+
+__all__ = [
+    "FHIR_BASE",
+    "FHIR_NAMESPACE",
+    "FHIR_VOCABULARY_VERSION",
+    "fhir_code_systems",
+]
+
+FHIR_BASE = "https://pathway-model.org/fhir"
+"""The base of every canonical URL, identifier system and extension URL the library mints."""
+
+FHIR_VOCABULARY_VERSION = "1.0.0"
+"""The version of the library's own FHIR code systems (incident kinds, review kinds ...)."""
+
+FHIR_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, FHIR_BASE)
+"""The UUID namespace of resource ids: ``uuid5(NAMESPACE_URL, FHIR_BASE)``.
+
+A resource's id is ``uuid5(FHIR_NAMESPACE, "<person id>|<kind>|<ids>")``, so the same
+record always gives the same ids, and an entity keeps its id from one export to the next.
+"""
+
+# --- systems defined elsewhere ----------------------------------------------------------------
+
+SNOMED_CT = "http://snomed.info/sct"
+GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+HL7_OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+V3_NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
+
+UK_CORE_EPISODE_OF_CARE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-EpisodeOfCare"
+UK_CORE_OBSERVATION = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation"
+
+# --- the library's own ------------------------------------------------------------------------
+
+_CODE_SYSTEM = f"{FHIR_BASE}/CodeSystem"
+INCIDENT_KIND = f"{_CODE_SYSTEM}/incident-kind"
+INCIDENT_SEVERITY = f"{_CODE_SYSTEM}/incident-severity"
+GOAL_SET_BY = f"{_CODE_SYSTEM}/goal-set-by"
+REVIEW_KIND = f"{_CODE_SYSTEM}/review-kind"
+RATER = f"{_CODE_SYSTEM}/rater"
+OBSERVATION_KIND = f"{_CODE_SYSTEM}/observation-kind"
+INSTRUMENT = f"{_CODE_SYSTEM}/instrument"
+
+_IDENTIFIER = f"{FHIR_BASE}/identifier"
+PERSON_ID = f"{_IDENTIFIER}/person"
+PLACEMENT_ID = f"{_IDENTIFIER}/placement"
+GOAL_ID = f"{_IDENTIFIER}/goal"
+REVIEW_ID = f"{_IDENTIFIER}/review"
+INCIDENT_ID = f"{_IDENTIFIER}/incident"
+INSTRUMENT_RATING_ID = f"{_IDENTIFIER}/instrument-rating"
+
+GOAL_SET_BY_EXTENSION = f"{FHIR_BASE}/StructureDefinition/goal-set-by"
+NEXT_REVIEW_EXTENSION = f"{FHIR_BASE}/StructureDefinition/next-review-date"
+
+#: Observation kinds: the code of the library's category coding on each Observation.
+DOMAIN_RATING = "domain-rating"
+GOAL_PROGRESS = "goal-progress"
+INCIDENT = "incident"
+INSTRUMENT_SCORE = "instrument-score"
+#: The component that carries HoNOS scale 8's problem-type letter.
+PROBLEM_8 = "honos-scale-8-problem-type"
+
+
+def domain_system(framework_id: str) -> str:
+    """The URL of the code system of a framework's outcome domains."""
+    return f"{_CODE_SYSTEM}/domain/{framework_id}"
+
+
+def level_system(framework_id: str) -> str:
+    """The URL of the code system of a framework's rating levels."""
+    return f"{_CODE_SYSTEM}/level/{framework_id}"
+
+
+def stage_system(definition_id: str) -> str:
+    """The URL of the code system of a pathway definition's stages."""
+    return f"{_CODE_SYSTEM}/stage/{definition_id}"
+
+
+def definition_uri(definition_id: str, version: str) -> str:
+    """The URI of a pathway definition at one version (``CarePlan.instantiatesUri``)."""
+    return f"{FHIR_BASE}/pathway-definition/{definition_id}/{version}"
+
+
+#: What a data-made system's URL looks like: the kind, then the framework's or definition's id.
+DATA_SYSTEM = re.compile(re.escape(_CODE_SYSTEM) + r"/(domain|level|stage)/([^/]+)")
+DEFINITION_URI = re.compile(re.escape(FHIR_BASE) + r"/pathway-definition/([^/]+)/([^/]+)")
+
+
+def resource_id(person_id: str, *parts: str) -> str:
+    """The stable id of one resource: a UUID 5 of the person's id, its kind and its ids."""
+    return str(uuid.uuid5(FHIR_NAMESPACE, "|".join((person_id, *parts))))
+
+
+# --- closed vocabularies --------------------------------------------------------------------
+
+#: code -> (display, definition), for each of the library's closed vocabularies.
+Vocabulary = dict[str, tuple[str, str]]
+
+INCIDENT_KINDS: Vocabulary = {
+    IncidentKind.VIOLENCE.value: ("Violence", "Violence or aggression towards others."),
+    IncidentKind.SELF_HARM.value: ("Self-harm", "Self-harm."),
+    IncidentKind.ABSCONDING.value: (
+        "Absconding",
+        "Absconding, escape, or failure to return from leave.",
+    ),
+    IncidentKind.SUBSTANCE_USE.value: (
+        "Substance use",
+        "Use of alcohol or illicit substances.",
+    ),
+    IncidentKind.OTHER.value: ("Other", "Any other event that matters to readiness."),
+}
+INCIDENT_SEVERITIES: Vocabulary = {
+    IncidentSeverity.MINOR.value: ("Minor", "No injury, resolved locally."),
+    IncidentSeverity.MODERATE.value: ("Moderate", "Needed intervention or caused minor harm."),
+    IncidentSeverity.SERIOUS.value: ("Serious", "Caused or risked serious harm."),
+}
+GOAL_SETTERS: Vocabulary = {
+    GoalSetter.PERSON.value: ("Set by the person", "The person set the goal."),
+    GoalSetter.TEAM.value: ("Set by the team", "The clinical team set the goal."),
+    GoalSetter.SHARED.value: (
+        "Set together",
+        "The person and the team agreed the goal together.",
+    ),
+}
+REVIEW_KINDS: Vocabulary = {
+    ReviewKind.CPA.value: (
+        "Care Programme Approach review",
+        "A Care Programme Approach review.",
+    ),
+    ReviewKind.CLINICAL.value: (
+        "Clinical team review",
+        "A clinical team review, such as a ward round or a multidisciplinary meeting.",
+    ),
+    ReviewKind.OTHER.value: ("Other review", "Any other dated review of the person's outcomes."),
+}
+RATERS: Vocabulary = {
+    "team": ("The team's rating", "The level the clinical team gave."),
+    "person": ("The person's own rating", "The level the person gave in their own view."),
+}
+OBSERVATION_KINDS: Vocabulary = {
+    DOMAIN_RATING: ("Outcome domain rating", "A level given to one outcome domain at a review."),
+    GOAL_PROGRESS: ("Goal progress", "How a goal was going at a review."),
+    INCIDENT: ("Incident", "A dated event that matters to readiness."),
+    INSTRUMENT_SCORE: ("Instrument rating", "The item ratings of a rating instrument."),
+}
+INSTRUMENTS: Vocabulary = {
+    "honos": ("HoNOS", "Health of the Nation Outcome Scales (working-age adults), 12 scales."),
+    "honos_secure": ("HoNOS-secure", "The 12 HoNOS scales and 7 security scales A-G."),
+    PROBLEM_8: ("HoNOS scale 8 problem type", "The problem-type letter of HoNOS scale 8, A-K."),
+}
+#: Display names of FHIR's goal achievement codes (terminology.hl7.org goal-achievement).
+GOAL_ACHIEVEMENT_DISPLAY = {
+    GoalAchievementStatus.IN_PROGRESS.value: "In Progress",
+    GoalAchievementStatus.IMPROVING.value: "Improving",
+    GoalAchievementStatus.WORSENING.value: "Worsening",
+    GoalAchievementStatus.NO_CHANGE.value: "No Change",
+    GoalAchievementStatus.ACHIEVED.value: "Achieved",
+    GoalAchievementStatus.SUSTAINING.value: "Sustaining",
+    GoalAchievementStatus.NOT_ACHIEVED.value: "Not Achieved",
+    GoalAchievementStatus.NO_PROGRESS.value: "No Progress",
+    GoalAchievementStatus.NOT_ATTAINABLE.value: "Not Attainable",
+}
+
+#: URL -> (title, vocabulary) of every closed vocabulary, in the order they are published.
+VOCABULARIES: dict[str, tuple[str, Vocabulary]] = {
+    INCIDENT_KIND: ("Incident kinds", INCIDENT_KINDS),
+    INCIDENT_SEVERITY: ("Incident severities", INCIDENT_SEVERITIES),
+    GOAL_SET_BY: ("Who set a goal", GOAL_SETTERS),
+    REVIEW_KIND: ("Review kinds", REVIEW_KINDS),
+    RATER: ("Who gave a rating", RATERS),
+    OBSERVATION_KIND: ("Observation kinds", OBSERVATION_KINDS),
+    INSTRUMENT: ("Rating instruments", INSTRUMENTS),
+}
+
+
+def coding(system: str, code: str, display: str | None = None, version: str | None = None) -> Any:
+    """A FHIR ``Coding`` as a dict, keys in FHIR's order."""
+    result: dict[str, str] = {"system": system}
+    if version is not None:
+        result["version"] = version
+    result["code"] = code
+    if display is not None:
+        result["display"] = display
+    return result
+
+
+def vocabulary_coding(system: str, code: str) -> dict[str, str]:
+    """A ``Coding`` of one of the library's closed vocabularies, with its display."""
+    _, vocabulary = VOCABULARIES[system]
+    result: dict[str, str] = coding(system, code, vocabulary[code][0], FHIR_VOCABULARY_VERSION)
+    return result
+
+
+# --- CodeSystem resources -------------------------------------------------------------------
+
+
+def _name(*words: str) -> str:
+    """A computer-friendly name (FHIR's ``[A-Z][A-Za-z0-9_]*``) from words and codes."""
+    parts = re.split(r"[^A-Za-z0-9]+", " ".join(words))
+    return "".join(part[:1].upper() + part[1:] for part in parts if part)
+
+
+def _code_system(
+    *,
+    url: str,
+    version: str,
+    name: str,
+    title: str,
+    description: str,
+    concepts: list[dict[str, Any]],
+    properties: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "CodeSystem",
+        "id": str(uuid.uuid5(FHIR_NAMESPACE, f"{url}|{version}")),
+        "url": url,
+        "version": version,
+        "name": name,
+        "title": title,
+        "status": "active",
+        "experimental": False,
+        "publisher": "pathway_model",
+        "description": description,
+        "caseSensitive": True,
+        "content": "complete",
+        "count": len(concepts),
+    }
+    if properties:
+        resource["property"] = list(properties)
+    resource["concept"] = concepts
+    return resource
+
+
+def _concept(code: str, display: str, definition: str, **properties: int | str) -> dict[str, Any]:
+    concept: dict[str, Any] = {"code": code, "display": display}
+    if definition:
+        concept["definition"] = definition
+    if properties:
+        concept["property"] = [
+            {"code": key.replace("_", "-"), "valueInteger": value}
+            if isinstance(value, int)
+            else {"code": key.replace("_", "-"), "valueString": value}
+            for key, value in properties.items()
+        ]
+    return concept
+
+
+def _domains(framework: OutcomeFramework) -> dict[str, Any]:
+    return _code_system(
+        url=domain_system(framework.id),
+        version=framework.version,
+        name=_name("Domains", framework.id),
+        title=f"Outcome domains of {framework.name}",
+        description=f"The outcome domains of the framework {framework.id!r}.",
+        properties=[
+            {
+                "code": "everyday-name",
+                "description": "The domain's name in everyday language, for the person.",
+                "type": "string",
+            }
+        ],
+        concepts=[
+            _concept(d.code, d.name, d.description, everyday_name=d.everyday_name)
+            for d in framework.domains
+        ],
+    )
+
+
+def _levels(framework: OutcomeFramework) -> dict[str, Any]:
+    scale = framework.scale
+    return _code_system(
+        url=level_system(framework.id),
+        version=framework.version,
+        name=_name("Levels", framework.id),
+        title=f"Rating levels of {framework.name}",
+        description=(
+            f"The levels of the rating scale {scale.code!r} of the framework "
+            f"{framework.id!r}, worst first; a higher rank is better."
+        ),
+        properties=[
+            {
+                "code": "rank",
+                "description": "The level's rank; higher is better.",
+                "type": "integer",
+            },
+            {
+                "code": "everyday-label",
+                "description": "The level's label in everyday language, for the person.",
+                "type": "string",
+            },
+        ],
+        concepts=[
+            _concept(
+                level.code, level.label, "", rank=level.rank, everyday_label=level.everyday_label
+            )
+            for level in scale.levels
+        ],
+    )
+
+
+def _stages(definition: PathwayDefinition) -> dict[str, Any]:
+    return _code_system(
+        url=stage_system(definition.id),
+        version=definition.version,
+        name=_name("Stages", definition.id),
+        title=f"Stages of {definition.name}",
+        description=(
+            f"The stages of the pathway definition {definition.id!r}, most restrictive first."
+        ),
+        properties=[
+            {
+                "code": "security-rank",
+                "description": "How restrictive the stage is; higher is more restrictive.",
+                "type": "integer",
+            },
+            {
+                "code": "everyday-name",
+                "description": "The stage's name in everyday language, for the person.",
+                "type": "string",
+            },
+        ],
+        concepts=[
+            _concept(
+                stage.code,
+                stage.name,
+                stage.description,
+                security_rank=stage.security_rank,
+                everyday_name=stage.everyday_name,
+            )
+            for stage in definition.stages
+        ],
+    )
+
+
+def _vocabulary(url: str) -> dict[str, Any]:
+    title, vocabulary = VOCABULARIES[url]
+    return _code_system(
+        url=url,
+        version=FHIR_VOCABULARY_VERSION,
+        name=_name(url.rsplit("/", 1)[1]),
+        title=title,
+        description=f"{title}: a closed vocabulary of pathway_model.",
+        concepts=[
+            _concept(code, display, definition)
+            for code, (display, definition) in vocabulary.items()
+        ],
+    )
+
+
+def fhir_code_systems(definition: PathwayDefinition) -> list[dict[str, Any]]:
+    """Return the FHIR R4 ``CodeSystem`` resources that a pathway's FHIR export uses.
+
+    In order: the outcome domains of the definition's framework, its rating levels, the
+    definition's stages, then the library's own closed vocabularies (incident kinds and
+    severities, who set a goal, review kinds, who gave a rating, observation kinds,
+    instruments). Every code system's URL is under [`FHIR_BASE`][pathway_model.FHIR_BASE];
+    those made from data carry the framework's or the definition's version, the others
+    [`FHIR_VOCABULARY_VERSION`][pathway_model.FHIR_VOCABULARY_VERSION]. Levels carry their
+    rank and stages their security rank as concept properties.
+
+    Args:
+        definition: The pathway definition (and, through it, the framework).
+
+    Returns:
+        JSON-ready dicts, the same for the same definition.
+
+    Raises:
+        WrongTypeError: ``definition`` is not a ``PathwayDefinition``.
+
+    Examples:
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> systems = fhir_code_systems(SECURE_PATHWAY)
+        >>> systems[0]["url"], systems[0]["version"]
+        ('https://pathway-model.org/fhir/CodeSystem/domain/my-shared-pathway', '1.0.0')
+        >>> [concept["code"] for concept in systems[1]["concept"]]
+        ['not_met', 'partly_met', 'met']
+    """
+    if not isinstance(definition, PathwayDefinition):
+        raise WrongTypeError.single("definition", "a PathwayDefinition", type_name(definition))
+    framework = definition.framework
+    return [
+        _domains(framework),
+        _levels(framework),
+        _stages(definition),
+        *(_vocabulary(url) for url in VOCABULARIES),
+    ]

@@ -1,0 +1,1293 @@
+"""Cohort measures over many pathways, grouped by provider and stage, and a benchmarking table.
+
+[`cohort_report`][pathway_model.cohort_report] reads every record once and works out, for
+each provider and stage, and for each provider, each stage and the whole cohort: length
+of stay (Kaplan-Meier, open stays censored), ready days and the cost of delay, who is
+ready now and for how long, long stays (REFERENCE §2), reviews held on time (DESIGN §3),
+goals achieved, step downs, and readmissions from the community. Each measure's exact
+definition is in [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and on the page
+"Cohort measures".
+
+Readiness is not worked out again here: each stay's ready days come from the rules of
+DESIGN §3 (``rules/_readiness.py``), one stay at a time, over the dates of its reviews
+and incidents, never day by day.
+
+The window: day counts (bed days, ready days) count the days ``since <= day < as_of``;
+reviews and goals count when dated ``since <= date <= as_of``; a stay's end counts when
+its last day is in the window (``since < end <= as_of``). Nothing dated after ``as_of``
+is read: a stay that ends after ``as_of`` is open at ``as_of``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import decimal
+import statistics
+from collections.abc import Callable, Collection, Iterable, Sequence
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+import attrs
+
+from pathway_model.catalogue import definition_for
+from pathway_model.errors import (
+    Problem,
+    UnknownCodeError,
+    ValidationError,
+    WrongTypeError,
+)
+from pathway_model.model import (
+    GoalAchievementStatus,
+    GoalLifecycleStatus,
+    Pathway,
+    PathwayDefinition,
+    Period,
+    Placement,
+    Review,
+    Stage,
+    _checks,
+)
+from pathway_model.model._checks import show_code, type_name
+from pathway_model.rules._readiness import check_date, readiness_of, stay_evidence
+from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
+
+__all__ = [
+    "COHORT_MEASURES",
+    "SECURE_COMBINED_LONG_STAY",
+    "BenchmarkRow",
+    "CohortGroup",
+    "CohortMeasure",
+    "CohortReport",
+    "CohortRow",
+    "CombinedLongStay",
+    "benchmark_table",
+    "cohort_frame",
+    "cohort_report",
+]
+
+#: Days in a year for rates "per 100 person-years": the mean Julian year.
+_YEAR_DAYS = Decimal("365.25")
+_PENNY = Decimal("0.01")
+#: Money arithmetic: enough digits for any sum of bed days, rounded half to even.
+MONEY = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
+_ONE_DAY = dt.timedelta(days=1)
+_ACHIEVED = frozenset({GoalAchievementStatus.ACHIEVED, GoalAchievementStatus.SUSTAINING})
+
+Better = Literal["lower", "higher"]
+
+
+def pence(amount: Decimal) -> Decimal:
+    """Round an amount of money to whole pence, half to even."""
+    return amount.quantize(_PENNY, context=MONEY)
+
+
+# --- the measures ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CohortMeasure:
+    """One cohort measure: its name, unit, which way is better, and what it means.
+
+    Attributes:
+        name: The measure's name, as in the rows of a report (``"ready_days"``).
+        unit: Its unit: ``"people"``, ``"stays"``, ``"days"``, ``"GBP"``, ``"share"``
+            (from 0 to 1), ``"reviews"``, ``"goals"``, ``"domains"``, ``"moves"`` or
+            ``"per 100 person-years"``.
+        better: ``"lower"`` or ``"higher"`` when providers are ranked on it in
+            [`benchmark_table`][pathway_model.benchmark_table]; ``None`` for a count
+            that mostly measures size and is not ranked.
+        description: What it counts, exactly.
+    """
+
+    name: str
+    unit: str
+    better: Better | None
+    description: str
+
+
+def _m(name: str, unit: str, better: Better | None, description: str) -> CohortMeasure:
+    return CohortMeasure(name=name, unit=unit, better=better, description=description)
+
+
+COHORT_MEASURES: tuple[CohortMeasure, ...] = (
+    _m("people", "people", None, "Distinct people with a stay in the window."),
+    _m("stays", "stays", None, "Stays with at least one day in the window, or open at as_of."),
+    _m("stays_open", "stays", None, "Stays open at as_of: the people in care then (censored)."),
+    _m("admissions", "stays", None, "Stays that began in the window: the length-of-stay cohort."),
+    _m("bed_days", "days", None, "Days of stays in the window (occupied bed days)."),
+    _m("bed_day_value", "GBP", None, "Bed days valued at each stage's bed-day cost."),
+    _m("los_q1_days", "days", "lower", "Length of stay of admissions, Kaplan-Meier 0.25 quantile."),
+    _m("los_median_days", "days", "lower", "Length of stay of admissions, Kaplan-Meier median."),
+    _m("los_q3_days", "days", "lower", "Length of stay of admissions, Kaplan-Meier 0.75 quantile."),
+    _m("ready_days", "days", None, "Days in the window on which the person was ready to move on."),
+    _m("ready_day_share", "share", "lower", "Ready days as a share of bed days."),
+    _m("cost_of_delay", "GBP", "lower", "Ready days valued at each stage's bed-day cost."),
+    _m("ready_now", "people", None, "People ready to move on at as_of."),
+    _m(
+        "days_beyond_readiness_median",
+        "days",
+        "lower",
+        "Median days beyond readiness of the people ready at as_of.",
+    ),
+    _m(
+        "days_beyond_readiness_max",
+        "days",
+        "lower",
+        "Most days beyond readiness of the people ready at as_of.",
+    ),
+    _m(
+        "long_stay_in_stage",
+        "people",
+        None,
+        "People at as_of whose continuous time in the stage exceeds its long_stay_after.",
+    ),
+    _m(
+        "long_stay_combined",
+        "people",
+        None,
+        "People at as_of whose continuous time in the combined stages exceeds the rule.",
+    ),
+    _m("long_stay", "people", None, "People at as_of who are long stay by either rule."),
+    _m("long_stay_share", "share", "lower", "Long stay as a share of stays open at as_of."),
+    _m("reviews_due", "reviews", None, "Scheduled reviews held in the window, plus those missed."),
+    _m("reviews_on_time", "reviews", None, "Reviews held in the window on or before the due date."),
+    _m("reviews_late", "reviews", None, "Reviews held in the window after the due date."),
+    _m("reviews_missed", "reviews", None, "Reviews overdue and not held at as_of or stay end."),
+    _m("reviews_on_time_share", "share", "higher", "Reviews on time as a share of reviews due."),
+    _m("goals", "goals", None, "Goals set in the window (not entered in error)."),
+    _m("goals_achieved", "goals", None, "Of those, achieved or sustaining at as_of."),
+    _m("goals_achieved_share", "share", "higher", "Goals achieved as a share of goals."),
+    _m(
+        "outcomes_met",
+        "domains",
+        None,
+        "Required domains first rated at or above the stage's minimum in a stay, in the window.",
+    ),
+    _m("stays_ended", "stays", None, "Stays that ended in the window."),
+    _m("step_downs", "moves", None, "Stays that ended in the window with a move to a lower rank."),
+    _m("step_ups", "moves", None, "Stays that ended in the window with a move to a higher rank."),
+    _m("step_down_share", "share", "higher", "Step downs as a share of stays ended."),
+    _m(
+        "step_downs_per_100_person_years",
+        "per 100 person-years",
+        "higher",
+        "Step downs per 100 years of bed days.",
+    ),
+    _m("community_days", "days", None, "Days in the window in a community stage."),
+    _m(
+        "community_spells_ended",
+        "stays",
+        None,
+        "Continuous spells in the community that ended in the window.",
+    ),
+    _m("readmissions", "moves", None, "Community spells that ended with a move to a higher rank."),
+    _m("readmission_share", "share", "lower", "Readmissions as a share of spells ended."),
+    _m(
+        "readmissions_per_100_person_years",
+        "per 100 person-years",
+        "lower",
+        "Readmissions per 100 years in the community.",
+    ),
+    _m(
+        "community_days_before_readmission_median",
+        "days",
+        "higher",
+        "Median length of the community spells that ended in readmission.",
+    ),
+)
+"""Every cohort measure, in the order of a report's rows.
+
+See [`CohortMeasure`][pathway_model.CohortMeasure].
+"""
+
+_MEASURE_BY_NAME = {measure.name: measure for measure in COHORT_MEASURES}
+
+
+# --- long stay --------------------------------------------------------------------------------
+
+
+def _stage_codes(value: Iterable[str]) -> tuple[str, ...]:
+    return _checks.tuple_of(value)
+
+
+@attrs.frozen(kw_only=True)
+class CombinedLongStay:
+    """A long-stay rule over continuous time in several stages taken together.
+
+    REFERENCE §2 (Hare Duke et al. 2018; Völlm et al. 2018): long stay is more than 10
+    years in high secure, more than 5 years in medium secure, **or more than 15 years in
+    the two combined**. The first two are each stage's ``long_stay_after``; this is the
+    third.
+
+    Attributes:
+        stages: The codes of the stages whose time is added together.
+        after: How long the combined time must exceed.
+
+    Examples:
+        >>> SECURE_COMBINED_LONG_STAY.stages, str(SECURE_COMBINED_LONG_STAY.after)
+        (('high_secure', 'medium_secure'), 'P15Y')
+    """
+
+    stages: tuple[str, ...] = attrs.field(
+        converter=_stage_codes, validator=_checks.items_of(str, "a stage code")
+    )
+    after: Period = attrs.field(validator=_checks.instance_of(Period, "a Period"))
+
+    def __attrs_post_init__(self) -> None:
+        problems = [
+            Problem(
+                path=f"CombinedLongStay.stages[{index}]",
+                expected=_checks.CODE_EXPECTED,
+                found=show_code(code),
+            )
+            for index, code in enumerate(self.stages)
+            if not _checks.is_code(code)
+        ]
+        if not self.stages:
+            problems.append(
+                Problem(path="CombinedLongStay.stages", expected="at least 1 stage", found="none")
+            )
+        problems += _checks.unique_codes("CombinedLongStay.stages", self.stages, "stage")
+        if self.after.is_zero:
+            problems.append(
+                Problem(
+                    path="CombinedLongStay.after", expected="a period longer than zero", found="P0D"
+                )
+            )
+        _checks.raise_problems(problems)
+
+
+SECURE_COMBINED_LONG_STAY = CombinedLongStay(
+    stages=("high_secure", "medium_secure"),
+    after=Period(years=15),  # REFERENCE §2: more than 15 years in high and medium combined
+)
+"""More than 15 years in high and medium secure combined (REFERENCE §2)."""
+
+
+# --- calendar arithmetic ----------------------------------------------------------------------
+
+
+# --- rows, groups and the report ----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CohortRow:
+    """One measure of one group: a tidy row.
+
+    Attributes:
+        provider: The provider, or ``None`` for every provider together.
+        stage: The stage code, or ``None`` for every stage together.
+        measure: The measure's name (see [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES]).
+        value: Its value: an ``int`` count, a ``float`` share, rate or median, a
+            ``Decimal`` amount in pounds, or ``None`` when it cannot be worked out (no
+            stay to take a share of, a median not reached).
+        unit: The measure's unit.
+    """
+
+    provider: str | None
+    stage: str | None
+    measure: str
+    value: int | float | Decimal | None
+    unit: str
+
+
+@attrs.frozen(kw_only=True)
+class CohortGroup:
+    """Every cohort measure of one group of stays: a provider's stage, a provider, a stage, or all.
+
+    The measures are defined in [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and
+    on the page "Cohort measures". Amounts are ``Decimal`` pounds rounded to pence; day
+    counts are over the window ``since <= day < as_of``. Shares, rates and the quantiles
+    of length of stay are properties worked out from the counts.
+
+    Attributes:
+        provider: The provider, or ``None`` for every provider together.
+        stage: The stage code, or ``None`` for every stage together.
+        people: Distinct people (by person id) with a stay in the group.
+        stays: Stays with a day in the window, or open at ``as_of``.
+        stays_open: Stays open at ``as_of``: the people in care then, one stay each
+            (an admission among them is censored in length of stay).
+        admissions: Stays that began in the window: the length-of-stay cohort.
+        bed_days: Days of the stays in the window (occupied bed days).
+        bed_day_value: Bed days at each stage's bed-day cost (stages without one: none).
+        length_of_stay: The Kaplan-Meier estimate of length of stay, in days, of the
+            admissions; a stay open at ``as_of`` is censored at its length so far.
+        ready_days: Days in the window on which the person was ready to move on
+            (DESIGN §3), in stays that have since ended too.
+        cost_of_delay: Ready days at each stage's bed-day cost.
+        ready_now: People ready to move on at ``as_of``.
+        days_beyond_readiness_median: The median days beyond readiness of those people.
+        days_beyond_readiness_max: The most days beyond readiness among them.
+        long_stay_in_stage: People at ``as_of`` whose continuous time in their stage is
+            more than the stage's ``long_stay_after`` (REFERENCE §2).
+        long_stay_combined: People at ``as_of`` in one of the combined rule's stages
+            whose continuous time in those stages is more than the rule's period.
+        long_stay: People at ``as_of`` who are long stay by either rule.
+        reviews_on_time: Scheduled reviews held in the window on or before their due date.
+        reviews_late: Scheduled reviews held in the window after their due date.
+        reviews_missed: Reviews due and not held by ``as_of`` (open stays) or by the
+            stay's last day (ended stays).
+        goals: Goals set in the window, not entered in error.
+        goals_achieved: Of those, the goals achieved or sustaining at ``as_of``.
+        outcomes_met: Required domains first rated at or above the stage's minimum in a
+            stay, at a review in the window.
+        stays_ended: Stays that ended in the window.
+        step_downs: Of those, the stays that ended with a move to a stage of lower
+            security rank the same day.
+        step_ups: Of those, the stays that ended with a move to a stage of higher
+            security rank the same day.
+        step_down_bed_day_costs: The bed-day costs of the stages stepped down from,
+            added over the step downs: what a currency that pays a number of bed days
+            per step down multiplies (see [`payments`][pathway_model.payments]).
+        community_days: Days in the window in a community stage.
+        community_spells_ended: Continuous spells in the community that ended in the
+            window (a transfer between community teams does not end a spell).
+        readmissions: Of those, the spells that ended with a move to a stage of higher
+            security rank.
+        community_days_before_readmission_median: The median length in days of the
+            spells that ended in a readmission.
+    """
+
+    provider: str | None
+    stage: str | None
+    people: int
+    stays: int
+    stays_open: int
+    admissions: int
+    bed_days: int
+    bed_day_value: Decimal
+    length_of_stay: KaplanMeier
+    ready_days: int
+    cost_of_delay: Decimal
+    ready_now: int
+    days_beyond_readiness_median: float | None
+    days_beyond_readiness_max: int | None
+    long_stay_in_stage: int
+    long_stay_combined: int
+    long_stay: int
+    reviews_on_time: int
+    reviews_late: int
+    reviews_missed: int
+    goals: int
+    goals_achieved: int
+    outcomes_met: int
+    stays_ended: int
+    step_downs: int
+    step_ups: int
+    step_down_bed_day_costs: Decimal
+    community_days: int
+    community_spells_ended: int
+    readmissions: int
+    community_days_before_readmission_median: float | None
+
+    @property
+    def los_q1_days(self) -> int | None:
+        """Length of stay, Kaplan-Meier 0.25 quantile, in days."""
+        return self.length_of_stay.quantile(0.25)
+
+    @property
+    def los_median_days(self) -> int | None:
+        """Length of stay, Kaplan-Meier median, in days."""
+        return self.length_of_stay.median
+
+    @property
+    def los_q3_days(self) -> int | None:
+        """Length of stay, Kaplan-Meier 0.75 quantile, in days."""
+        return self.length_of_stay.quantile(0.75)
+
+    @property
+    def ready_day_share(self) -> float | None:
+        """``ready_days / bed_days``."""
+        return _share(self.ready_days, self.bed_days)
+
+    @property
+    def long_stay_share(self) -> float | None:
+        """``long_stay / stays_open``."""
+        return _share(self.long_stay, self.stays_open)
+
+    @property
+    def reviews_due(self) -> int:
+        """``reviews_on_time + reviews_late + reviews_missed``."""
+        return self.reviews_on_time + self.reviews_late + self.reviews_missed
+
+    @property
+    def reviews_on_time_share(self) -> float | None:
+        """``reviews_on_time / reviews_due``."""
+        return _share(self.reviews_on_time, self.reviews_due)
+
+    @property
+    def goals_achieved_share(self) -> float | None:
+        """``goals_achieved / goals``."""
+        return _share(self.goals_achieved, self.goals)
+
+    @property
+    def step_down_share(self) -> float | None:
+        """``step_downs / stays_ended``."""
+        return _share(self.step_downs, self.stays_ended)
+
+    @property
+    def step_downs_per_100_person_years(self) -> float | None:
+        """``step_downs * 100 / (bed_days / 365.25)``."""
+        return _per_100_years(self.step_downs, self.bed_days)
+
+    @property
+    def readmission_share(self) -> float | None:
+        """``readmissions / community_spells_ended``."""
+        return _share(self.readmissions, self.community_spells_ended)
+
+    @property
+    def readmissions_per_100_person_years(self) -> float | None:
+        """``readmissions * 100 / (community_days / 365.25)``."""
+        return _per_100_years(self.readmissions, self.community_days)
+
+    def value(self, measure: str) -> int | float | Decimal | None:
+        """Return the value of the measure named ``measure``.
+
+        Raises:
+            UnknownCodeError: No cohort measure has that name.
+        """
+        if measure not in _MEASURE_BY_NAME:
+            raise UnknownCodeError("cohort measure", measure, _MEASURE_BY_NAME)
+        value: int | float | Decimal | None = getattr(self, measure)
+        return value
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _per_100_years(count: int, days: int) -> float | None:
+    if not days:
+        return None
+    return float(Decimal(count * 100) * _YEAR_DAYS / Decimal(days))
+
+
+@attrs.frozen(kw_only=True)
+class CohortReport:
+    """Cohort measures for every group of stays, at one date over one window.
+
+    Groups come in a fixed order: the whole cohort, then each stage, then each provider,
+    then each provider's stages. Providers sort by name; stages from the most restrictive
+    (highest security rank) down, ties by code.
+
+    Attributes:
+        as_of: The date the measures are for; nothing dated after it is read.
+        since: The first day of the window.
+        records: How many records were read.
+        combined_long_stay: The combined long-stay rule applied, if any.
+        community_stages: The stage codes read as the community, sorted.
+        groups: Every group's measures, in the order above.
+    """
+
+    as_of: dt.date
+    since: dt.date
+    records: int
+    combined_long_stay: CombinedLongStay | None
+    community_stages: tuple[str, ...]
+    groups: tuple[CohortGroup, ...]
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The providers with a stay in the window, sorted."""
+        return tuple(
+            group.provider
+            for group in self.groups
+            if group.provider is not None and group.stage is None
+        )
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages with a stay in the window, most restrictive first."""
+        return tuple(group.stage for group in self.groups if group.provider is None and group.stage)
+
+    def group(self, provider: str | None = None, stage: str | None = None) -> CohortGroup:
+        """Return one group's measures: ``None`` for every provider, or every stage.
+
+        Raises:
+            UnknownCodeError: No stay in the window belongs to that group.
+
+        Examples:
+            >>> import datetime as dt
+            >>> import pathway_model as pm
+            >>> from pathway_model.catalogue import SECURE_PATHWAY
+            >>> record = pm.Pathway.start(
+            ...     SECURE_PATHWAY, person_id="P-1", stage="low_secure",
+            ...     provider="Riverside", on=dt.date(2024, 1, 1),
+            ... )
+            >>> report = cohort_report([record], as_of=dt.date(2024, 3, 1))
+            >>> report.group("Riverside", "low_secure").bed_days
+            60
+        """
+        for candidate in self.groups:
+            if candidate.provider == provider and candidate.stage == stage:
+                return candidate
+        known = [f"{g.provider or '*'}/{g.stage or '*'}" for g in self.groups]
+        raise UnknownCodeError("group", f"{provider or '*'}/{stage or '*'}", known)
+
+    def rows(self) -> tuple[CohortRow, ...]:
+        """Every measure of every group as tidy rows, groups in order, measures in order."""
+        return tuple(
+            CohortRow(
+                provider=group.provider,
+                stage=group.stage,
+                measure=measure.name,
+                value=getattr(group, measure.name),
+                unit=measure.unit,
+            )
+            for group in self.groups
+            for measure in COHORT_MEASURES
+        )
+
+    def to_frame(self) -> Any:
+        """The rows as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
+
+        Columns ``provider``, ``stage``, ``measure``, ``value``, ``unit``. Pivot it for a
+        wide table: ``frame.pivot_table(index=["provider", "stage"], columns="measure",
+        values="value", aggfunc="first", dropna=False)``.
+
+        Raises:
+            ImportError: pandas is not installed.
+        """
+        return cohort_frame(self.rows())
+
+
+def cohort_frame(rows: Iterable[Any]) -> Any:
+    """Turn rows of this module (report rows, benchmark rows, payments) into a data frame.
+
+    Needs the ``pandas`` extra. Each attribute becomes a column, in the class's order.
+
+    Args:
+        rows: Rows of one kind: [`CohortRow`][pathway_model.CohortRow],
+            [`BenchmarkRow`][pathway_model.BenchmarkRow] or
+            [`Payment`][pathway_model.Payment].
+
+    Raises:
+        WrongTypeError: A row is not an attrs instance.
+        ImportError: pandas is not installed.
+    """
+    items = list(rows)
+    for index, row in enumerate(items):
+        if not attrs.has(type(row)):
+            raise WrongTypeError.single(
+                f"rows[{index}]", "a row (an attrs instance)", type_name(row)
+            )
+    import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
+
+    columns = [field.name for field in attrs.fields(type(items[0]))] if items else []
+    return pd.DataFrame([attrs.astuple(row, recurse=False) for row in items], columns=columns)
+
+
+# --- benchmarking -----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class BenchmarkRow:
+    """One provider's place on one measure.
+
+    Attributes:
+        measure: The measure's name.
+        stage: The stage compared, or ``None`` when whole providers are compared.
+        provider: The provider.
+        value: The provider's value.
+        unit: The measure's unit.
+        better: ``"lower"`` or ``"higher"``: which way ranks first.
+        rank: 1 for the best; equal values share the lowest rank of their tie (1, 2, 2,
+            4); ``None`` when the value is ``None``.
+        ranked: How many providers have a value and so a rank.
+    """
+
+    measure: str
+    stage: str | None
+    provider: str
+    value: int | float | Decimal | None
+    unit: str
+    better: Better
+    rank: int | None
+    ranked: int
+
+
+def benchmark_table(report: CohortReport, *, stage: str | None = None) -> tuple[BenchmarkRow, ...]:
+    """Rank providers on every measure that has a better direction.
+
+    Compares whole providers, or, with ``stage``, each provider's stays in that stage. For
+    each ranked measure (those whose ``better`` is set in
+    [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES]) the providers come best first;
+    equal values share a rank; a provider whose value is ``None`` (nothing to measure)
+    has no rank and comes last. Ties and unranked providers are ordered by name, so the
+    table is the same for the same report.
+
+    Counts that mostly measure a provider's size (bed days, people) are not ranked; the
+    ranked measures are shares, rates, medians and the cost of delay. The cost of delay
+    is ranked as the issue asks, but grows with size: read it beside the ready-day share.
+
+    Args:
+        report: A cohort report.
+        stage: A stage code to compare providers within, or ``None``.
+
+    Raises:
+        WrongTypeError: ``report`` is not a `CohortReport`.
+        UnknownCodeError: No provider has a stay in ``stage``.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> records = [
+        ...     pm.Pathway.start(SECURE_PATHWAY, person_id=f"P-{n}", stage="low_secure",
+        ...                      provider=name, on=dt.date(2024, 1, 1))
+        ...     for n, name in enumerate(["North", "South"])
+        ... ]
+        >>> report = cohort_report(records, as_of=dt.date(2024, 6, 1))
+        >>> [(row.provider, row.rank) for row in benchmark_table(report)
+        ...  if row.measure == "cost_of_delay"]
+        [('North', 1), ('South', 1)]
+    """
+    if not isinstance(report, CohortReport):
+        raise WrongTypeError.single("report", "a CohortReport", type_name(report))
+    groups = [
+        group for group in report.groups if group.provider is not None and group.stage == stage
+    ]
+    if stage is not None and not groups:
+        raise UnknownCodeError("stage with stays", stage, report.stages)
+    rows: list[BenchmarkRow] = []
+    for measure in COHORT_MEASURES:
+        if measure.better is None:
+            continue
+        values = [(group.provider or "", group.value(measure.name)) for group in groups]
+        known = [(provider, value) for provider, value in values if value is not None]
+        sign = 1 if measure.better == "lower" else -1
+        known.sort(key=lambda item: (sign * item[1], item[0]))
+        rank = 0
+        previous: object = None
+        for position, (provider, value) in enumerate(known, start=1):
+            if position == 1 or value != previous:
+                rank = position
+            previous = value
+            rows.append(
+                BenchmarkRow(
+                    measure=measure.name,
+                    stage=stage,
+                    provider=provider,
+                    value=value,
+                    unit=measure.unit,
+                    better=measure.better,
+                    rank=rank,
+                    ranked=len(known),
+                )
+            )
+        rows.extend(
+            BenchmarkRow(
+                measure=measure.name,
+                stage=stage,
+                provider=provider,
+                value=None,
+                unit=measure.unit,
+                better=measure.better,
+                rank=None,
+                ranked=len(known),
+            )
+            for provider, value in sorted(values)
+            if value is None
+        )
+    return tuple(rows)
+
+
+# --- the pass over the records -----------------------------------------------------------------
+
+
+class _Tally:
+    """What one group accumulates while the records are read (mutable, internal)."""
+
+    __slots__ = (
+        "admission_days",
+        "admission_ended",
+        "bed_day_value",
+        "bed_days",
+        "community_days",
+        "community_spells_ended",
+        "cost_of_delay",
+        "days_beyond",
+        "goals",
+        "goals_achieved",
+        "long_stay",
+        "long_stay_combined",
+        "long_stay_in_stage",
+        "outcomes_met",
+        "people",
+        "readmission_days",
+        "ready_days",
+        "reviews_late",
+        "reviews_missed",
+        "reviews_on_time",
+        "stays",
+        "stays_ended",
+        "stays_open",
+        "step_down_bed_day_costs",
+        "step_downs",
+        "step_ups",
+    )
+
+    def __init__(self) -> None:
+        self.people: set[str] = set()
+        self.admission_days: list[int] = []
+        self.admission_ended: list[bool] = []
+        self.days_beyond: list[int] = []
+        self.readmission_days: list[int] = []
+        self.bed_day_value = Decimal(0)
+        self.cost_of_delay = Decimal(0)
+        self.step_down_bed_day_costs = Decimal(0)
+        self.stays = self.stays_open = self.bed_days = self.ready_days = 0
+        self.long_stay = self.long_stay_combined = self.long_stay_in_stage = 0
+        self.reviews_on_time = self.reviews_late = self.reviews_missed = 0
+        self.goals = self.goals_achieved = self.outcomes_met = 0
+        self.stays_ended = self.step_downs = self.step_ups = 0
+        self.community_days = self.community_spells_ended = 0
+
+    def merge(self, other: _Tally) -> None:
+        """Add ``other``'s counts to this one's."""
+        for name in self.__slots__:
+            mine = getattr(self, name)
+            theirs = getattr(other, name)
+            if isinstance(mine, set):
+                mine |= theirs
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+            else:
+                setattr(self, name, mine + theirs)
+
+    def group(self, provider: str | None, stage: str | None) -> CohortGroup:
+        """Freeze the tally into a group's measures."""
+        days_beyond = self.days_beyond
+        return CohortGroup(
+            provider=provider,
+            stage=stage,
+            people=len(self.people),
+            stays=self.stays,
+            stays_open=self.stays_open,
+            admissions=len(self.admission_days),
+            bed_days=self.bed_days,
+            bed_day_value=pence(self.bed_day_value),
+            length_of_stay=kaplan_meier(self.admission_days, self.admission_ended),
+            ready_days=self.ready_days,
+            cost_of_delay=pence(self.cost_of_delay),
+            ready_now=len(days_beyond),
+            days_beyond_readiness_median=float(statistics.median(days_beyond))
+            if days_beyond
+            else None,
+            days_beyond_readiness_max=max(days_beyond) if days_beyond else None,
+            long_stay_in_stage=self.long_stay_in_stage,
+            long_stay_combined=self.long_stay_combined,
+            long_stay=self.long_stay,
+            reviews_on_time=self.reviews_on_time,
+            reviews_late=self.reviews_late,
+            reviews_missed=self.reviews_missed,
+            goals=self.goals,
+            goals_achieved=self.goals_achieved,
+            outcomes_met=self.outcomes_met,
+            stays_ended=self.stays_ended,
+            step_downs=self.step_downs,
+            step_ups=self.step_ups,
+            step_down_bed_day_costs=pence(self.step_down_bed_day_costs),
+            community_days=self.community_days,
+            community_spells_ended=self.community_spells_ended,
+            readmissions=len(self.readmission_days),
+            community_days_before_readmission_median=float(statistics.median(self.readmission_days))
+            if self.readmission_days
+            else None,
+        )
+
+
+class _Definitions:
+    """Per-definition look-ups made once: end stages, level ranks, period adders."""
+
+    def __init__(self) -> None:
+        self._end_stages: dict[int, frozenset[str]] = {}
+        self._ranks: dict[int, dict[str, int]] = {}
+        self._adders: dict[Period, Callable[[dt.date], dt.date]] = {}
+        self._memos: dict[Period, dict[dt.date, dt.date]] = {}
+
+    def end_stages(self, definition: PathwayDefinition) -> frozenset[str]:
+        """The stages that end care: no exit criteria, no reviews, no cost, no move out."""
+        key = id(definition)
+        found = self._end_stages.get(key)
+        if found is None:
+            found = self._end_stages[key] = frozenset(
+                stage.code
+                for stage in definition.stages
+                if stage.exit_criteria is None
+                and stage.first_review_period is None
+                and stage.bed_day_cost is None
+                and not definition.moves_from(stage.code)
+            )
+        return found
+
+    def ranks(self, definition: PathwayDefinition) -> dict[str, int]:
+        """Each level code of the definition's scale and its rank."""
+        key = id(definition)
+        found = self._ranks.get(key)
+        if found is None:
+            scale = definition.framework.scale
+            found = self._ranks[key] = {level.code: level.rank for level in scale.levels}
+        return found
+
+    def adder(self, period: Period) -> Callable[[dt.date], dt.date]:
+        """Add ``period`` to a date (cached per period)."""
+        found = self._adders.get(period)
+        if found is None:
+            found = self._adders[period] = period.add_to
+        return found
+
+    def shifts(self, period: Period) -> tuple[dict[dt.date, dt.date], Callable[[dt.date], dt.date]]:
+        """A memo of dates moved on by ``period``, and the function that fills it.
+
+        Review dates repeat across a cohort (a few thousand distinct days over years), so
+        most additions are a look-up.
+        """
+        memo = self._memos.get(period)
+        if memo is None:
+            memo = self._memos[period] = {}
+        return memo, self.adder(period)
+
+
+class _Stay(NamedTuple):
+    """One stay being read: its stage, its end as known at ``as_of``, its reviews."""
+
+    placement: Placement
+    stage: Stage
+    #: The end, or None when the stay goes on at as_of (an end after as_of is not known).
+    end: dt.date | None
+    #: The stage moved to the day the stay ended, if the record goes on without a gap.
+    moved_to: Stage | None
+    #: The reviews dated inside the stay, on or before as_of.
+    reviews: Sequence[Review]
+
+
+class _Reader:
+    """Reads records one at a time into the tallies of (provider, stage) groups."""
+
+    def __init__(
+        self,
+        *,
+        as_of: dt.date,
+        since: dt.date,
+        combined: CombinedLongStay | None,
+        community: frozenset[str],
+    ) -> None:
+        self.as_of = as_of
+        self.since = since
+        self.combined = frozenset(combined.stages) if combined is not None else frozenset()
+        self.combined_after = combined.after if combined is not None else None
+        self.community = community
+        self.tallies: dict[tuple[str, str], _Tally] = {}
+        self.stage_order: dict[str, tuple[int, str]] = {}
+        self.lookups = _Definitions()
+
+    def tally(self, provider: str, stage: Stage) -> _Tally:
+        key = (provider, stage.code)
+        found = self.tallies.get(key)
+        if found is None:
+            found = self.tallies[key] = _Tally()
+        order = (-stage.security_rank, stage.code)
+        known = self.stage_order.get(stage.code)
+        if known is None or order < known:
+            self.stage_order[stage.code] = order
+        return found
+
+    def read(self, pathway: Pathway, definition: PathwayDefinition) -> None:
+        """Add one record's stays, reviews and goals to the tallies."""
+        as_of, since = self.as_of, self.since
+        placements = pathway.placements
+        if placements[0].start > as_of:
+            return
+        end_stages = self.lookups.end_stages(definition)
+        review_dates = [review.date for review in pathway.reviews]
+        last_review = bisect.bisect_right(review_dates, as_of)
+        previous: Placement | None = None
+        starts = {"same": placements[0].start, "combined": placements[0].start}
+        community_start = placements[0].start
+        stays: list[tuple[Placement, _Tally | None]] = []
+        for position, placement in enumerate(placements):
+            if placement.start > as_of:
+                break
+            # Continuous time (REFERENCE §2 long stay, time in the community): a stay that
+            # begins the day the last one ended, in the same stage or set of stages, joins it.
+            joined = previous is not None and previous.end == placement.start
+            before = previous.stage if previous is not None else ""
+            if not (joined and before == placement.stage):
+                starts["same"] = placement.start
+            if not (joined and before in self.combined):
+                starts["combined"] = placement.start
+            if not (joined and before in self.community):
+                community_start = placement.start
+            previous = placement
+            end = placement.end if placement.end is not None and placement.end <= as_of else None
+            if placement.stage in end_stages or (end is not None and end <= since):
+                stays.append((placement, None))
+                continue
+            stage = definition.stage(placement.stage)
+            tally = self.tally(placement.provider, stage)
+            stays.append((placement, tally))
+            following = placements[position + 1] if position + 1 < len(placements) else None
+            low = bisect.bisect_left(review_dates, placement.start)
+            high = last_review
+            if placement.end is not None:
+                high = min(high, bisect.bisect_left(review_dates, placement.end, low))
+            stay = _Stay(
+                placement=placement,
+                stage=stage,
+                end=end,
+                moved_to=definition.stage(following.stage)
+                if end is not None and following is not None and following.start == end
+                else None,
+                reviews=pathway.reviews[low:high],
+            )
+            tally.people.add(pathway.person_id)
+            self._days(stay, tally)
+            self._readiness(pathway, definition, stay, tally)
+            self._schedule(stay, tally)
+            self._outcomes(definition, stay, tally)
+            if end is None:
+                self._census(stay, tally, starts["same"], starts["combined"])
+            else:
+                self._ending(stay, tally, community_start)
+        if pathway.goals:
+            self._goals(pathway, stays, review_dates, last_review)
+
+    def _days(self, stay: _Stay, tally: _Tally) -> None:
+        """Stays, bed days and their value, and the length-of-stay cohort."""
+        placement, end, since = stay.placement, stay.end, self.since
+        stop = self.as_of if end is None else end
+        days = (stop - max(placement.start, since)).days
+        tally.stays += 1
+        tally.bed_days += days
+        cost = stay.stage.bed_day_cost
+        if cost is not None:
+            tally.bed_day_value += cost * days
+        if since <= placement.start < self.as_of:
+            tally.admission_days.append((stop - placement.start).days)
+            tally.admission_ended.append(end is not None)
+        if placement.stage in self.community:
+            tally.community_days += days
+
+    def _ending(self, stay: _Stay, tally: _Tally, community_start: dt.date) -> None:
+        """A stay that ended in the window: a step down, a step up, a readmission."""
+        stage, moved_to, end = stay.stage, stay.moved_to, stay.end
+        if end is None:
+            return
+        tally.stays_ended += 1
+        if moved_to is not None and moved_to.security_rank < stage.security_rank:
+            tally.step_downs += 1
+            if stage.bed_day_cost is not None:
+                tally.step_down_bed_day_costs += stage.bed_day_cost
+        elif moved_to is not None and moved_to.security_rank > stage.security_rank:
+            tally.step_ups += 1
+        if stage.code in self.community and (
+            moved_to is None or moved_to.code not in self.community
+        ):
+            tally.community_spells_ended += 1
+            if moved_to is not None and moved_to.security_rank > stage.security_rank:
+                tally.readmission_days.append((end - community_start).days)
+
+    def _readiness(
+        self, pathway: Pathway, definition: PathwayDefinition, stay: _Stay, tally: _Tally
+    ) -> None:
+        """Ready days in the window, and days beyond readiness, by the rules of DESIGN §3."""
+        stage = stay.stage
+        if stage.exit_criteria is None or not stay.reviews:
+            return  # DESIGN §3: no exit criteria, or no review yet: never "ready"
+        result = readiness_of(
+            stay_evidence(pathway, definition, stay.placement), pathway.person_id, self.as_of
+        )
+        since = self.since
+        ready = 0
+        for run in result.runs:
+            if run.end > since:
+                ready += (run.end - max(run.start, since)).days
+        if ready:
+            tally.ready_days += ready
+            if stage.bed_day_cost is not None:
+                tally.cost_of_delay += stage.bed_day_cost * ready
+        if stay.end is None and result.ready:
+            tally.days_beyond.append(result.days_beyond_readiness)
+
+    def _schedule(self, stay: _Stay, tally: _Tally) -> None:
+        """Reviews held on time, late, or missed, by the schedule rule of DESIGN §3."""
+        stage = stay.stage
+        first = stage.first_review_period
+        if first is None:
+            return
+        interval = stage.review_interval
+        since = self.since
+        firsts, add_first = self.lookups.shifts(first)
+        start = stay.placement.start
+        due = firsts.get(start)
+        if due is None:
+            due = firsts[start] = add_first(start)
+        if interval is None:
+            memo: dict[dt.date, dt.date] = {}
+            add: Callable[[dt.date], dt.date] | None = None
+        else:
+            memo, add = self.lookups.shifts(interval)
+        on_time = late = 0
+        for review in stay.reviews:
+            day = review.date
+            if due is not None and day >= since:
+                if day <= due:
+                    on_time += 1
+                else:
+                    late += 1
+            if add is None:
+                due = None
+                continue
+            due = memo.get(day)
+            if due is None:
+                due = memo[day] = add(day)
+        tally.reviews_on_time += on_time
+        tally.reviews_late += late
+        judged_on = self.as_of if stay.end is None else stay.end - _ONE_DAY
+        if due is not None and judged_on > due and judged_on >= since:
+            tally.reviews_missed += 1
+
+    def _outcomes(self, definition: PathwayDefinition, stay: _Stay, tally: _Tally) -> None:
+        """Required domains first rated at or above their minimum in the stay."""
+        criteria = stay.stage.exit_criteria
+        reviews = stay.reviews
+        if criteria is None or not reviews:
+            return
+        ranks = self.lookups.ranks(definition)
+        scale = definition.framework.scale
+        # The definition checked that every minimum is a level of its scale.
+        pending = {
+            requirement.domain: ranks[requirement.minimum] for requirement in criteria.requirements
+        }
+        since = self.since
+        met = 0
+        for review in reviews:
+            for rating in review.ratings:
+                needed = pending.get(rating.domain)
+                if needed is None:
+                    continue
+                rank = ranks.get(rating.team)
+                if rank is None:
+                    rank = scale.rank(rating.team)  # raises UnknownCodeError
+                if rank >= needed:
+                    del pending[rating.domain]
+                    if review.date >= since:
+                        met += 1
+            if not pending:
+                break
+        tally.outcomes_met += met
+
+    def _census(
+        self, stay: _Stay, tally: _Tally, same_start: dt.date, combined_start: dt.date
+    ) -> None:
+        """Long stay at ``as_of`` (REFERENCE §2): continuous time, transfers joined."""
+        tally.stays_open += 1
+        stage, as_of = stay.stage, self.as_of
+        in_stage = stage.long_stay_after is not None and as_of > self.lookups.adder(
+            stage.long_stay_after
+        )(same_start)
+        combined = (
+            self.combined_after is not None
+            and stage.code in self.combined
+            and as_of > self.lookups.adder(self.combined_after)(combined_start)
+        )
+        tally.long_stay_in_stage += in_stage
+        tally.long_stay_combined += combined
+        tally.long_stay += in_stage or combined
+
+    def _goals(
+        self,
+        pathway: Pathway,
+        stays: list[tuple[Placement, _Tally | None]],
+        review_dates: list[dt.date],
+        last_review: int,
+    ) -> None:
+        """Goals set in the window, each in the last stay begun by then, and their status."""
+        since, as_of = self.since, self.as_of
+        wanted = [
+            goal
+            for goal in pathway.goals
+            if since <= goal.set_on <= as_of
+            and goal.lifecycle_status is not GoalLifecycleStatus.ENTERED_IN_ERROR
+        ]
+        if not wanted:
+            return
+        # Updates come on or after the day a goal was set: earlier reviews cannot hold one.
+        first = bisect.bisect_left(review_dates, min(goal.set_on for goal in wanted))
+        latest: dict[str, GoalAchievementStatus] = {}
+        for review in pathway.reviews[first:last_review]:
+            for update in review.goal_progress:
+                latest[update.goal] = update.achievement_status
+        starts = [placement.start for placement, _ in stays]
+        for goal in wanted:
+            index = bisect.bisect_right(starts, goal.set_on) - 1
+            tally = stays[index][1] if index >= 0 else None
+            if tally is None:
+                continue  # set before any stay, in an end stage, or in a stay outside the window
+            tally.goals += 1
+            status = latest.get(goal.id, goal.achievement_status)
+            if status in _ACHIEVED:
+                tally.goals_achieved += 1
+
+
+def _community(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Collection):
+        raise WrongTypeError.single(
+            "community_stages", "a collection of stage codes", type_name(value)
+        )
+    codes = list(value)
+    problems = [
+        Problem(path=f"community_stages[{index}]", expected="a stage code", found=type_name(code))
+        for index, code in enumerate(codes)
+        if not isinstance(code, str)
+    ]
+    _checks.raise_problems(problems)
+    return frozenset(codes)
+
+
+def _definition_of(
+    index: int,
+    pathway: object,
+    definition: PathwayDefinition | None,
+    cache: dict[tuple[str, str], PathwayDefinition],
+) -> tuple[Pathway, PathwayDefinition]:
+    if not isinstance(pathway, Pathway):
+        raise WrongTypeError.single(f"$[{index}]", "a Pathway", type_name(pathway))
+    key = (pathway.definition_id, pathway.definition_version)
+    if definition is not None:
+        if key != (definition.id, definition.version):
+            raise ValidationError.single(
+                f"$[{index}].definition_id",
+                f"the definition given ({definition.id}@{definition.version})",
+                f"a record on {key[0]}@{key[1]}",
+            )
+        return pathway, definition
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = definition_for(pathway)
+    return pathway, found
+
+
+def cohort_report(
+    pathways: Iterable[Pathway],
+    *,
+    as_of: dt.date,
+    since: dt.date | None = None,
+    definition: PathwayDefinition | None = None,
+    combined_long_stay: CombinedLongStay | None = SECURE_COMBINED_LONG_STAY,
+    community_stages: Collection[str] = ("community",),
+) -> CohortReport:
+    """Work out the cohort measures of many records, by provider and stage.
+
+    One pass over the records; each stay's readiness is worked out once, by the rules
+    of DESIGN §3. Stays in an *end stage* (one with no exit criteria, no reviews, no
+    bed-day cost and no move out, such as ``discharged``) are not care and are not
+    counted; a move into one is a step down. Every measure is defined in
+    [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and on the page "Cohort
+    measures".
+
+    Args:
+        pathways: The records, in any order (the result does not depend on it).
+        as_of: The date the measures are for. Nothing dated after it is read.
+        since: The first day of the window; the earliest first day of any record when
+            ``None``.
+        definition: The definition every record follows; each record's own built-in
+            definition when ``None``.
+        combined_long_stay: The long-stay rule over several stages together, besides
+            each stage's ``long_stay_after``; ``None`` for none. The default is
+            REFERENCE §2's more than 15 years in high and medium secure combined.
+        community_stages: The codes of the stages that are the community, for
+            readmissions: a community spell that ends with a move to a stage of higher
+            security rank is a readmission.
+
+    Raises:
+        ValidationError: ``since`` is after ``as_of``, or a record is on another
+            definition than ``definition`` (path ``$[i].definition_id``) or uses a
+            stage or level code its definition lacks (path ``$[i]``).
+        WrongTypeError: An argument or a record has the wrong type.
+        UnknownCodeError: ``definition`` is ``None`` and a record names a definition
+            that is not built in.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> levels = {"mental_health_recovery": "partly_met",
+        ...           "harm_related_behaviours": "partly_met", "substance_misuse": "met"}
+        >>> record = pm.Pathway.start(
+        ...     SECURE_PATHWAY, person_id="P-1", stage="medium_secure",
+        ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
+        ... ).with_reviews(pm.Review.from_levels(id="r1", date=dt.date(2024, 4, 2), team=levels))
+        >>> report = cohort_report([record], as_of=dt.date(2024, 8, 1))
+        >>> everyone = report.group()
+        >>> everyone.ready_days, everyone.cost_of_delay, everyone.days_beyond_readiness_max
+        (30, Decimal('13560.00'), 30)
+    """
+    as_of = check_date(as_of)
+    if definition is not None and not isinstance(definition, PathwayDefinition):
+        raise WrongTypeError.single(
+            "definition", "a PathwayDefinition or None", type_name(definition)
+        )
+    if combined_long_stay is not None and not isinstance(combined_long_stay, CombinedLongStay):
+        raise WrongTypeError.single(
+            "combined_long_stay", "a CombinedLongStay or None", type_name(combined_long_stay)
+        )
+    community = _community(community_stages)
+    if isinstance(pathways, (str, bytes, Pathway)) or not isinstance(pathways, Iterable):
+        raise WrongTypeError.single("pathways", "an iterable of Pathway", type_name(pathways))
+    cache: dict[tuple[str, str], PathwayDefinition] = {}
+    records = [
+        _definition_of(index, pathway, definition, cache) for index, pathway in enumerate(pathways)
+    ]
+    if since is None:
+        since = min((pathway.first_day for pathway, _ in records), default=as_of)
+        since = min(since, as_of)
+    else:
+        since = check_date(since, "since")
+        if since > as_of:
+            raise ValidationError.single(
+                "since", f"a date on or before as_of ({as_of.isoformat()})", since.isoformat()
+            )
+    reader = _Reader(as_of=as_of, since=since, combined=combined_long_stay, community=community)
+    index = 0
+    with decimal.localcontext(MONEY):
+        try:
+            for index, (pathway, used) in enumerate(records):  # noqa: B007 - used below
+                reader.read(pathway, used)
+        except UnknownCodeError as error:
+            used = records[index][1]
+            raise ValidationError.single(
+                f"$[{index}]",
+                f"a record whose codes are all in {used.id}@{used.version}",
+                str(error),
+            ) from error
+        groups = _groups(reader)
+    return CohortReport(
+        as_of=as_of,
+        since=since,
+        records=len(records),
+        combined_long_stay=combined_long_stay,
+        community_stages=tuple(sorted(community)),
+        groups=groups,
+    )
+
+
+def _groups(reader: _Reader) -> tuple[CohortGroup, ...]:
+    order = reader.stage_order
+    keys = sorted(reader.tallies, key=lambda key: (key[0], order[key[1]]))
+    everyone = _Tally()
+    by_stage: dict[str, _Tally] = {}
+    by_provider: dict[str, _Tally] = {}
+    for provider, stage in keys:
+        tally = reader.tallies[(provider, stage)]
+        everyone.merge(tally)
+        by_stage.setdefault(stage, _Tally()).merge(tally)
+        by_provider.setdefault(provider, _Tally()).merge(tally)
+    return (
+        everyone.group(None, None),
+        *(by_stage[stage].group(None, stage) for stage in sorted(by_stage, key=order.__getitem__)),
+        *(by_provider[provider].group(provider, None) for provider in sorted(by_provider)),
+        *(reader.tallies[key].group(*key) for key in keys),
+    )

@@ -1,0 +1,780 @@
+"""Cohort measures and the benchmarking table: a hand-built cohort, edges and properties.
+
+The hand-built cohort is five people on the secure pathway, counted from 1 January 2024
+(``SINCE``) to 1 January 2025 (``AS_OF``): a leap year of 366 days. Every figure the
+tests expect is worked out by hand in the comments below. Bed-day costs are the secure
+pathway's: £822 high, £452 medium, £411 low secure, none in the community (REFERENCE §2).
+The first review of a stay is due 12 weeks (84 days) after it begins; then 3 months
+after the last review in medium and low secure, 6 months in high secure and the
+community (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import subprocess
+import sys
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pathway_model as pm
+from pathway_model.catalogue import SECURE_PATHWAY
+from pathway_model.scoring._cohort import (
+    COHORT_MEASURES,
+    SECURE_COMBINED_LONG_STAY,
+    BenchmarkRow,
+    CohortReport,
+    CohortRow,
+    CombinedLongStay,
+    benchmark_table,
+    cohort_frame,
+    cohort_report,
+)
+from tests import strategies as s
+from tests.scenarios import MEDIUM_ALL_PARTLY, review
+
+D = dt.date
+SINCE = D(2024, 1, 1)
+AS_OF = D(2025, 1, 1)
+
+
+def person(
+    person_id: str,
+    stays: list[tuple[str, str, dt.date, dt.date | None]],
+    *,
+    reviews: tuple[pm.Review, ...] = (),
+    goals: tuple[pm.Goal, ...] = (),
+) -> pm.Pathway:
+    """A record on the secure pathway with one placement per ``(stage, provider, start, end)``."""
+    return pm.Pathway(
+        person_id=person_id,
+        definition_id=SECURE_PATHWAY.id,
+        definition_version=SECURE_PATHWAY.version,
+        placements=[
+            pm.Placement(id=f"p{n}", stage=stage, provider=provider, start=start, end=end)
+            for n, (stage, provider, start, end) in enumerate(stays, start=1)
+        ],
+        reviews=reviews,
+        goals=goals,
+    )
+
+
+def goal(
+    goal_id: str,
+    set_on: dt.date,
+    *,
+    status: str | None = None,
+    lifecycle: str = "active",
+) -> pm.Goal:
+    """A goal in the life skills domain."""
+    return pm.Goal(
+        id=goal_id,
+        domain="life_skills",
+        description="Cook a meal for my family",
+        set_by="person",
+        set_on=set_on,
+        lifecycle_status=lifecycle,
+        achievement_status=status,
+    )
+
+
+def hand_cohort() -> list[pm.Pathway]:
+    """Five people; the docstring of each part gives the figures worked out by hand."""
+    # A: medium secure at North from 1 Jan 2024, open. 366 bed days in the window.
+    #   Reviews 1 Mar and 1 Jun qualify: the streak starts 1 Mar, ready from 1 Jun
+    #   (+3 months); ready 1 Jun 2024 to 1 Jan 2025 = 30+31+31+30+31+30+31 = 214 days.
+    #   Schedule: first due 1 Jan + 84 days = 25 Mar (1 Mar on time); then 1 Jun (on
+    #   time, on the day); then 1 Sep: nothing by 1 Jan 2025, so missed.
+    #   Outcomes: the 1 Mar review meets all three required domains: 3.
+    a = person(
+        "P-A",
+        [("medium_secure", "North", D(2024, 1, 1), None)],
+        reviews=(
+            review("a1", D(2024, 3, 1), MEDIUM_ALL_PARTLY),
+            review("a2", D(2024, 6, 1), MEDIUM_ALL_PARTLY),
+        ),
+    )
+    # B: high secure at Hill from 1 Jun 2009 to 1 Jul 2024, then medium secure at North.
+    #   High: 31+29+31+30+31+30 = 182 days in the window; ended by a step down; no review,
+    #   first due 24 Aug 2009: missed. Medium: 1 Jul 2024 to 1 Jan 2025 = 184 days, an
+    #   admission censored at 184; first due 1 Jul + 84 = 23 Sep: missed.
+    #   Long stay: high and medium without a break since 1 Jun 2009; 15 years later is
+    #   1 Jun 2024, before 1 Jan 2025: long stay (combined). Medium alone is 6 months.
+    b = person(
+        "P-B",
+        [
+            ("high_secure", "Hill", D(2009, 6, 1), D(2024, 7, 1)),
+            ("medium_secure", "North", D(2024, 7, 1), None),
+        ],
+    )
+    # C: low secure at South from 1 Jan 2023, community at South from 1 Mar 2024, then
+    #   readmitted to medium secure at North on 1 Sep 2024.
+    #   Low: 31+29 = 60 days in the window; a step down; first due 26 Mar 2023: missed.
+    #   Community: 31+30+31+30+31+31 = 184 days, an admission that ended (observed 184);
+    #   reviews 20 May (due 24 May: on time) and 30 Aug (due 20 Nov: on time); the next
+    #   is due 28 Feb 2025, after the stay. The move to medium secure is a step up and a
+    #   readmission after 184 days in the community.
+    #   Medium: 30+31+30+31 = 122 days, an admission censored at 122; first due 24 Nov;
+    #   the review on 1 Dec is late; it meets harm-related behaviours and substance
+    #   misuse but not mental health recovery: 2 outcomes met, not ready.
+    c = person(
+        "P-C",
+        [
+            ("low_secure", "South", D(2023, 1, 1), D(2024, 3, 1)),
+            ("community", "South", D(2024, 3, 1), D(2024, 9, 1)),
+            ("medium_secure", "North", D(2024, 9, 1), None),
+        ],
+        reviews=(
+            pm.Review(id="c1", date=D(2024, 5, 20)),
+            pm.Review(id="c2", date=D(2024, 8, 30)),
+            review(
+                "c3",
+                D(2024, 12, 1),
+                {
+                    "mental_health_recovery": "not_met",
+                    "harm_related_behaviours": "partly_met",
+                    "substance_misuse": "met",
+                },
+            ),
+        ),
+    )
+    # D: medium secure at North from 1 Feb to 1 Oct 2024, then low secure at South.
+    #   Medium: 29+31+30+31+30+31+31+30 = 243 days, an admission that ended (observed 243)
+    #   in a step down. Review 1 Apr (due 25 Apr: on time) qualifies: ready from 1 Jul
+    #   to the end, 31+31+30 = 92 ready days; the next review was due 1 Jul: missed.
+    #   3 outcomes met. Low: 31+30+31 = 92 days, censored at 92; first due 24 Dec: missed.
+    #   Goals: g1 (set 1 Mar, achieved at the 1 Apr review) and g2 (set 1 Mar, no status)
+    #   in the medium stay: 2 goals, 1 achieved. g3 (set 1 Nov, its own status achieved)
+    #   in the low stay: 1 goal, 1 achieved. g5 was entered in error: not counted.
+    d = person(
+        "P-D",
+        [
+            ("medium_secure", "North", D(2024, 2, 1), D(2024, 10, 1)),
+            ("low_secure", "South", D(2024, 10, 1), None),
+        ],
+        reviews=(
+            attrs.evolve(
+                review("d1", D(2024, 4, 1), MEDIUM_ALL_PARTLY),
+                goal_progress=(pm.GoalProgress(goal="g1", achievement_status="achieved"),),
+            ),
+        ),
+        goals=(
+            goal("g1", D(2024, 3, 1)),
+            goal("g2", D(2024, 3, 1)),
+            goal("g3", D(2024, 11, 1), status="achieved"),
+            goal("g5", D(2024, 3, 2), lifecycle="entered-in-error"),
+        ),
+    )
+    # E: low secure at South 2022 to 1 Jun 2023 (before the window), community at South
+    #   to 1 Jun 2024, then discharged. Community: 31+29+31+30+31 = 152 days; a step down
+    #   (to discharged, rank 0); first due 24 Aug 2023: missed. Discharged is an end
+    #   stage: not counted.
+    e = person(
+        "P-E",
+        [
+            ("low_secure", "South", D(2022, 1, 1), D(2023, 6, 1)),
+            ("community", "South", D(2023, 6, 1), D(2024, 6, 1)),
+            ("discharged", "South", D(2024, 6, 1), None),
+        ],
+    )
+    return [a, b, c, d, e]
+
+
+@pytest.fixture(scope="module")
+def report() -> CohortReport:
+    return cohort_report(hand_cohort(), as_of=AS_OF, since=SINCE)
+
+
+class TestHandBuiltCohortNorthMedium:
+    """North's medium secure stays: A, B's second stay, C's third and D's first."""
+
+    def test_counts_people_stays_and_open_stays(self, report: CohortReport) -> None:
+        """Four people and four stays, three still open at as_of."""
+        group = report.group("North", "medium_secure")
+        assert (4, 4, 3, 4) == (group.people, group.stays, group.stays_open, group.admissions)
+
+    def test_counts_bed_days_and_values_them(self, report: CohortReport) -> None:
+        """366 + 184 + 122 + 243 = 915 bed days, at £452 = £413,580."""
+        group = report.group("North", "medium_secure")
+        assert (915, Decimal("413580.00")) == (group.bed_days, group.bed_day_value)
+
+    def test_median_length_of_stay_is_reached_exactly_at_one_half(
+        self, report: CohortReport
+    ) -> None:
+        """Admissions 122+, 184+, 243, 366+: at 243 two are at risk and one ends, S = 1/2."""
+        group = report.group("North", "medium_secure")
+        assert (243, 243, None) == (group.los_q1_days, group.los_median_days, group.los_q3_days)
+
+    def test_ready_days_and_cost_of_delay(self, report: CohortReport) -> None:
+        """A's 214 and D's 92 ready days: 306 days at £452 = £138,312."""
+        group = report.group("North", "medium_secure")
+        assert (306, Decimal("138312.00")) == (group.ready_days, group.cost_of_delay)
+
+    def test_ready_day_share(self, report: CohortReport) -> None:
+        """306 of 915 bed days."""
+        assert 306 / 915 == report.group("North", "medium_secure").ready_day_share
+
+    def test_people_ready_now_and_days_beyond_readiness(self, report: CohortReport) -> None:
+        """Only A is ready at as_of, for 214 days; D was ready but has moved on."""
+        group = report.group("North", "medium_secure")
+        assert (3, 1, 214.0, 214) == (
+            group.stays_open,
+            group.ready_now,
+            group.days_beyond_readiness_median,
+            group.days_beyond_readiness_max,
+        )
+
+    def test_long_stay_counts_continuous_high_and_medium_time(self, report: CohortReport) -> None:
+        """B: 15 years in high and medium secure without a break; 1 of the 3 in care."""
+        group = report.group("North", "medium_secure")
+        assert (0, 1, 1, 1 / 3) == (
+            group.long_stay_in_stage,
+            group.long_stay_combined,
+            group.long_stay,
+            group.long_stay_share,
+        )
+
+    def test_reviews_on_time_late_and_missed(self, report: CohortReport) -> None:
+        """On time: A twice, D once; late: C; missed: A, B, D. 3 of 7 on time."""
+        group = report.group("North", "medium_secure")
+        assert (3, 1, 3, 7, 3 / 7) == (
+            group.reviews_on_time,
+            group.reviews_late,
+            group.reviews_missed,
+            group.reviews_due,
+            group.reviews_on_time_share,
+        )
+
+    def test_goals_achieved(self, report: CohortReport) -> None:
+        """D's g1 and g2; g1 achieved at a review; g5 entered in error is left out."""
+        group = report.group("North", "medium_secure")
+        assert (2, 1, 0.5) == (group.goals, group.goals_achieved, group.goals_achieved_share)
+
+    def test_outcomes_met(self, report: CohortReport) -> None:
+        """A 3, C 2, D 3."""
+        assert 8 == report.group("North", "medium_secure").outcomes_met
+
+    def test_step_downs(self, report: CohortReport) -> None:
+        """D's stay ended in a step down: 1 of 1 ended; 1 per 915/365.25 person-years."""
+        group = report.group("North", "medium_secure")
+        assert (1, 1, 0, 1.0) == (
+            group.stays_ended,
+            group.step_downs,
+            group.step_ups,
+            group.step_down_share,
+        )
+        assert 100 * 365.25 / 915 == pytest.approx(group.step_downs_per_100_person_years)
+
+
+class TestHandBuiltCohortOtherGroups:
+    def test_a_stay_that_began_before_the_window_counts_its_days_in_it(
+        self, report: CohortReport
+    ) -> None:
+        """B's high secure stay since 2009: 182 days in the window, at £822, no admission."""
+        group = report.group("Hill", "high_secure")
+        assert (182, Decimal("149604.00"), 0, None) == (
+            group.bed_days,
+            group.bed_day_value,
+            group.admissions,
+            group.los_median_days,
+        )
+
+    def test_a_step_down_from_high_secure(self, report: CohortReport) -> None:
+        """B's high secure stay ended in a step down, and its only review was missed."""
+        group = report.group("Hill", "high_secure")
+        assert (1, 1, 1, Decimal("822.00")) == (
+            group.stays_ended,
+            group.step_downs,
+            group.reviews_missed,
+            group.step_down_bed_day_costs,
+        )
+
+    def test_readmission_from_the_community(self, report: CohortReport) -> None:
+        """C readmitted after 184 days; E discharged: 1 of 2 spells ended in readmission."""
+        group = report.group("South", "community")
+        assert (336, 2, 1, 0.5, 184.0) == (
+            group.community_days,
+            group.community_spells_ended,
+            group.readmissions,
+            group.readmission_share,
+            group.community_days_before_readmission_median,
+        )
+        assert 100 * 365.25 / 336 == pytest.approx(group.readmissions_per_100_person_years)
+
+    def test_community_moves_count_as_step_up_and_step_down(self, report: CohortReport) -> None:
+        """C's readmission is a step up; E's discharge is a step down."""
+        group = report.group("South", "community")
+        assert (2, 1, 1) == (group.stays_ended, group.step_downs, group.step_ups)
+
+    def test_community_reviews(self, report: CohortReport) -> None:
+        """C's two reviews on time; E's first review missed."""
+        group = report.group("South", "community")
+        assert (2, 0, 1) == (group.reviews_on_time, group.reviews_late, group.reviews_missed)
+
+    def test_a_community_stage_has_no_bed_day_value(self, report: CohortReport) -> None:
+        """The community stage has no bed-day cost: its days are counted, not valued."""
+        group = report.group("South", "community")
+        assert (336, Decimal("0.00")) == (group.bed_days, group.bed_day_value)
+
+    def test_length_of_stay_with_one_censored_and_one_ended(self, report: CohortReport) -> None:
+        """South: D's low secure 92+ and C's community 184: S falls to 0 at 184."""
+        assert 184 == report.group("South", None).los_median_days
+
+    def test_goal_status_from_the_goal_itself(self, report: CohortReport) -> None:
+        """D's g3 was never updated at a review; its own status is achieved."""
+        group = report.group("South", "low_secure")
+        assert (1, 1) == (group.goals, group.goals_achieved)
+
+    def test_an_end_stage_is_not_counted(self, report: CohortReport) -> None:
+        """Discharged has no criteria, reviews, cost or move out: no group, not in care."""
+        assert "discharged" not in report.stages
+        assert 4 == report.group().stays_open  # A, B, C and D; not E
+
+    def test_a_stay_ended_before_the_window_is_left_out(self, report: CohortReport) -> None:
+        """E's low secure stay ended in 2023: South's low secure stays are C's and D's."""
+        assert 2 == report.group("South", "low_secure").stays
+
+
+class TestHandBuiltCohortTotals:
+    def test_everyone(self, report: CohortReport) -> None:
+        """Five people; 4 + 1 + 2 + 2 = 9 stays; 915 + 182 + 152 + 336 = 1585 bed days."""
+        group = report.group()
+        assert (5, 9, 1585) == (group.people, group.stays, group.bed_days)
+
+    def test_provider_totals_add_their_stages(self, report: CohortReport) -> None:
+        """South: C, D and E; 60 + 92 low secure and 184 + 152 community days."""
+        group = report.group("South")
+        assert (3, 4, 488, Decimal("62472.00")) == (
+            group.people,
+            group.stays,
+            group.bed_days,
+            group.bed_day_value,
+        )
+
+    def test_groups_come_in_a_fixed_order(self, report: CohortReport) -> None:
+        """Everyone, each stage most secure first, each provider, each provider's stages."""
+        expected = [
+            (None, None),
+            (None, "high_secure"),
+            (None, "medium_secure"),
+            (None, "low_secure"),
+            (None, "community"),
+            ("Hill", None),
+            ("North", None),
+            ("South", None),
+            ("Hill", "high_secure"),
+            ("North", "medium_secure"),
+            ("South", "low_secure"),
+            ("South", "community"),
+        ]
+        assert expected == [(group.provider, group.stage) for group in report.groups]
+
+    def test_since_defaults_to_the_first_day_of_the_cohort(self) -> None:
+        """B's record begins on 1 June 2009."""
+        assert D(2009, 6, 1) == cohort_report(hand_cohort(), as_of=AS_OF).since
+
+    def test_an_unknown_group_is_an_error(self, report: CohortReport) -> None:
+        """A look-up of a group with no stays names the groups there are."""
+        with pytest.raises(pm.UnknownCodeError, match="no group with code 'Hill/low_secure'"):
+            report.group("Hill", "low_secure")
+
+
+class TestRows:
+    def test_one_row_per_measure_per_group(self, report: CohortReport) -> None:
+        """12 groups, every measure each."""
+        assert 12 * len(COHORT_MEASURES) == len(report.rows())
+
+    def test_a_row_carries_its_group_measure_value_and_unit(self, report: CohortReport) -> None:
+        """The cost of delay of North's medium secure stays, in pounds."""
+        expected = CohortRow(
+            provider="North",
+            stage="medium_secure",
+            measure="cost_of_delay",
+            value=Decimal("138312.00"),
+            unit="GBP",
+        )
+        assert expected in report.rows()
+
+    def test_the_frame_has_the_rows(self, report: CohortReport) -> None:
+        """One frame row per tidy row, with the five columns."""
+        frame = report.to_frame()
+        assert ["provider", "stage", "measure", "value", "unit"] == list(frame.columns)
+        assert len(report.rows()) == len(frame)
+
+    def test_value_names_an_unknown_measure(self, report: CohortReport) -> None:
+        """Asking a group for a measure that does not exist is an error."""
+        with pytest.raises(pm.UnknownCodeError, match="no cohort measure with code 'speed'"):
+            report.group().value("speed")
+
+    def test_cohort_frame_refuses_what_is_not_a_row(self) -> None:
+        """Only attrs rows become frames."""
+        with pytest.raises(pm.WrongTypeError, match=r"rows\[0\]: expected a row"):
+            cohort_frame([{"provider": "North"}])
+
+    def test_pandas_is_not_imported_until_a_frame_is_asked_for(self) -> None:
+        """The measures need no pandas: a service without the extra can use them."""
+        code = (
+            "import sys, datetime as dt\n"
+            "from pathway_model.scoring._cohort import cohort_report\n"
+            "from pathway_model.scoring._payment import payments\n"
+            "payments(cohort_report([], as_of=dt.date(2025, 1, 1)))\n"
+            "print('pandas' in sys.modules, 'numpy' in sys.modules)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "False False" == result.stdout.strip()
+
+    def test_every_measure_names_a_unit_and_a_description(self) -> None:
+        """Measures are documented: unique names, a unit, a sentence."""
+        names = [measure.name for measure in COHORT_MEASURES]
+        assert len(set(names)) == len(names)
+        assert all(
+            measure.unit and measure.description.endswith(".") for measure in COHORT_MEASURES
+        )
+
+
+class TestBenchmarkTable:
+    def test_lower_is_better_and_ties_share_a_rank(self, report: CohortReport) -> None:
+        """Ready-day share: Hill 0 and South 0 share rank 1; North 306/915 is third."""
+        rows = [row for row in benchmark_table(report) if row.measure == "ready_day_share"]
+        assert [("Hill", 1), ("South", 1), ("North", 3)] == [(r.provider, r.rank) for r in rows]
+
+    def test_higher_is_better(self, report: CohortReport) -> None:
+        """Reviews on time: North 3/7, South 2/5, Hill 0/1."""
+        rows = [row for row in benchmark_table(report) if row.measure == "reviews_on_time_share"]
+        assert [("North", 1), ("South", 2), ("Hill", 3)] == [(r.provider, r.rank) for r in rows]
+
+    def test_a_provider_without_a_value_comes_last_unranked(self, report: CohortReport) -> None:
+        """Median length of stay: South 184, North 243; Hill admitted nobody in the window."""
+        rows = [row for row in benchmark_table(report) if row.measure == "los_median_days"]
+        expected = [
+            BenchmarkRow(
+                measure="los_median_days",
+                stage=None,
+                provider=provider,
+                value=value,
+                unit="days",
+                better="lower",
+                rank=rank,
+                ranked=2,
+            )
+            for provider, value, rank in (
+                ("South", 184, 1),
+                ("North", 243, 2),
+                ("Hill", None, None),
+            )
+        ]
+        assert expected == rows
+
+    def test_counts_are_not_ranked(self, report: CohortReport) -> None:
+        """Bed days measure size, not performance."""
+        assert "bed_days" not in {row.measure for row in benchmark_table(report)}
+
+    def test_within_a_stage(self, report: CohortReport) -> None:
+        """Only providers with stays in the stage are compared."""
+        rows = benchmark_table(report, stage="community")
+        assert {"South"} == {row.provider for row in rows}
+        assert {"community"} == {row.stage for row in rows}
+
+    def test_a_stage_without_stays_is_an_error(self, report: CohortReport) -> None:
+        """Nobody to compare is a mistake worth naming."""
+        with pytest.raises(pm.UnknownCodeError, match="no stage with stays with code 'ward'"):
+            benchmark_table(report, stage="ward")
+
+    def test_refuses_what_is_not_a_report(self) -> None:
+        """The table is built from a report."""
+        with pytest.raises(pm.WrongTypeError, match="report: expected a CohortReport"):
+            benchmark_table([])  # type: ignore[arg-type]
+
+
+class TestWindowAndLookAhead:
+    def test_events_after_as_of_change_nothing(self) -> None:
+        """A later review, a later move and a later goal are not read."""
+        cohort = hand_cohort()
+        later = [
+            cohort[0]
+            .with_reviews(review("a9", D(2025, 2, 1), MEDIUM_ALL_PARTLY))
+            .moved_to(stage="low_secure", on=D(2025, 3, 1), provider="South", placement_id="p9")
+            .with_goals(goal("g9", D(2025, 1, 2), status="achieved")),
+            *cohort[1:],
+        ]
+        assert cohort_report(cohort, as_of=AS_OF, since=SINCE) == cohort_report(
+            later, as_of=AS_OF, since=SINCE
+        )
+
+    def test_a_stay_that_ends_after_as_of_is_open_at_as_of(self) -> None:
+        """Its length is censored at as_of, and it is open at as_of."""
+        record = person("P-1", [("low_secure", "South", D(2024, 6, 1), D(2025, 6, 1))])
+        group = cohort_report([record], as_of=AS_OF).group()
+        assert (1, 214, 0) == (
+            group.stays_open,
+            group.length_of_stay.times[0],
+            group.length_of_stay.observed,
+        )
+
+    def test_ready_days_before_the_window_are_not_counted(self) -> None:
+        """A is ready from 1 June 2024; from 1 Dec 2024 the window holds 31 of those days."""
+        report = cohort_report(hand_cohort()[:1], as_of=AS_OF, since=D(2024, 12, 1))
+        assert (31, 31, 214) == (
+            report.group().bed_days,
+            report.group().ready_days,
+            report.group().days_beyond_readiness_max,
+        )
+
+    def test_a_ready_run_that_ended_before_the_window_is_not_counted(self) -> None:
+        """Ready 1 Jun to 1 Sep (a review on 1 Sep does not qualify): 92 days, none after 1 Oct."""
+        record = person(
+            "P-1",
+            [("medium_secure", "North", D(2024, 1, 1), None)],
+            reviews=(
+                review("r1", D(2024, 3, 1), MEDIUM_ALL_PARTLY),
+                review("r2", D(2024, 6, 1), MEDIUM_ALL_PARTLY),
+                review("r3", D(2024, 9, 1), {"mental_health_recovery": "not_met"}),
+            ),
+        )
+        whole = cohort_report([record], as_of=AS_OF).group()
+        late = cohort_report([record], as_of=AS_OF, since=D(2024, 10, 1)).group()
+        assert (92, 0, 92) == (whole.ready_days, late.ready_days, late.bed_days)
+
+    def test_an_outcome_first_met_before_the_window_is_not_counted_again(self) -> None:
+        """A met all three domains on 1 Mar; meeting them again on 1 Jun is not new."""
+        report = cohort_report(hand_cohort()[:1], as_of=AS_OF, since=D(2024, 4, 1))
+        assert 0 == report.group().outcomes_met
+
+    def test_a_transfer_between_community_teams_does_not_end_the_spell(self) -> None:
+        """Community at South then West, readmitted: one spell of 100 + 50 days."""
+        record = person(
+            "P-1",
+            [
+                ("community", "South", D(2024, 1, 1), D(2024, 4, 10)),
+                ("community", "West", D(2024, 4, 10), D(2024, 5, 30)),
+                ("low_secure", "West", D(2024, 5, 30), None),
+            ],
+        )
+        report = cohort_report([record], as_of=AS_OF)
+        assert (0, 1, 150.0) == (
+            report.group("South").community_spells_ended,
+            report.group("West").community_spells_ended,
+            report.group("West").community_days_before_readmission_median,
+        )
+
+    def test_a_record_that_begins_after_as_of_is_not_read(self) -> None:
+        """Nobody is in care yet."""
+        record = person("P-1", [("low_secure", "South", D(2025, 6, 1), None)])
+        report = cohort_report([record], as_of=AS_OF, since=SINCE)
+        assert ((), 0) == (report.providers, report.group().people)
+
+    def test_since_after_as_of_is_refused(self) -> None:
+        """The window cannot end before it begins."""
+        with pytest.raises(pm.ValidationError, match="since: expected a date on or before as_of"):
+            cohort_report(hand_cohort(), as_of=SINCE, since=AS_OF)
+
+    def test_an_empty_cohort_gives_one_empty_group(self) -> None:
+        """Everyone, with nothing counted."""
+        report = cohort_report([], as_of=AS_OF)
+        assert ((None, None), 0, None) == (
+            (report.groups[0].provider, report.groups[0].stage),
+            report.group().people,
+            report.group().los_median_days,
+        )
+
+
+class TestLongStay:
+    def test_exactly_the_threshold_is_not_long_stay(self) -> None:
+        """Long stay is *more than* 5 years in medium secure (REFERENCE §2)."""
+        record = person("P-1", [("medium_secure", "North", D(2020, 1, 1), None)])
+        on_the_day = cohort_report([record], as_of=D(2025, 1, 1)).group()
+        day_after = cohort_report([record], as_of=D(2025, 1, 2)).group()
+        assert (0, 1) == (on_the_day.long_stay_in_stage, day_after.long_stay_in_stage)
+
+    def test_exactly_the_combined_threshold_is_not_long_stay(self) -> None:
+        """More than 15 years in high and medium secure: 15 years to the day is not."""
+        record = person(
+            "P-1",
+            [
+                ("high_secure", "Hill", D(2010, 1, 1), D(2021, 1, 1)),
+                ("medium_secure", "North", D(2021, 1, 1), None),
+            ],
+        )
+        on_the_day = cohort_report([record], as_of=D(2025, 1, 1)).group()
+        day_after = cohort_report([record], as_of=D(2025, 1, 2)).group()
+        assert (0, 1) == (on_the_day.long_stay_combined, day_after.long_stay_combined)
+
+    def test_a_transfer_within_the_stage_does_not_restart_the_clock(self) -> None:
+        """Medium secure at North then at West without a break: continuous time."""
+        record = person(
+            "P-1",
+            [
+                ("medium_secure", "North", D(2018, 1, 1), D(2022, 1, 1)),
+                ("medium_secure", "West", D(2022, 1, 1), None),
+            ],
+        )
+        assert 1 == cohort_report([record], as_of=AS_OF).group("West").long_stay_in_stage
+
+    def test_a_gap_restarts_the_clock(self) -> None:
+        """A day out of the record breaks continuous time."""
+        record = person(
+            "P-1",
+            [
+                ("medium_secure", "North", D(2018, 1, 1), D(2022, 1, 1)),
+                ("medium_secure", "West", D(2022, 1, 2), None),
+            ],
+        )
+        assert 0 == cohort_report([record], as_of=AS_OF).group("West").long_stay_in_stage
+
+    def test_the_combined_rule_can_be_switched_off(self) -> None:
+        """Without it, B is not long stay."""
+        report = cohort_report(hand_cohort(), as_of=AS_OF, since=SINCE, combined_long_stay=None)
+        assert 0 == report.group().long_stay
+
+    def test_the_default_combined_rule_is_reference_section_2(self) -> None:
+        """More than 15 years in high and medium secure combined."""
+        assert (
+            CombinedLongStay(stages=("high_secure", "medium_secure"), after=pm.Period(years=15))
+            == SECURE_COMBINED_LONG_STAY
+        )
+
+    def test_a_combined_rule_needs_stages(self) -> None:
+        """An empty rule is a mistake."""
+        with pytest.raises(pm.ValidationError, match=r"CombinedLongStay\.stages: expected"):
+            CombinedLongStay(stages=(), after=pm.Period(years=1))
+
+
+class TestErrors:
+    def test_a_record_on_another_definition(self) -> None:
+        """The path names the record."""
+        with pytest.raises(pm.ValidationError, match=r"\$\[0\].definition_id"):
+            cohort_report(
+                hand_cohort(),
+                as_of=AS_OF,
+                definition=pm.catalogue.OFFENDER_PERSONALITY_DISORDER_PATHWAY,
+            )
+
+    def test_a_record_with_a_stage_its_definition_lacks(self) -> None:
+        """Found by the record's position, never by its person id."""
+        bad = person("P-1", [("ward", "North", D(2024, 1, 1), None)])
+        with pytest.raises(pm.ValidationError, match=r"\$\[1\]: expected a record whose codes"):
+            cohort_report([hand_cohort()[0], bad], as_of=AS_OF)
+
+    def test_something_that_is_not_a_record(self) -> None:
+        """Each item must be a Pathway."""
+        with pytest.raises(pm.WrongTypeError, match=r"\$\[0\]: expected a Pathway; found dict"):
+            cohort_report([{}], as_of=AS_OF)  # type: ignore[list-item]
+
+    def test_a_datetime_is_not_a_date(self) -> None:
+        """as_of is a calendar date."""
+        with pytest.raises(pm.WrongTypeError, match="as_of"):
+            cohort_report([], as_of=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+
+    def test_community_stages_must_be_a_collection_of_codes(self) -> None:
+        """A bare string is a common slip."""
+        with pytest.raises(pm.WrongTypeError, match="community_stages"):
+            cohort_report([], as_of=AS_OF, community_stages="community")
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+
+@st.composite
+def secure_cohorts(draw: st.DrawFn) -> list[pm.Pathway]:
+    """A few valid records on the secure pathway, often ready to move on."""
+    return draw(st.lists(s.pathways(SECURE_PATHWAY, prefer_high=True, max_reviews=8), max_size=4))
+
+
+as_of_dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2046, 1, 1))
+#: Each example reads several generated records: fewer examples keep the suite quick.
+cohort_examples = settings(max_examples=40)
+
+
+class TestProperties:
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates, seed=st.integers(0, 2**16))
+    def test_the_order_of_records_does_not_matter(
+        self, cohort: list[pm.Pathway], as_of: dt.date, seed: int
+    ) -> None:
+        """Shuffling the records gives an equal report."""
+        shuffled = list(cohort)
+        random.Random(seed).shuffle(shuffled)
+        assert cohort_report(cohort, as_of=as_of) == cohort_report(shuffled, as_of=as_of)
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_ready_days_agree_with_the_readiness_rules(
+        self, cohort: list[pm.Pathway], as_of: dt.date
+    ) -> None:
+        """Over the whole history, ready days are those of `readiness_history`, stay by stay."""
+        expected = sum(
+            result.ready_days
+            for record in cohort
+            if record.first_day <= as_of
+            for result in pm.readiness_history(record, as_of)
+        )
+        since = min((record.first_day for record in cohort), default=as_of)
+        report = cohort_report(cohort, as_of=as_of, since=min(since, as_of))
+        assert expected == report.group().ready_days
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_ready_now_agrees_with_the_readiness_rules(
+        self, cohort: list[pm.Pathway], as_of: dt.date
+    ) -> None:
+        """The people ready at as_of and their days beyond readiness are `readiness`'s."""
+        ready = [
+            result.days_beyond_readiness
+            for record in cohort
+            if record.first_day <= as_of
+            for result in [pm.readiness(record, as_of)]
+            if result.ready and result.placement_open
+        ]
+        group = cohort_report(cohort, as_of=as_of).group()
+        assert (len(ready), max(ready, default=None)) == (
+            group.ready_now,
+            group.days_beyond_readiness_max,
+        )
+
+    @cohort_examples
+    @given(record=s.pathways(SECURE_PATHWAY, max_placements=1), as_of=as_of_dates)
+    def test_a_missed_review_in_an_open_stay_is_an_overdue_one(
+        self, record: pm.Pathway, as_of: dt.date
+    ) -> None:
+        """For one open stay, a review missed at as_of is what `review_schedule` calls overdue."""
+        placement = record.placements[0]
+        if not placement.covers(as_of):
+            return
+        overdue = pm.review_schedule(record, as_of).overdue
+        assert int(overdue) == cohort_report([record], as_of=as_of).group().reviews_missed
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_groups_add_up(self, cohort: list[pm.Pathway], as_of: dt.date) -> None:
+        """Stays, bed days and ready days of the provider-stage groups add up to everyone's."""
+        report = cohort_report(cohort, as_of=as_of)
+        cells = [g for g in report.groups if g.provider is not None and g.stage is not None]
+        for name in ("stays", "bed_days", "ready_days", "stays_open", "reviews_due", "goals"):
+            assert report.group().value(name) == sum(g.value(name) for g in cells)  # type: ignore[misc]
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_ready_days_never_exceed_bed_days(
+        self, cohort: list[pm.Pathway], as_of: dt.date
+    ) -> None:
+        """Invariant 4 of DESIGN §3, for every group."""
+        for group in cohort_report(cohort, as_of=as_of).groups:
+            assert 0 <= group.ready_days <= group.bed_days
+            assert group.ready_now <= group.stays_open
+
+    @cohort_examples
+    @given(definition_and_record=s.definitions_and_pathways(), as_of=as_of_dates)
+    def test_any_definition(
+        self, definition_and_record: tuple[pm.PathwayDefinition, pm.Pathway], as_of: dt.date
+    ) -> None:
+        """A record on any valid definition gives a report whose every row has a unit."""
+        definition, record = definition_and_record
+        report = cohort_report([record], as_of=as_of, definition=definition)
+        assert all(row.unit for row in report.rows())
