@@ -15,6 +15,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -23,6 +24,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import cli, synthetic
 from pathway_model.catalogue import DEFINITIONS, SECURE_PATHWAY
 from tests import strategies as s
 from tests.scenarios import (
@@ -35,6 +37,7 @@ from tests.scenarios import (
     record,
     review,
 )
+from tests.test_fhir_golden import worked_pathway
 
 D = dt.date
 ONE_DAY = dt.timedelta(days=1)
@@ -43,7 +46,9 @@ LONDON = ZoneInfo("Europe/London")
 READY = pm.AssessmentStatus.READY
 NOT_READY = pm.AssessmentStatus.NOT_READY
 NO_EVIDENCE = pm.AssessmentStatus.NO_EVIDENCE
-SRC = Path(__file__).resolve().parents[1] / "src" / "pathway_model"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "pathway_model"
+EXAMPLE = ROOT / "examples" / "medium_secure.json"
 
 Case = tuple[pm.PathwayDefinition, pm.Pathway, dt.date]
 
@@ -584,3 +589,90 @@ class TestH23Disagreement:
             "My mental health: you said it is met. Your team said it is partly met." in person,
             "You can talk about this at your next review." in person,
         )
+
+
+def _rating_entry(bundle: dict[str, Any], rater: str) -> int:
+    """The position in a FHIR Bundle of the first domain rating given by ``rater``."""
+    return next(
+        n
+        for n, entry in enumerate(bundle["entry"])
+        if entry["resource"].get("method", {}).get("coding", [{}])[0].get("code") == rater
+    )
+
+
+def _import_problems(bundle: dict[str, Any]) -> list[tuple[str, str]]:
+    """The path and the expectation of each problem that importing ``bundle`` raises."""
+    with pytest.raises(pm.ValidationError) as caught:
+        pm.from_fhir(bundle)
+    return [(problem.path, problem.expected) for problem in caught.value.problems]
+
+
+class TestH25FhirExchange:
+    def test_a_persons_level_relabelled_as_the_teams_is_refused(self) -> None:
+        """A second 'team' rating of a domain at one review is refused, not taken as the team's."""
+        bundle = pm.to_fhir(worked_pathway())
+        n = _rating_entry(bundle, "person")
+        bundle["entry"][n]["resource"]["method"]["coding"][0]["code"] = "team"
+        assert [(f"$.entry[{n}].resource", "one team rating of this domain only")] == (
+            _import_problems(bundle)
+        )
+
+    def test_a_rating_by_an_unknown_rater_is_refused(self) -> None:
+        """A rater other than 'team' or 'person' is refused at its code."""
+        bundle = pm.to_fhir(worked_pathway())
+        n = _rating_entry(bundle, "person")
+        bundle["entry"][n]["resource"]["method"]["coding"][0]["code"] = "patient"
+        assert [(f"$.entry[{n}].resource.method.coding[0].code", "one of 'team', 'person'")] == (
+            _import_problems(bundle)
+        )
+
+    def test_a_rating_that_does_not_say_who_gave_it_is_refused(self) -> None:
+        """A domain rating without its method is refused, never read as the team's."""
+        bundle = pm.to_fhir(worked_pathway())
+        n = _rating_entry(bundle, "person")
+        del bundle["entry"][n]["resource"]["method"]
+        assert [f"$.entry[{n}].resource.method"] == [path for path, _ in _import_problems(bundle)]
+
+
+class TestH27Payments:
+    def test_the_outcome_currency_says_its_defaults_are_illustrative(self) -> None:
+        """The currency's documentation says every default is illustrative and no tariff."""
+        doc = " ".join((pm.OutcomeCurrency.__doc__ or "").split())
+        assert (True, True) == (
+            "Every default is illustrative" in doc,
+            "never had national tariffs" in doc,
+        )
+
+    def test_the_cohort_report_calls_its_payments_illustrative(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The command's payments table is headed as illustrative amounts."""
+        code = cli.main(["cohort", str(EXAMPLE), "--as-of", "2025-01-15"])
+        heading = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Pay")]
+        assert (0, True) == (code, "(illustrative amounts)" in heading[0])
+
+    def test_the_cohort_report_says_its_bed_day_costs_are_estimates(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The command's text says that bed-day values and costs of delay are estimates."""
+        cli.main(["cohort", str(EXAMPLE), "--as-of", "2025-01-15"])
+        assert re.search(r"\bestimate", capsys.readouterr().out, re.IGNORECASE) is not None
+
+
+class TestH28SyntheticData:
+    def test_the_generator_says_nobody_is_real(self) -> None:
+        """The synthetic module's documentation says that nobody in a cohort is real."""
+        assert "Nobody in a synthetic cohort is real." in (synthetic.__doc__ or "")
+
+    def test_people_and_providers_are_marked_as_invented(self) -> None:
+        """Every person id is SYN- and six digits; every provider is 'Provider' and a letter."""
+        cohort = pm.synthetic_cohort(
+            pm.CohortParameters(people_in_care=20), seed=7, as_of=D(2025, 3, 31)
+        )
+        people = {bool(re.fullmatch(r"SYN-[0-9]{6}", p.person_id)) for p in cohort}
+        providers = {
+            bool(re.fullmatch(r"Provider [A-Z]", stay.provider))
+            for p in cohort
+            for stay in p.placements
+        }
+        assert ({True}, {True}) == (people, providers)

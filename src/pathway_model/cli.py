@@ -1484,7 +1484,7 @@ def _c(field: str, label: str, unit: str) -> _Column:
 #: The tables of the text report: every cohort measure, in one table each, by topic.
 _MEASURE_TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
     (
-        "Size",
+        "Size (bed-day value at the stages' bed-day costs: estimates, not tariffs, when built in)",
         (
             _c("people", "People", "people"),
             _c("stays", "Stays", "stays"),
@@ -1503,7 +1503,7 @@ _MEASURE_TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
         ),
     ),
     (
-        "Ready to move on, in the window",
+        "Ready to move on, in the window (cost of delay at the same estimated bed-day costs)",
         (
             _c("ready_days", "Ready days", "days"),
             _c("ready_day_share", "Share", "of bed days"),
