@@ -4,6 +4,9 @@ Run (one command, from a clone)::
 
     python -m pip install -e ".[bench]" && python benchmarks/bench_serialisation.py
 
+pathway_model is timed twice: with orjson (the ``fast`` extra, which the ``bench`` extra
+installs) and with the standard library alone, as a plain install runs.
+
 The document is a realistic pathway: five years of quarterly reviews over the six My
 Shared Pathway domains with both views and notes, goal updates at every review, ten
 goals and a few incidents. The rival models (``benchmarks/_rivals.py``) check what a
@@ -27,11 +30,14 @@ import sys
 import timeit
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import attrs
 import msgspec
 
 import pathway_model as pm
 from pathway_model.catalogue import SECURE_PATHWAY
+from pathway_model.io import _json
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _rivals  # beside this script
@@ -97,6 +103,68 @@ def realistic_pathway() -> pm.Pathway:
     )
 
 
+def unchecked_builder() -> Callable[[bytes], object]:
+    """Parse with orjson and build every instance slot by slot, checking nothing.
+
+    Not a way to load anything: a floor for what any pure-Python loader of these immutable
+    classes must spend before it checks a single value.
+    """
+    import orjson  # noqa: PLC0415 - the bench extra installs it
+
+    new = object.__new__
+    dates = ("date", "next_review_date", "set_on", "target_date", "start", "end")
+    shared: dict[str, Callable[[Any], Any]] = dict.fromkeys(dates, dt.date.fromisoformat)
+    for name, vocabulary in {
+        "achievement_status": pm.GoalAchievementStatus,
+        "set_by": pm.GoalSetter,
+        "lifecycle_status": pm.GoalLifecycleStatus,
+        "severity": pm.IncidentSeverity,
+    }.items():
+        shared[name] = {member.value: member for member in vocabulary}.__getitem__
+
+    def plan(cls: type[Any], kinds: type[Any] | None = None) -> Callable[[dict[str, Any]], Any]:
+        converters = dict(shared)
+        if kinds is not None:
+            converters["kind"] = {member.value: member for member in kinds}.__getitem__
+        slots = [
+            (f.name, cls.__dict__[f.name].__set__, converters.get(f.name))
+            for f in attrs.fields(cls)
+        ]
+
+        def build(value: dict[str, Any]) -> Any:
+            obj = new(cls)
+            for name, setter, convert in slots:
+                item = value[name]
+                setter(obj, convert(item) if convert is not None and item is not None else item)
+            return obj
+
+        return build
+
+    rating = plan(pm.DomainRating)
+    progress = plan(pm.GoalProgress)
+    review = plan(pm.Review, pm.ReviewKind)
+    goal = plan(pm.Goal)
+    placement = plan(pm.Placement)
+    incident = plan(pm.Incident, pm.IncidentKind)
+
+    def load(data: bytes) -> object:
+        tree = orjson.loads(data)
+        reviews = []
+        for item in tree["reviews"]:
+            fields = dict(item)
+            fields["ratings"] = tuple(rating(value) for value in item["ratings"])
+            fields["goal_progress"] = tuple(progress(value) for value in item["goal_progress"])
+            reviews.append(review(fields))
+        return (
+            tuple(reviews),
+            tuple(goal(value) for value in tree["goals"]),
+            tuple(incident(value) for value in tree["incidents"]),
+            tuple(placement(value) for value in tree["placements"]),
+        )
+
+    return load
+
+
 def interleaved_ms(
     runners: dict[str, Callable[[], object]], number: int = 50, rounds: int = 21
 ) -> dict[str, list[float]]:
@@ -110,6 +178,19 @@ def interleaved_ms(
         for name, call in runners.items():
             times[name].append(timeit.timeit(call, number=number) / number * 1000)
     return times
+
+
+def standard_library_only(call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` as it runs without orjson installed."""
+
+    def run() -> object:
+        saved, _json._orjson = _json._orjson, None
+        try:
+            return call()
+        finally:
+            _json._orjson = saved
+
+    return run
 
 
 def pin_to_one_core() -> str:
@@ -129,18 +210,28 @@ def main() -> None:
     data = text.encode("utf-8")
     pydantic_model = _rivals.PPathway.model_validate_json(data)
     msgspec_model = msgspec.json.decode(data, type=_rivals.MPathway)
+    if _json._orjson is None:
+        sys.exit("orjson is not installed: python -m pip install -e '.[bench]'")
     assert pm.loads(data, pm.Pathway) == pathway
+    assert standard_library_only(lambda: pm.loads(data, pm.Pathway))() == pathway
+    assert standard_library_only(lambda: pm.dumps(pathway))() == text
     assert json.loads(pydantic_model.model_dump_json()) == json.loads(text)
     assert json.loads(msgspec.json.encode(msgspec_model)) == json.loads(text)
+    unchecked = unchecked_builder()
+    collections = (pathway.reviews, pathway.goals, pathway.incidents, pathway.placements)
+    assert unchecked(data) == collections
 
     cases = {
         "load": {
             "pathway_model": lambda: pm.loads(data, pm.Pathway),
+            "pathway_model, no orjson": standard_library_only(lambda: pm.loads(data, pm.Pathway)),
             "pydantic v2": lambda: _rivals.PPathway.model_validate_json(data),
             "msgspec": lambda: msgspec.json.decode(data, type=_rivals.MPathway),
+            "floor: build, no checks": lambda: unchecked(data),
         },
         "dump": {
             "pathway_model": lambda: pm.dumps(pathway),
+            "pathway_model, no orjson": standard_library_only(lambda: pm.dumps(pathway)),
             "pydantic v2": pydantic_model.model_dump_json,
             "msgspec": lambda: msgspec.json.encode(msgspec_model),
         },
@@ -149,8 +240,8 @@ def main() -> None:
 
     print(
         f"pathway_model {pm.__version__}, pydantic {pydantic.VERSION}, "
-        f"msgspec {msgspec.__version__}, Python {sys.version.split()[0]}, {platform.machine()}, "
-        f"{pinned}"
+        f"msgspec {msgspec.__version__}, orjson {_json._orjson.__version__}, "
+        f"Python {sys.version.split()[0]}, {platform.machine()}, {pinned}"
     )
     print(
         f"document: {len(data):,} bytes; {len(pathway.reviews)} reviews, "
@@ -161,14 +252,15 @@ def main() -> None:
         medians = {name: statistics.median(values) for name, values in times.items()}
         for name, values in times.items():
             print(
-                f"{operation:5} {name:14} median {medians[name]:7.3f} ms"
+                f"{operation:5} {name:24} median {medians[name]:7.3f} ms"
                 f"   best {min(values):7.3f} ms"
             )
-        ours = medians["pathway_model"]
-        print(
-            f"{operation:5} pathway_model / pydantic v2 = {ours / medians['pydantic v2']:.2f}; "
-            f"pathway_model / msgspec = {ours / medians['msgspec']:.2f}"
-        )
+        for ours in ("pathway_model", "pathway_model, no orjson"):
+            print(
+                f"{operation:5} {ours} / pydantic v2 = "
+                f"{medians[ours] / medians['pydantic v2']:.2f}; "
+                f"{ours} / msgspec = {medians[ours] / medians['msgspec']:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import json
 import runpy
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model.catalogue import DEFINITIONS, FRAMEWORKS, SECURE_PATHWAY
-from pathway_model.io import _converter
+from pathway_model.io import _converter, _json
 from pathway_model.io._json import DOCUMENTS
 from tests import strategies as s
 
@@ -540,3 +541,175 @@ class TestFastPath:
         fast = _outcome(_converter.CONVERTER, body, pm.Pathway)
         assert "refused" == fast[0]
         assert fast == _outcome(self.ordinary, body, pm.Pathway)
+
+    @pytest.mark.parametrize(
+        "container", ["reviews", "ratings", "goals", "incidents", "placements"]
+    )
+    def test_an_unknown_key_in_place_of_a_field_is_refused(self, container: str) -> None:
+        """As many keys as fields, one misspelt: refused, with the same problems, both ways."""
+        body = example_doc()
+        del body["schema_version"], body["document"]
+        review = body["reviews"][0]
+        target = {
+            "reviews": review,
+            "ratings": review["ratings"][0],
+            "goals": body["goals"][0],
+            "incidents": body["incidents"][0],
+            "placements": body["placements"][0],
+        }[container]
+        key = next(k for k in reversed(list(target)) if target[k] is None or k == "kind")
+        target[key + "_misspelt"] = target.pop(key)
+        fast = _outcome(_converter.CONVERTER, body, pm.Pathway)
+        assert "refused" == fast[0]
+        assert fast == _outcome(self.ordinary, body, pm.Pathway)
+
+
+@pytest.fixture
+def orjson() -> Any:
+    """orjson, the optional ``fast`` extra: tests of its paths are skipped without it."""
+    return pytest.importorskip("orjson")
+
+
+@contextlib.contextmanager
+def _strict_only() -> Iterator[None]:
+    """Read and write with the standard library alone, as without the ``fast`` extra."""
+    saved = _json._orjson
+    _json._orjson = None
+    try:
+        yield
+    finally:
+        _json._orjson = saved
+
+
+def _loaded(data: str | bytes, cls: type[Any] = pm.Pathway) -> tuple[str, object]:
+    """What ``loads`` makes of a document: the object, or the problems it reports."""
+    try:
+        return ("built", pm.loads(data, cls))
+    except pm.ValidationError as error:
+        return ("refused", error.problems)
+
+
+@pytest.mark.usefixtures("orjson")
+class TestOrjsonPaths:
+    """With orjson installed, dumps writes the same bytes and loads gives the same results."""
+
+    @given(decisions(), st.sampled_from([None, 2]))
+    def test_dumps_writes_the_same_bytes_either_way(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway, dt.date], indent: int | None
+    ) -> None:
+        """Records, definitions and decisions are written byte for byte alike."""
+        definition, pathway, day = case
+        documents = [
+            pathway,
+            definition,
+            definition.framework,
+            pm.assess(pathway, day, definition=definition),
+            pm.readiness(pathway, day, definition=definition),
+            pm.review_schedule(pathway, day, definition=definition),
+        ]
+        fast = [pm.dumps(document, indent=indent) for document in documents]
+        with _strict_only():
+            assert fast == [pm.dumps(document, indent=indent) for document in documents]
+
+    @given(s.outcome_frameworks())
+    def test_any_text_is_escaped_alike(self, framework: pm.OutcomeFramework) -> None:
+        """Labels of any characters (controls, quotes, other scripts) give the same bytes."""
+        fast = pm.dumps(framework)
+        with _strict_only():
+            assert fast == pm.dumps(framework)
+
+    def test_an_integer_beyond_64_bits_is_written_by_the_standard_library(self) -> None:
+        """orjson refuses such integers; dumps writes them all the same."""
+        doc = pm.to_dict(FRAMEWORKS[0])
+        doc["scale"]["levels"][-1]["rank"] = 2**70
+        framework = pm.from_dict(doc, pm.OutcomeFramework)
+        text = pm.dumps(framework)
+        assert f'"rank":{2**70}' in text
+        with _strict_only():
+            assert text == pm.dumps(framework)
+        assert framework == pm.loads(text, pm.OutcomeFramework)
+
+    @given(s.definitions_and_pathways(), st.sampled_from([None, 2]))
+    def test_records_as_dumps_writes_them_take_the_fast_parse(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway], indent: int | None
+    ) -> None:
+        """A record written by dumps, compact or indented by two, is parsed by orjson."""
+        _, pathway = case
+        text = pm.dumps(pathway, indent=indent)
+        tree = _json._canonical_record(text, _json.MAX_DOCUMENT_BYTES)
+        assert json.loads(text) == tree
+        assert pathway == pm.loads(text, pm.Pathway)
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            lambda text: text.replace('"kind":"cpa"', '"kind":"cpa","kind":"clinical"', 1),
+            lambda text: text.replace('"person_id":', '"person_id":"x","person_id":', 1),
+            lambda text: text.replace('"kind":"cpa"', '"kind":"\\u0063pa"', 1),
+            lambda text: text.replace('","', '", "', 1),
+            lambda text: text + "\n",
+            lambda text: "\ufeff" + text,
+            lambda text: json.dumps(json.loads(text), ensure_ascii=False, indent=4),
+            lambda text: json.dumps(json.loads(text), sort_keys=True),
+        ],
+        ids=[
+            "key twice",
+            "header key twice",
+            "escape",
+            "space",
+            "newline",
+            "bom",
+            "indent 4",
+            "sorted",
+        ],
+    )
+    def test_any_other_text_takes_the_strict_parse(self, change: Any) -> None:
+        """Any text but the very bytes dumps writes is left to the strict parser."""
+        text = change(pm.dumps(example()))
+        assert pm.dumps(example()) != text
+        assert _json._canonical_record(text, _json.MAX_DOCUMENT_BYTES) is None
+        fast = _loaded(text)
+        with _strict_only():
+            assert fast == _loaded(text)
+
+    def test_a_key_given_twice_is_still_refused(self) -> None:
+        """orjson keeps the last of two keys silently; such a record is refused, with its path."""
+        text = pm.dumps(example()).replace('"kind":"cpa"', '"kind":"cpa","kind":"clinical"', 1)
+        assert [("$.reviews[0].kind", "the key 'kind' more than once")] == [
+            (p.path, p.found) for p in problems_of(text)
+        ]
+
+    @given(st.data())
+    def test_changed_records_in_the_canonical_layout_are_judged_alike(
+        self, data: st.DataObject
+    ) -> None:
+        """A record changed anywhere and written as dumps would is judged as without orjson."""
+        import orjson
+
+        mutated = _mutate(example_doc(), data)
+        for _ in range(data.draw(st.integers(0, 2))):
+            mutated = _mutate(mutated, data)
+        try:
+            raw = orjson.dumps(mutated)
+        except TypeError:  # an integer beyond 64 bits
+            raw = json.dumps(mutated, separators=(",", ":")).encode()
+        fast = _loaded(raw)
+        with _strict_only():
+            assert fast == _loaded(raw)
+
+    @given(st.data())
+    def test_bytes_changed_anywhere_are_judged_alike(self, data: st.DataObject) -> None:
+        """Any byte of a record changed: the same object or problems, and only our error."""
+        raw = bytearray(pm.dumps(example()).encode())
+        for _ in range(data.draw(st.integers(1, 3))):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        try:
+            fast: tuple[str, object] = _loaded(bytes(raw))
+        except pm.PathwayModelError as error:
+            fast = ("error", str(error))
+        with _strict_only():
+            try:
+                strict: tuple[str, object] = _loaded(bytes(raw))
+            except pm.PathwayModelError as error:
+                strict = ("error", str(error))
+        assert fast == strict

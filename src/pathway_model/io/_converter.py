@@ -24,7 +24,7 @@ from cattrs.gen import make_dict_unstructure_fn
 
 from pathway_model import model
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.io._fast import FAST_CLASSES, Doubt, make_fast
+from pathway_model.io._fast import FAST_CLASSES, ArrayOf, Doubt, make_fast, make_fast_array
 from pathway_model.model import Pathway, Period, uk_date
 from pathway_model.model._checks import show_code, type_name
 from pathway_model.rules import (
@@ -258,21 +258,23 @@ def _enum_hooks(kind: type[Enum]) -> Callable[[object, object], Enum]:
 
 
 def _tuple_hook(
-    converter: cattrs.Converter, item: Any, fast_hooks: FastHooks
+    converter: cattrs.Converter, item: Any, array_of: ArrayOf | None
 ) -> Callable[[object, object], tuple[Any, ...]]:
     """Arrays become tuples, item by item, collecting every item's problems."""
     hooks: list[Hook] = []
+    fast: list[Callable[[object], tuple[Any, ...]]] = []
 
     def structure(value: object, _: object) -> tuple[Any, ...]:
         if type(value) is not list:
             raise _wrong("an array", value)
-        if not hooks:
+        if not hooks:  # resolved on first use, when every hook is registered
             hooks.append(converter.get_structure_hook(item))
-        fast = fast_hooks.get(item)
-        if fast is not None:
+            if array_of is not None and item in FAST_CLASSES:
+                fast.append(array_of(item))
+        if fast:
             try:
-                return tuple([fast(element) for element in value])
-            except (Doubt, ValidationError, TypeError, ValueError):
+                return fast[0](value)
+            except (Doubt, ValidationError, TypeError, ValueError, KeyError):
                 pass  # item by item below, the ordinary way
         hook = hooks[0]
         items = []
@@ -291,9 +293,6 @@ def _tuple_hook(
 
 Hook = Callable[[object, object], Any]
 
-#: For each class with a generated function, that function (made when its hook first runs).
-FastHooks = dict[Any, Callable[[object], Any]]
-
 
 def _field_hook(converter: cattrs.Converter, kind: Any) -> Hook:
     """The hook for one field's type, resolved once, with ``None`` handled for ``X | None``."""
@@ -309,7 +308,12 @@ def _field_hook(converter: cattrs.Converter, kind: Any) -> Hook:
     return converter.get_structure_hook(kind)
 
 
-def _class_hook(converter: cattrs.Converter, cls: type[Any], fast_hooks: FastHooks | None) -> Hook:
+def _field_hooks(converter: cattrs.Converter, cls: type[Any]) -> dict[str, tuple[Hook, Any]]:
+    """Each init field's hook and type (call once every hook is registered)."""
+    return {f.name: (_field_hook(converter, f.type), f.type) for f in attrs.fields(cls) if f.init}
+
+
+def _class_hook(converter: cattrs.Converter, cls: type[Any], array_of: ArrayOf | None) -> Hook:
     """Objects become attrs instances: every key checked, every field's problems collected.
 
     The instance is built only when every field could be read; then the class's own
@@ -330,13 +334,13 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], fast_hooks: FastHoo
             raise _wrong(f"an object ({cls.__name__})", given)
         if not plan:  # resolved on first use, when every hook is registered
             plan.extend((f.name, _field_hook(converter, f.type), f.type) for f in fields)
-            if fast_hooks is not None and cls in FAST_CLASSES:
-                fast.append(make_fast(cls, {key: (hook, kind) for key, hook, kind in plan}))
-                fast_hooks[cls] = fast[0]
+            if array_of is not None and cls in FAST_CLASSES:
+                hooks = {key: (hook, kind) for key, hook, kind in plan}
+                fast.append(make_fast(cls, hooks, array_of))
         if fast:
             try:
                 return fast[0](value)
-            except (Doubt, ValidationError, TypeError, ValueError):
+            except (Doubt, ValidationError, TypeError, ValueError, KeyError):
                 pass  # the ordinary way below decides, and reports
         arguments = {}
         if value.keys() <= known:
@@ -440,9 +444,17 @@ def _is_tuple(cls: object) -> bool:
 def make_converter(*, fast: bool = True) -> cattrs.Converter:
     """Build a converter. ``fast=False`` always takes the ordinary way (for tests)."""
     converter = cattrs.Converter()
-    fast_hooks: FastHooks | None = {} if fast else None
-    # Arrays look their items' generated functions up here (the same dict, filled later).
-    array_hooks: FastHooks = {} if fast_hooks is None else fast_hooks
+    arrays: dict[type[Any], Callable[[object], tuple[Any, ...]]] = {}
+
+    def array_of(cls: type[Any]) -> Callable[[object], tuple[Any, ...]]:
+        """The generated array function of ``cls``, made on first use."""
+        function = arrays.get(cls)
+        if function is None:
+            function = make_fast_array(cls, _field_hooks(converter, cls), array_of)
+            arrays[cls] = function
+        return function
+
+    fast_arrays = array_of if fast else None
     for cls in MODEL_CLASSES:
         attrs.resolve_types(cls)
     converter.register_structure_hook(str, _structure_str)
@@ -462,10 +474,10 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
     )
     converter.register_structure_hook_factory(
         _is_tuple,
-        lambda cls: _tuple_hook(converter, typing.get_args(cls)[0], array_hooks),
+        lambda cls: _tuple_hook(converter, typing.get_args(cls)[0], fast_arrays),
     )
     for cls in MODEL_CLASSES:
-        converter.register_structure_hook(cls, _class_hook(converter, cls, fast_hooks))
+        converter.register_structure_hook(cls, _class_hook(converter, cls, fast_arrays))
         converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
     return converter
 

@@ -12,7 +12,9 @@ same results.
 
 from __future__ import annotations
 
+import datetime as dt
 import linecache
+import re
 import typing
 from collections.abc import Callable
 from enum import Enum
@@ -30,7 +32,14 @@ from pathway_model.model._record import (
     Review,
 )
 
-__all__ = ["FAST_CLASSES", "Doubt", "make_fast"]
+__all__ = ["FAST_CLASSES", "Doubt", "make_fast", "make_fast_array"]
+
+#: Reads a field's array of a class that has its own generated function.
+ArrayOf = Callable[[type[Any]], Callable[[object], tuple[Any, ...]]]
+
+#: The only form of date read inline; any other (a zoned datetime) goes to the hook.
+#: ASCII digits only, as the hook's own pattern.
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Doubt(Exception):  # noqa: N818 - not an error: a signal to take the ordinary way
@@ -107,43 +116,69 @@ def _qualname(field: attrs.Attribute[Any]) -> str:
     return str(getattr(field.validator, "__qualname__", ""))
 
 
+def _array_item(kind: Any) -> type[Any] | None:
+    """The item class of ``tuple[X, ...]`` when ``X`` has a generated function, else ``None``."""
+    if typing.get_origin(kind) is not tuple:
+        return None
+    arguments = typing.get_args(kind)
+    if len(arguments) == 2 and arguments[1] is Ellipsis and arguments[0] in FAST_CLASSES:
+        item: type[Any] = arguments[0]
+        return item
+    return None
+
+
 def _read_field(
     number: int,
     field: attrs.Attribute[Any],
     hook: Callable[..., Any],
     kind: Any,
+    *,
     namespace: dict[str, Any],
+    array_of: ArrayOf,
 ) -> list[str]:
-    """Lines that read field ``number`` into ``v<number>``, converted to its type."""
+    """Lines that convert field ``number``, as read into ``v<number>``, to its type."""
     local = f"v{number}"
     namespace[f"_hook{number}"] = hook
     namespace[f"_type{number}"] = kind
-    if field.default is attrs.NOTHING:
-        raw = f"value[{field.name!r}]"
-    else:
-        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            msg = f"{field.name} has a factory default"
-            raise TypeError(msg)
-        namespace[f"_default{number}"] = field.default
-        raw = f"value.get({field.name!r}, _default{number})"
     members = _members(kind)
-    if kind in _PLAIN_STRINGS and _INLINE.get(_qualname(field)) not in (None, "True"):
+    item = _array_item(kind)
+    if kind in (dt.date, dt.date | None):
+        # A plain date is parsed here; anything else (a zoned datetime, a wrong type) by
+        # the hook, which also refuses what is not a date.
+        lines = [
+            f"    if type({local}) is _str and _is_date({local}):",
+            f"        {local} = _from_iso({local})",
+            f"    elif {local} is not None:" if _is_optional(kind) else "    else:",
+            f"        {local} = _hook{number}({local}, _type{number})",
+        ]
+    elif item is not None:
+        # An array of a class with its own generated function: read in one loop.
+        namespace[f"_array{number}"] = array_of(item)
+        lines = [
+            f"    if type({local}) is _list:",
+            f"        {local} = _array{number}({local})",
+        ]
+        if field.default is not attrs.NOTHING:
+            lines.append(f"    elif {local} is not _default{number}:")
+        else:
+            lines.append("    else:")
+        lines.append("        raise _Doubt")
+    elif kind in _PLAIN_STRINGS and _INLINE.get(_qualname(field)) not in (None, "True"):
         # A string field's inline check is all its hook would do: read it directly.
-        lines = [f"    {local} = {raw}"]
+        lines = []
     elif members is not None:
         # A vocabulary: its code looked up inline (a default is already a member).
         namespace[f"_members{number}"] = members
         namespace[f"_enums{number}"] = frozenset(type(m) for m in members.values())
         allowed = f"{local} is not None and " if _is_optional(kind) else ""
         lines = [
-            f"    {local} = {raw}",
             f"    if type({local}) is str:",
             f"        {local} = _members{number}.get({local}, _Doubt)",
             f"    if {local} is _Doubt or ({allowed}{local}.__class__ not in _enums{number}):",
             "        raise _Doubt",
         ]
     else:
-        lines = [f"    {local} = _hook{number}({raw}, _type{number})"]
+        lines = [f"    {local} = _hook{number}({local}, _type{number})"]
     if field.converter is not None and _converter_name(field) not in _IDENTITY_CONVERTERS:
         namespace[f"_convert{number}"] = field.converter
         lines.append(f"    {local} = _convert{number}({local})")
@@ -162,53 +197,67 @@ def _check_field(cls: type[Any], number: int, field: attrs.Attribute[Any]) -> st
     return None if inline == "True" else inline.format(v=f"v{number}")
 
 
-def make_fast(
-    cls: type[Any], hooks: dict[str, tuple[Callable[..., Any], Any]]
-) -> Callable[[object], Any]:
-    """Generate the fast structuring function for ``cls``.
-
-    Args:
-        cls: One of ``FAST_CLASSES``.
-        hooks: For each init field, its structure hook and type.
-
-    Returns:
-        A function of a parsed JSON value returning the instance, or raising ``Doubt``
-        or ``ValidationError`` when the ordinary way must decide.
-    """
-    fields = list(attrs.fields(cls))
-    if not all(field.init for field in fields):
-        msg = f"{cls.__name__} has fields set outside __init__"
-        raise TypeError(msg)
-    namespace: dict[str, Any] = {
+def _namespace(cls: type[Any]) -> dict[str, Any]:
+    fields = attrs.fields(cls)
+    return {
         "_cls": cls,
         "_new": object.__new__,
-        "_set": object.__setattr__,
         "_Doubt": Doubt,
         "_dict": dict,
         "_tuple": tuple,
+        "_list": list,
+        "_str": str,
+        "_is_date": _PLAIN_DATE.fullmatch,
+        "_from_iso": dt.date.fromisoformat,
         "_known": frozenset(field.name for field in fields),
+        "_all": len(fields),
         "_required": frozenset(f.name for f in fields if f.default is attrs.NOTHING),
         "_code": _checks.is_code,
         "_codes": _checks.KNOWN_CODES,
         "_NAME": _checks.MAX_NAME_LENGTH,
         "_TEXT": _checks.MAX_TEXT_LENGTH,
     }
+
+
+def _build_lines(
+    cls: type[Any],
+    hooks: dict[str, tuple[Callable[..., Any], Any]],
+    namespace: dict[str, Any],
+    array_of: ArrayOf,
+) -> list[str]:
+    """Lines that read ``value`` (one JSON object) into a new instance ``obj``."""
+    fields = list(attrs.fields(cls))
+    if not all(field.init for field in fields):
+        msg = f"{cls.__name__} has fields set outside __init__"
+        raise TypeError(msg)
     lines = [
-        f"def fast_{cls.__name__}(value):",
-        "    if type(value) is _tuple:  # an object as the parser gives it: (key, value) pairs",
-        "        pairs = value",
+        "    if type(value) is not _dict:",
+        "        if type(value) is not _tuple:",
+        "            raise _Doubt",
+        "        pairs = value  # an object as the strict parser gives it: (key, value) pairs",
         "        value = _dict(pairs)",
         "        if len(value) != len(pairs):",
         "            raise _Doubt",
-        "    elif type(value) is not _dict:",
-        "        raise _Doubt",
-        "    if not (_required <= value.keys() <= _known):",
-        "        raise _Doubt",
+        # `dumps` writes every field. Then the keys are exactly the fields: there are as
+        # many as there are fields, and each field's key is found (else a KeyError: doubt).
+        "    if len(value) == _all:",
     ]
+    lines += [f"        v{number} = value[{field.name!r}]" for number, field in enumerate(fields)]
+    lines += ["    elif _required <= value.keys() <= _known:"]
+    for number, field in enumerate(fields):
+        if field.default is attrs.NOTHING:
+            lines.append(f"        v{number} = value[{field.name!r}]")
+        else:
+            if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                msg = f"{field.name} has a factory default"
+                raise TypeError(msg)
+            namespace[f"_default{number}"] = field.default
+            lines.append(f"        v{number} = value.get({field.name!r}, _default{number})")
+    lines += ["    else:", "        raise _Doubt"]
     checks = []
     for number, field in enumerate(fields):
         hook, kind = hooks[field.name]
-        lines.extend(_read_field(number, field, hook, kind, namespace))
+        lines.extend(_read_field(number, field, hook, kind, namespace=namespace, array_of=array_of))
         check = _check_field(cls, number, field)
         if check is not None:
             checks.append(check)
@@ -222,10 +271,59 @@ def make_fast(
         lines.append(f"    _slot{number}(obj, v{number})")
     if hasattr(cls, "__attrs_post_init__"):
         lines.append("    obj.__attrs_post_init__()")
-    lines.append("    return obj")
+    return lines
+
+
+def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Callable[..., Any]:
     source = "\n".join(lines) + "\n"
-    filename = f"<pathway_model fast structure {cls.__name__}>"
+    filename = f"<pathway_model fast structure {name}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)
-    function: Callable[[object], Any] = namespace[f"fast_{cls.__name__}"]
+    function: Callable[..., Any] = namespace[name]
     return function
+
+
+def make_fast(
+    cls: type[Any], hooks: dict[str, tuple[Callable[..., Any], Any]], array_of: ArrayOf
+) -> Callable[[object], Any]:
+    """Generate the fast structuring function for ``cls``.
+
+    Args:
+        cls: One of ``FAST_CLASSES``.
+        hooks: For each init field, its structure hook and type.
+        array_of: Gives the generated array function of a class in ``FAST_CLASSES``,
+            for fields that hold arrays of them.
+
+    Returns:
+        A function of a parsed JSON value returning the instance, or raising ``Doubt``
+        or ``ValidationError`` when the ordinary way must decide.
+    """
+    namespace = _namespace(cls)
+    name = f"fast_{cls.__name__}"
+    body = _build_lines(cls, hooks, namespace, array_of)
+    return _compile(name, [f"def {name}(value):", *body, "    return obj"], namespace)
+
+
+def make_fast_array(
+    cls: type[Any], hooks: dict[str, tuple[Callable[..., Any], Any]], array_of: ArrayOf
+) -> Callable[[object], tuple[Any, ...]]:
+    """Generate the fast structuring function for a JSON array of ``cls`` objects.
+
+    The loop is inside the generated function, so an array of a hundred ratings costs
+    one call, not a hundred. It raises as `make_fast` does, for the first doubtful item.
+    """
+    namespace = _namespace(cls)
+    name = f"fast_array_{cls.__name__}"
+    body = _build_lines(cls, hooks, namespace, array_of)
+    lines = [
+        f"def {name}(values):",
+        "    if type(values) is not _list:",
+        "        raise _Doubt",
+        "    out = []",
+        "    append = out.append",
+        "    for value in values:",
+        *("    " + line for line in body),
+        "        append(obj)",
+        "    return _tuple(out)",
+    ]
+    return _compile(name, lines, namespace)

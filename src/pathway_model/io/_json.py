@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from types import ModuleType
 from typing import Any, TypeVar
 
 from pathway_model.catalogue import DEFINITIONS
@@ -31,6 +32,12 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+_orjson: ModuleType | None
+try:  # the optional ``fast`` extra
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - the tests run with and without it
+    _orjson = None
 
 SCHEMA_VERSION = 1
 """The version of the JSON format this library writes. Older versions load by migration."""
@@ -83,7 +90,8 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     The output is deterministic: the same object always gives the same text, whatever
     the order its collections were given in. Dates are ISO 8601 (``2024-01-08``),
     periods ISO 8601 durations (``P3M``), amounts decimal strings (``"452"``), and
-    vocabularies their codes.
+    vocabularies their codes. With the ``fast`` extra (orjson) installed, compact or
+    two-space text is written by orjson, byte for byte the same.
 
     Args:
         obj: A ``Pathway``, ``OutcomeFramework``, ``PathwayDefinition``, ``Assessment``,
@@ -102,10 +110,22 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
         >>> loads(text, type(MY_SHARED_PATHWAY)) == MY_SHARED_PATHWAY
         True
     """
+    document = to_dict(obj)
+    if _orjson is not None and indent in (None, 2):
+        # orjson writes the same bytes as the standard library below (same escapes, same
+        # layout; a test holds the two equal), in a fraction of the time.
+        try:
+            written: bytes = _orjson.dumps(document, option=_ORJSON_OPTIONS[indent])
+            return written.decode()
+        except TypeError:  # an integer beyond 64 bits: the standard library writes it
+            pass
     separators = (",", ":") if indent is None else (",", ": ")
     return json.dumps(
-        to_dict(obj), ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
+        document, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
     )
+
+
+_ORJSON_OPTIONS = {None: 0, 2: getattr(_orjson, "OPT_INDENT_2", 0)}
 
 
 def from_dict(data: object, cls: type[T], *, definition: PathwayDefinition | None = None) -> T:
@@ -152,6 +172,11 @@ def loads(
     A pathway is also checked against its definition: ``definition`` when given, else
     the built-in definition it names, if there is one.
 
+    With the ``fast`` extra (orjson) installed, a pathway exactly as `dumps` wrote it is
+    parsed by orjson, and trusted only if written again it gives back the same bytes (so no
+    key was given twice); every other document takes the strict parser. The result is the
+    same either way.
+
     Args:
         data: The document, as text or UTF-8 bytes.
         cls: What the document holds: ``Pathway``, ``OutcomeFramework``,
@@ -163,7 +188,48 @@ def loads(
         ValidationError: Every problem found (a ``ValueError``).
         WrongTypeError: ``data`` is neither text nor bytes.
     """
-    return from_dict(parse(data, max_bytes=max_bytes), cls, definition=definition)
+    tree = _canonical_record(data, max_bytes) if cls is Pathway else None
+    if tree is None:
+        tree = parse(data, max_bytes=max_bytes)
+    return from_dict(tree, cls, definition=definition)
+
+
+#: How a record written by `dumps` begins, compact or indented by two.
+_CANONICAL_STARTS = (
+    b'{"schema_version":1,"document":"pathway",',
+    b'{\n  "schema_version": 1,\n  "document": "pathway",',
+)
+
+
+def _canonical_record(data: object, max_bytes: int) -> object | None:
+    """Parse a record exactly as `dumps` wrote it with orjson, or return ``None``.
+
+    orjson keeps the last of a key given twice, silently, so its tree alone proves
+    nothing. But when the tree, written again, gives back the very bytes read, each
+    object had each key once: every other document returns ``None`` and takes the strict
+    parser. Only records come this way: they hold no numbers but whole ones, which
+    both parsers read alike.
+    """
+    if _orjson is None:
+        return None
+    if isinstance(data, str):
+        try:
+            raw = data.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: the strict parser reports it
+            return None
+    elif isinstance(data, bytes):
+        raw = data
+    else:
+        return None
+    if len(raw) > max_bytes or not raw.startswith(_CANONICAL_STARTS):
+        return None
+    try:
+        tree: object = _orjson.loads(raw)
+        if _orjson.dumps(tree) == raw or _orjson.dumps(tree, option=_ORJSON_OPTIONS[2]) == raw:
+            return tree
+    except (TypeError, ValueError):  # not JSON, too deep, too large a number, ...
+        pass
+    return None
 
 
 # --- parsing --------------------------------------------------------------------------------

@@ -218,6 +218,13 @@ class Review:
     next_review_date: dt.date | None = attrs.field(default=None, validator=_checks.optional_date)
 
     def __attrs_post_init__(self) -> None:
+        ratings, updates, following = self.ratings, self.goal_progress, self.next_review_date
+        if (
+            len({rating.domain for rating in ratings}) == len(ratings)
+            and len({update.goal for update in updates}) == len(updates)
+            and (following is None or following > self.date)
+        ):
+            return  # the usual case, decided without building a list of problems
         problems = _checks.unique_codes(
             "Review.ratings", (rating.domain for rating in self.ratings), "domain"
         )
@@ -592,8 +599,10 @@ def record_problems(pathway: Pathway) -> list[Problem]:
     goals = {goal.id: goal for goal in pathway.goals}
     for index, review in enumerate(pathway.reviews):
         for number, update in enumerate(review.goal_progress):
-            path = f"$.reviews[{index}].goal_progress[{number}].goal"
             goal = goals.get(update.goal)
+            if goal is not None and goal.set_on <= review.date:
+                continue  # the usual case, decided without building a path
+            path = f"$.reviews[{index}].goal_progress[{number}].goal"
             if goal is None:
                 problems.append(
                     Problem(
