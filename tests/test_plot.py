@@ -16,11 +16,11 @@ import pathway_model as pm
 from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.plot import (
     PlottingUnavailableError,
-    _kaplan_meier,
-    _median,
+    _steps,
     plot_length_of_stay,
     plot_timeline,
 )
+from pathway_model.scoring import cohort_report, kaplan_meier
 from pathway_model.synthetic import CohortParameters, synthetic_cohort
 from tests.scenarios import MEDIUM_ALL_PARTLY, SIMPLE, incident, record, review
 
@@ -213,6 +213,33 @@ class TestLengthOfStay:
         (curve,) = by_gid(ax, "km-medium_secure")
         assert curve.get_label().startswith("Medium secure: 1 stays")
 
+    def test_a_stay_begun_on_as_of_is_not_counted(self) -> None:
+        """As in the cohort report, a stay counts if it began before ``as_of``."""
+        today = record(SECURE_PATHWAY, [("medium_secure", AS_OF, None)])
+        ax = plot_length_of_stay([*medium_stays(), today], as_of=AS_OF)
+        (curve,) = by_gid(ax, "km-medium_secure")
+        assert curve.get_label().startswith("Medium secure: 3 stays")
+
+    @pytest.mark.parametrize("since", [None, D(2022, 1, 1)])
+    def test_each_curve_is_the_cohort_reports_length_of_stay(
+        self, cohort: tuple[pm.Pathway, ...], since: dt.date | None
+    ) -> None:
+        """Curve, stay count and median are those of ``cohort_report`` for the same dates."""
+        ax = plot_length_of_stay(cohort, as_of=AS_OF, since=since)
+        report = cohort_report(cohort, as_of=AS_OF, since=since)
+        curves = [line for line in ax.get_lines() if str(line.get_gid()).startswith("km-")]
+        assert len(curves) >= 3
+        for curve in curves:
+            stage = SECURE_PATHWAY.stage(str(curve.get_gid()).removeprefix("km-"))
+            estimate = report.group(None, stage.code).length_of_stay
+            points = _steps(estimate)
+            assert [day / 365.25 for day, _ in points] == pytest.approx(list(curve.get_xdata()))
+            assert [share for _, share in points] == list(curve.get_ydata())
+            median = estimate.median
+            middle = "not reached" if median is None else f"{median / 365.25:.1f} years"
+            stays = estimate.at_risk[0]
+            assert f"{stage.name}: {stays:,} stays, median {middle}" == curve.get_label()
+
     def test_records_on_different_definitions_are_refused(self) -> None:
         """A cohort must follow one definition."""
         other = record(SIMPLE, [("ward", D(2020, 1, 1), None)])
@@ -233,31 +260,39 @@ class TestLengthOfStay:
 stays_strategy = st.lists(st.tuples(st.integers(0, 3_000), st.booleans()), max_size=60)
 
 
-class TestKaplanMeier:
+def steps_of(stays: list[tuple[int, bool]]) -> list[tuple[int, float]]:
+    days = [days for days, _ in stays]
+    return _steps(kaplan_meier(days, [ended for _, ended in stays]))
+
+
+class TestSteps:
+    """The drawn curve: the shared Kaplan-Meier estimate as step points."""
+
     @given(stays_strategy)
     def test_the_share_never_rises_and_stays_between_0_and_1(
         self, stays: list[tuple[int, bool]]
     ) -> None:
-        """The estimate starts at 1 and only falls, never below 0."""
-        shares = [share for _, share in _kaplan_meier(stays)]
+        """The curve starts at 1 and only falls, never below 0."""
+        shares = [share for _, share in steps_of(stays)]
         assert 1.0 == shares[0]
         assert all(0 <= later <= earlier for earlier, later in itertools.pairwise(shares))
 
     @given(st.lists(st.integers(1, 3_000), min_size=1, max_size=60))
     def test_without_censoring_it_is_the_share_still_in(self, lengths: list[int]) -> None:
         """When every stay ended, the share after a day is the share of longer stays."""
-        curve = dict(_kaplan_meier([(length, True) for length in lengths]))
+        curve = dict(steps_of([(length, True) for length in lengths]))
         expected = {day: sum(length > day for length in lengths) / len(lengths) for day in curve}
         assert expected == pytest.approx(curve)
 
     @given(st.lists(st.integers(0, 3_000), max_size=60))
     def test_with_every_stay_open_nobody_has_left(self, lengths: list[int]) -> None:
         """Censored stays never count as departures."""
-        assert all(1.0 == share for _, share in _kaplan_meier([(n, False) for n in lengths]))
+        assert all(1.0 == share for _, share in steps_of([(n, False) for n in lengths]))
 
-    def test_the_median_is_the_first_day_at_or_below_half(self) -> None:
-        """The median is where the share first reaches one half."""
-        assert 200 == _median(_kaplan_meier([(100, False), (200, True), (300, True)]))
+    @given(stays_strategy.filter(bool))
+    def test_the_curve_runs_to_the_longest_stay(self, stays: list[tuple[int, bool]]) -> None:
+        """The last point is at the longest stay, ended or open."""
+        assert max(days for days, _ in stays) == steps_of(stays)[-1][0]
 
 
 def draw_timeline() -> object:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model.catalogue import SECURE_PATHWAY
-from pathway_model.plot import _kaplan_meier, _median
+from pathway_model.scoring import kaplan_meier
 from pathway_model.synthetic import (
     DEFAULT_STAGES,
     CohortParameters,
@@ -266,7 +266,7 @@ class TestFullSizeMagnitudes:
             for pl in p.placements
             if pl.stage in HOSPITAL and pl.start >= WINDOW_START
         ]
-        median = _median(_kaplan_meier(stays))
+        median = kaplan_meier([days for days, _ in stays], [ended for _, ended in stays]).median
         assert median is not None
         assert 1.5 <= median / YEAR <= 2.5
 

@@ -41,6 +41,7 @@ from pathway_model.rules._readiness import (
     readiness_history,
     resolve_definition,
 )
+from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -298,43 +299,20 @@ def _stage_axis(axes: Axes, stages: Sequence[Stage]) -> None:
     axes.set_axisbelow(True)
 
 
-def _kaplan_meier(stays: Iterable[tuple[int, bool]]) -> list[tuple[int, float]]:
-    """Estimate the share still in a stage after each number of days (Kaplan-Meier).
-
-    Each stay is ``(days, ended)``: an open stay (``ended`` false) is censored, so it
-    counts among those at risk up to its length and never as a departure.
+def _steps(estimate: KaplanMeier) -> list[tuple[int, float]]:
+    """The step points of a Kaplan-Meier curve, as drawn.
 
     Returns:
-        Step points ``(day, share)`` from ``(0, 1.0)``, one where the share falls, and a
-        last one at the longest stay so the curve runs to the end of follow-up.
+        ``(0, 1.0)``, then ``(day, share)`` at each day on which the share falls, and a
+        last point at the longest stay so the curve runs to the end of follow-up.
     """
-    ordered = sorted(stays)
-    at_risk = len(ordered)
-    share = 1.0
     points = [(0, 1.0)]
-    index = 0
-    while index < len(ordered):
-        day = ordered[index][0]
-        ended = leaving = 0
-        while index < len(ordered) and ordered[index][0] == day:
-            ended += ordered[index][1]
-            leaving += 1
-            index += 1
-        if ended:
-            share *= 1 - ended / at_risk
+    for day, events, share in zip(estimate.times, estimate.events, estimate.survival, strict=True):
+        if events:
             points.append((day, share))
-        at_risk -= leaving
-    if ordered and points[-1][0] != ordered[-1][0]:
-        points.append((ordered[-1][0], share))
+    if estimate.times and points[-1][0] != estimate.times[-1]:
+        points.append((estimate.times[-1], points[-1][1]))
     return points
-
-
-def _median(points: Sequence[tuple[int, float]]) -> int | None:
-    """The first day on which the share still in the stage is at most a half, if any."""
-    for day, share in points:
-        if share <= 0.5:
-            return day
-    return None
 
 
 def plot_length_of_stay(
@@ -353,6 +331,11 @@ def plot_length_of_stay(
     as ended. The legend gives each stage's number of stays and its median length (or
     says it is not reached); a dotted line marks the stage's long-stay threshold where
     it has one.
+
+    The stays counted are those the cohort report's length of stay counts: begun before
+    ``as_of`` (and on or after ``since`` when given), and the estimate is the report's own
+    (`kaplan_meier`), so the curve, the legend's count and its median agree with
+    ``cohort_report``'s ``length_of_stay`` for the same dates.
 
     People who were admitted long ago are in a cohort only if their stay was long
     enough to reach its window, so a cohort's stays over-represent long ones. Pass
@@ -390,7 +373,7 @@ def plot_length_of_stay(
     for record in records:
         resolve_definition(record, definition)
         for placement in record.placements:
-            if placement.start > as_of or (since is not None and placement.start < since):
+            if placement.start >= as_of or (since is not None and placement.start < since):
                 continue
             ended = placement.end is not None and placement.end <= as_of
             stop = placement.end if ended and placement.end is not None else as_of
@@ -403,8 +386,10 @@ def plot_length_of_stay(
             continue
         colour = _CURVE_COLOURS[shown % len(_CURVE_COLOURS)]
         shown += 1
-        points = _kaplan_meier(stays[stage.code])
-        median = _median(points)
+        lengths = stays[stage.code]
+        estimate = kaplan_meier([days for days, _ in lengths], [over for _, over in lengths])
+        points = _steps(estimate)
+        median = estimate.median
         middle = "not reached" if median is None else f"{median / _YEAR_DAYS:.1f} years"
         axes.step(
             [day / _YEAR_DAYS for day, _ in points],
