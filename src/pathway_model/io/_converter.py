@@ -333,9 +333,9 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], array_of: ArrayOf |
         if value is None:
             raise _wrong(f"an object ({cls.__name__})", given)
         if not plan:  # resolved on first use, when every hook is registered
-            plan.extend((f.name, _field_hook(converter, f.type), f.type) for f in fields)
+            hooks = _field_hooks(converter, cls)
+            plan.extend((key, hook, kind) for key, (hook, kind) in hooks.items())
             if array_of is not None and cls in FAST_CLASSES:
-                hooks = {key: (hook, kind) for key, hook, kind in plan}
                 fast.append(make_fast(cls, hooks, array_of))
         if fast:
             try:

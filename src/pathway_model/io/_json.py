@@ -39,6 +39,9 @@ try:  # the optional ``fast`` extra
 except ImportError:  # pragma: no cover - the tests run with and without it
     _orjson = None
 
+#: orjson's options for the layouts dumps shares with it: compact, and indented by two.
+_ORJSON_OPTIONS = {None: 0, 2: getattr(_orjson, "OPT_INDENT_2", 0)}
+
 SCHEMA_VERSION = 1
 """The version of the JSON format this library writes. Older versions load by migration."""
 
@@ -125,9 +128,6 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     )
 
 
-_ORJSON_OPTIONS = {None: 0, 2: getattr(_orjson, "OPT_INDENT_2", 0)}
-
-
 def from_dict(data: object, cls: type[T], *, definition: PathwayDefinition | None = None) -> T:
     """Read a top-level object from a parsed JSON document (dicts, lists, str, numbers).
 
@@ -194,11 +194,11 @@ def loads(
     return from_dict(tree, cls, definition=definition)
 
 
-#: How a record written by `dumps` begins, compact or indented by two.
-_CANONICAL_STARTS = (
-    b'{"schema_version":1,"document":"pathway",',
-    b'{\n  "schema_version": 1,\n  "document": "pathway",',
-)
+#: How a record written by `dumps` begins, in each layout orjson writes alike.
+_CANONICAL_STARTS = {
+    b'{"schema_version":1,"document":"pathway",': _ORJSON_OPTIONS[None],
+    b'{\n  "schema_version": 1,\n  "document": "pathway",': _ORJSON_OPTIONS[2],
+}
 
 
 def _canonical_record(data: object, max_bytes: int) -> object | None:
@@ -221,11 +221,13 @@ def _canonical_record(data: object, max_bytes: int) -> object | None:
         raw = data
     else:
         return None
-    if len(raw) > max_bytes or not raw.startswith(_CANONICAL_STARTS):
+    # The layout the text begins in is the only one it can be written back in.
+    option = next((o for start, o in _CANONICAL_STARTS.items() if raw.startswith(start)), None)
+    if option is None or len(raw) > max_bytes:
         return None
     try:
         tree: object = _orjson.loads(raw)
-        if _orjson.dumps(tree) == raw or _orjson.dumps(tree, option=_ORJSON_OPTIONS[2]) == raw:
+        if _orjson.dumps(tree, option=option) == raw:
             return tree
     except (TypeError, ValueError):  # not JSON, too deep, too large a number, ...
         pass
