@@ -499,7 +499,7 @@ class TestAsOf:
 
 class TestReadiness:
     def test_text(self, run: Any) -> None:
-        """The text gives the readiness date, the ready runs by first and last day, and the cost."""
+        """The text gives the readiness date, each ready run's labelled dates, and the cost."""
         result = run("readiness", str(EXAMPLE), "--as-of", "2025-01-15")
         assert [
             (
@@ -508,7 +508,7 @@ class TestReadiness:
             ),
             "Ready: yes, since 2024-09-27 (110 days beyond readiness).",
             "Ready days in this stay: 110 of 373, in 1 ready run:",
-            "  - 2024-09-27 to 2025-01-14 (110 days)",
+            "  - first ready day 2024-09-27, first day after 2025-01-15 (110 days)",
             "Cost of delay: £49,720 at an estimated £452 a bed-day.",
         ] == result.out.splitlines()
 
@@ -528,7 +528,7 @@ class TestReadiness:
             ),
             "Ready on the stay's last day: yes, since 2024-09-27 (65 days beyond readiness).",
             "Ready days in this stay: 65 of 328, in 1 ready run:",
-            "  - 2024-09-27 to 2024-11-30 (65 days)",
+            "  - first ready day 2024-09-27, first day after 2024-12-01 (65 days)",
             "Cost of delay: £29,380 at an estimated £452 a bed-day.",
         ] == result.out.splitlines()
 
@@ -540,6 +540,53 @@ class TestReadiness:
             result.out,
             pm.loads(result.out, pm.Readiness),
         )
+
+    def test_text_and_json_give_a_run_the_same_dates(self, run: Any) -> None:
+        """A run's text shows the JSON's own start and end, the end labelled as the day after."""
+        text = run("readiness", str(EXAMPLE), "--as-of", "2025-01-15").out
+        document = json.loads(run("readiness", str(EXAMPLE), "--as-of", "2025-01-15", "--json").out)
+        assert [{"start": "2024-09-27", "end": "2025-01-15"}] == document["runs"]
+        assert "  - first ready day 2024-09-27, first day after 2025-01-15 (110 days)" in (
+            text.splitlines()
+        )
+
+    @given(
+        case=s.definitions_and_pathways(),
+        offset=st.integers(min_value=0, max_value=2_000),
+    )
+    def test_every_run_in_the_text_is_the_run_in_the_json(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway], offset: int
+    ) -> None:
+        """For any record, each run line names the JSON run's start and end, with its length."""
+        definition, pathway = case
+        as_of = pathway.first_day + dt.timedelta(days=offset)
+        try:
+            result = pm.readiness(pathway, as_of, definition=definition)
+        except pm.ValidationError:  # no stay covers the date: nothing to compare
+            return
+        runs = json.loads(pm.dumps(result))["runs"]
+        with tempfile.TemporaryDirectory() as folder:
+            record = write(Path(folder) / "record.json", pm.dumps(pathway))
+            definition_file = write(Path(folder) / "definition.json", pm.dumps(definition))
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                code = cli.main(
+                    [
+                        "readiness",
+                        record,
+                        "--as-of",
+                        as_of.isoformat(),
+                        "--definition",
+                        definition_file,
+                    ]
+                )
+        printed = [line for line in out.getvalue().splitlines() if line.startswith("  - ")]
+        expected = [
+            f"  - first ready day {item['start']}, first day after {item['end']} "
+            f"({run.days:,} day{'' if run.days == 1 else 's'})"
+            for item, run in zip(runs, result.runs, strict=True)
+        ]
+        assert (0, expected) == (code, printed)
 
 
 class TestSchedule:

@@ -100,7 +100,6 @@ JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HELP_WIDTH = 98
-_ONE_DAY = dt.timedelta(days=1)
 
 
 class ExitCode(enum.IntEnum):
@@ -1018,8 +1017,9 @@ def _readiness_text(
     lines.append(
         f"Ready days in this stay: {result.ready_days:,} of {result.days_in_placement:,}{in_runs}"
     )
+    # The run's two dates as the JSON document gives them (``start``, ``end``), each labelled.
     lines.extend(
-        f"  - {run.start.isoformat()} to {(run.end - _ONE_DAY).isoformat()} "
+        f"  - first ready day {run.start.isoformat()}, first day after {run.end.isoformat()} "
         f"({_plural(run.days, 'day')})"
         for run in result.runs
     )
