@@ -1,4 +1,9 @@
-"""The bundled example and every Python example in the README and docs run as shown."""
+"""The bundled example and every Python example in the README and docs run as shown.
+
+Only the pages in ``EXAMPLE_PAGES`` are run, and the list is checked both ways: a listed
+page that has lost its examples fails, and so does a page that gains one without being
+listed (add it to the list).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,30 @@ BLOCK = re.compile(
     r"^```python\n(?P<code>.*?)^```\n(?:\s*\n)*(?:^```text\n(?P<output>.*?)^```)?",
     re.MULTILINE | re.DOTALL,
 )
-DOCS = sorted((ROOT / "docs").rglob("*.md"))
+#: Any fence that opens Python code, however it is indented or spelt.
+PYTHON_FENCE = re.compile(
+    r"^[ \t]*(?:```|~~~)[ \t]*\{?\.?(?:python|py|pycon|python3)\b", re.MULTILINE
+)
+#: The pages that carry Python examples: each must have one, and every other page has none.
+EXAMPLE_PAGES = (
+    "README.md",
+    "docs/explanation/cohort-measures.md",
+    "docs/explanation/design-decisions.md",
+    "docs/explanation/json-format.md",
+    "docs/explanation/readiness.md",
+    "docs/explanation/synthetic-cohorts.md",
+    "docs/how-to/define-a-framework.md",
+    "docs/how-to/fhir.md",
+    "docs/how-to/handle-errors.md",
+    "docs/how-to/json-definitions.md",
+    "docs/index.md",
+    "docs/reference/scoring-dundrum.md",
+    "docs/reference/scoring-honos.md",
+    "docs/tutorial/benchmark-your-service.md",
+    "docs/tutorial/epr-vendor.md",
+    "docs/tutorial/first-pathway.md",
+    "docs/tutorial/score-a-service.md",
+)
 
 
 def _blocks(path: Path) -> list[tuple[str, str | None]]:
@@ -50,17 +78,38 @@ class TestBundledExample:
         assert check_pathway(example["build_pathway"](), SECURE_PATHWAY) == ()
 
 
-@pytest.mark.parametrize(
-    "page",
-    [ROOT / "README.md", *DOCS],
-    ids=lambda path: str(path.relative_to(ROOT)),
-)
-def test_python_examples_run_and_print_what_the_page_shows(page: Path) -> None:
+def _pages_with_python() -> list[str]:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    return [
+        str(page.relative_to(ROOT).as_posix())
+        for page in pages
+        if PYTHON_FENCE.search(page.read_text(encoding="utf-8"))
+    ]
+
+
+class TestExamplePages:
+    def test_the_pages_with_python_are_exactly_the_listed_pages(self) -> None:
+        """Every page with a Python block is run, and no page expected to have one has lost it."""
+        assert sorted(EXAMPLE_PAGES) == _pages_with_python()
+
+    @pytest.mark.parametrize("page", EXAMPLE_PAGES)
+    def test_every_python_block_on_the_page_is_run(self, page: str) -> None:
+        """Each listed page has Python blocks, and every one is found (none hidden by indenting)."""
+        text = (ROOT / page).read_text(encoding="utf-8")
+        found = len(_blocks(ROOT / page))
+        assert (True, found) == (found > 0, len(PYTHON_FENCE.findall(text)))
+
+
+@pytest.mark.parametrize("page", EXAMPLE_PAGES)
+def test_python_examples_run_and_print_what_the_page_shows(page: str) -> None:
     """Each page's Python blocks run in order in one namespace and print the text shown."""
-    namespace: dict[str, object] = {"__name__": f"example:{page.name}"}
-    for code, output in _blocks(page):
+    path = ROOT / page
+    blocks = _blocks(path)
+    assert blocks, f"{page} should carry Python examples and has none"
+    namespace: dict[str, object] = {"__name__": f"example:{path.name}"}
+    for code, output in blocks:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            exec(compile(code, str(page), "exec"), namespace)
+            exec(compile(code, str(path), "exec"), namespace)
         if output is not None:
             assert output.rstrip() == printed.getvalue().rstrip()
