@@ -14,6 +14,7 @@ import runpy
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,9 +101,8 @@ class TestExamplePages:
         assert (True, found) == (found > 0, len(PYTHON_FENCE.findall(text)))
 
 
-@pytest.mark.parametrize("page", EXAMPLE_PAGES)
-def test_python_examples_run_and_print_what_the_page_shows(page: str) -> None:
-    """Each page's Python blocks run in order in one namespace and print the text shown."""
+def _run(page: str) -> dict[str, object]:
+    """Run a page's Python blocks in order in one namespace, checking each shown output."""
     path = ROOT / page
     blocks = _blocks(path)
     assert blocks, f"{page} should carry Python examples and has none"
@@ -113,3 +113,35 @@ def test_python_examples_run_and_print_what_the_page_shows(page: str) -> None:
             exec(compile(code, str(path), "exec"), namespace)
         if output is not None:
             assert output.rstrip() == printed.getvalue().rstrip()
+    return namespace
+
+
+@pytest.mark.parametrize("page", EXAMPLE_PAGES)
+def test_python_examples_run_and_print_what_the_page_shows(page: str) -> None:
+    """Each page's Python blocks run in order in one namespace and print the text shown."""
+    assert _run(page)
+
+
+class TestBenchmarkTutorial:
+    PAGE = "docs/tutorial/benchmark-your-service.md"
+
+    def test_the_stated_medium_secure_stays_are_those_of_the_table_and_the_picture(
+        self,
+    ) -> None:
+        """The length-of-stay picture's count of medium secure stays, as the page states it,
+        is the report's count of admissions and the count in the picture's legend."""
+        namespace = _run(self.PAGE)
+        report: Any = namespace["report"]
+        chart: Any = namespace["chart"]
+        legend = {
+            line.get_label().split(":")[0]: int(line.get_label().split(":")[1].split()[0])
+            for line in chart.get_lines()
+            if str(line.get_gid()).startswith("km-")
+        }
+        prose = re.sub(r"```.*?```", "", (ROOT / self.PAGE).read_text(encoding="utf-8"), flags=re.S)
+        stated = [
+            int(count.replace(",", ""))
+            for count in re.findall(r"([0-9][0-9,]*) medium\s+secure\s+stays?\b", prose)
+        ]
+        admissions = report.group(None, "medium_secure").admissions
+        assert ([admissions], admissions) == (stated, legend["Medium secure"])
