@@ -2,12 +2,15 @@
 
 Only the pages in ``EXAMPLE_PAGES`` are run, and the list is checked both ways: a listed
 page that has lost its examples fails, and so does a page that gains one without being
-listed (add it to the list).
+listed (add it to the list). The site's own settings are checked too: what the home page
+says exists and how to install, the API reference's layout, and code kept within the
+content column.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import re
 import runpy
@@ -17,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+import pathway_model as pm
 
 ROOT = Path(__file__).resolve().parents[1]
 #: A Python block and, when the next thing on the page is a text block, its output.
@@ -145,3 +150,119 @@ class TestBenchmarkTutorial:
         ]
         admissions = report.group(None, "medium_secure").admissions
         assert ([admissions], admissions) == (stated, legend["Medium secure"])
+
+
+def _site_setting(name: str) -> str | None:
+    """A setting's value as mkdocs.yml writes it (the first ``name: value`` line), if any."""
+    found = re.search(
+        rf"^\s*{name}:\s*(.*?)\s*$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M
+    )
+    return None if found is None else found[1]
+
+
+def _docstrings() -> dict[str, str]:
+    """The docstrings the API reference renders: each public name's and its members'."""
+    found: dict[str, str] = {}
+    for name in pm.__all__:
+        value = getattr(pm, name)
+        if not (inspect.isclass(value) or inspect.isfunction(value)):
+            continue
+        found[name] = inspect.getdoc(value) or ""
+        if inspect.isclass(value):
+            for member, attribute in vars(value).items():
+                target = attribute.fget if isinstance(attribute, property) else attribute
+                if member.startswith("_") or not callable(target):
+                    continue
+                found[f"{name}.{member}"] = inspect.getdoc(target) or ""
+    return found
+
+
+def _split_returns(docstring: str) -> bool:
+    """Whether a Returns or Yields section has a line at its first line's indent after it.
+
+    In Google style a wrapped description is indented under its first line; a line at
+    the same indent starts another returned value, and the reference shows a row each.
+    """
+    lines = docstring.splitlines()
+    for index, line in enumerate(lines):
+        if line.strip() not in {"Returns:", "Yields:"}:
+            continue
+        header = len(line) - len(line.lstrip())
+        body = []
+        for following in lines[index + 1 :]:
+            indent = len(following) - len(following.lstrip())
+            if not following.strip() or indent <= header:
+                break
+            body.append(indent)
+        if body and body.count(body[0]) > 1:
+            return True
+    return False
+
+
+class TestSite:
+    HOME = ROOT / "docs" / "index.md"
+
+    def test_the_home_page_names_as_available_what_the_package_provides(self) -> None:
+        """Cohorts, FHIR and the command line are listed as available, and nothing as planned."""
+        text = self.HOME.read_text(encoding="utf-8")
+        status = text[text.index("## Status") : text.index("## Where to go next")]
+        assert (False, True, True, True) == (
+            "planned" in status.lower(),
+            "cohort measures" in status,
+            "FHIR R4" in status,
+            "`pathway-model` command" in status,
+        )
+
+    def test_install_commands_install_from_a_clone_until_a_release_exists(self) -> None:
+        """Each pip command in a code block installs the clone, not a name no index serves."""
+        pages = [ROOT / "README.md", self.HOME, *sorted((ROOT / "docs" / "tutorial").glob("*.md"))]
+        commands = [
+            (page.relative_to(ROOT).as_posix(), command.strip())
+            for page in pages
+            for block in re.findall(
+                r"^```[a-z]*\n(.*?)^```", page.read_text(encoding="utf-8"), re.M | re.S
+            )
+            for command in re.findall(r"pip install ([^\n&]*)", block)
+        ]
+        assert commands
+        assert [] == [
+            (page, command)
+            for page, command in commands
+            if not re.fullmatch(r'(-e )?(\.|"\.\[[a-z,]+\]")', command)
+        ]
+
+    def test_the_docs_extra_installs_the_signature_formatter(self) -> None:
+        """Signatures are laid out on separate lines, and the docs extra installs the formatter."""
+        project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        docs_extra = re.search(r"^docs = \[(.*?)^\]", project, re.M | re.S)
+        assert docs_extra is not None
+        formatters = re.findall(r'^\s*"(black|ruff)\b', docs_extra[1], re.M)
+        assert ("true", True) == (_site_setting("separate_signature"), bool(formatters))
+
+    def test_a_wrapped_returns_description_is_one_row_of_the_reference(self) -> None:
+        """A Returns section is read as one value, so its wrapped lines never become rows."""
+        split = sorted(name for name, text in _docstrings().items() if _split_returns(text))
+        one_value = _site_setting("returns_multiple_items") == "false"
+        assert [] == ([] if one_value else split)
+
+    def test_the_check_finds_a_description_wrapped_at_its_first_lines_indent(self) -> None:
+        """A description continued at its first line's indent is found; one indented is not."""
+        wrapped = "Do it.\n\nReturns:\n    The rows, one per provider,\n    then one for all.\n"
+        indented = (
+            "Do it.\n\nReturns:\n    The rows, one per provider,\n        then one for all.\n"
+        )
+        assert (True, False) == (_split_returns(wrapped), _split_returns(indented))
+
+    def test_code_blocks_wrap_within_the_content_column(self) -> None:
+        """The site's extra style sheet wraps code blocks and lets tables scroll in the column."""
+        listed = re.search(
+            r"^extra_css:\n((?:[ ]+- .*\n)+)",
+            (ROOT / "mkdocs.yml").read_text(encoding="utf-8"),
+            re.M,
+        )
+        paths = [] if listed is None else [line.strip()[2:] for line in listed[1].splitlines()]
+        css = "".join((ROOT / "docs" / path).read_text(encoding="utf-8") for path in paths)
+        rules = re.findall(r"([^{}]+)\{([^{}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+        code = " ".join(body for selector, body in rules if "pre > code" in selector)
+        tables = " ".join(body for selector, body in rules if "table" in selector)
+        assert (True, True) == ("white-space: pre-wrap" in code, "overflow-x: auto" in tables)
