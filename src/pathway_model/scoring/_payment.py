@@ -161,7 +161,9 @@ class OutcomeCurrency:
         step_down_bed_days: For a stage not listed, the step down is paid this many of
             the stage's bed-day cost (default 90, about a quarter of a year's cost;
             illustrative).
-        goal_payment: The amount per goal achieved (default £500, illustrative).
+        goal_payment: The amount per goal achieved (default £500, illustrative): a
+            goal achieved or sustaining at ``as_of`` and neither cancelled nor rejected,
+            as the cohort report counts it.
         outcome_payment: The amount per required outcome met: a domain that the stage's
             exit criteria name, first rated at or above its minimum in a stay (default
             £250, illustrative).
