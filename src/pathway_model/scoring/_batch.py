@@ -74,6 +74,11 @@ def _is_bool(value: object) -> bool:
     return isinstance(value, bool) or type(value).__name__ == "bool_"  # numpy's bool too
 
 
+def is_real(value: object) -> bool:
+    """Whether ``value`` is a real number (numpy's included), never a ``bool``."""
+    return not _is_bool(value) and isinstance(value, numbers.Real)
+
+
 def _as_float(value: object) -> float | None:
     """A real number (not a bool) as a float: NaN and infinities kept; else ``None``."""
     if _is_bool(value) or not isinstance(value, numbers.Real):

@@ -34,7 +34,6 @@ Decisions, all documented in ``docs/reference/scoring-dundrum.md``:
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
@@ -52,6 +51,7 @@ from pathway_model.scoring._batch import (
     as_int,
     as_real,
     frame_records,
+    is_real,
     problem_texts,
     score_records,
     show_number,
@@ -112,9 +112,9 @@ def _strs(value: Iterable[str]) -> tuple[str, ...]:
 
 def _floats(value: Iterable[float]) -> tuple[float, ...]:
     """Thresholds as floats: each real number converted, anything else left for the check."""
-    items = _checks.tuple_of(value)
+    items: object = _checks.tuple_of(value)
     if not isinstance(items, tuple):
-        return items
+        return items  # type: ignore[return-value]  # reported by the validator
     converted: list[Any] = []
     for item in items:
         number = as_real(item)
@@ -304,7 +304,7 @@ def _threshold_problems(path: str, values: object) -> list[Problem]:
     problems = []
     for index, value in enumerate(values):
         where = f"{path}[{index}]"
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if not is_real(value):
             problems.append(Problem(path=where, expected="a number", found=type_name(value)))
         elif not (type(value) is float and _LOWEST < value <= _HIGHEST):
             # Only a finite real number becomes a float (see _floats).
@@ -411,7 +411,7 @@ class HeuristicBands:
         Raises:
             ValidationError: ``mean`` is not a number from 0 to 4.
         """
-        if isinstance(mean, bool) or not isinstance(mean, numbers.Real):
+        if not is_real(mean):
             raise WrongTypeError.single("mean", "a mean item score (float)", type_name(mean))
         number = as_real(mean)
         if number is None or not _LOWEST <= number <= _HIGHEST:
