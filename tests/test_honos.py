@@ -9,6 +9,7 @@ complete = all 12 rated 0-4; security scales A-G with their own total; reliable 
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -19,7 +20,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pathway_model import Batch, UnknownCodeError, ValidationError, WrongTypeError
+from pathway_model import (
+    Batch,
+    InstrumentRating,
+    UnknownCodeError,
+    ValidationError,
+    WrongTypeError,
+)
 from pathway_model.scoring._honos import (
     HONOS,
     HONOS_SECURE,
@@ -401,6 +408,17 @@ class TestScoreHonosSecure:
             result = score_honos_secure_frame(frame, on_error="collect")
             assert pd.isna(result.loc[0, "security_total"])
             assert result.loc[0, "problems"].startswith("sc: expected an integer 0-4 (a security")
+
+    def test_an_exported_rating_refuses_not_known_on_a_security_scale(self) -> None:
+        """A HoNOS-secure rating for FHIR export refuses a 9 on security scale A, like scoring."""
+        with pytest.raises(ValidationError) as caught:
+            InstrumentRating(
+                id="r-1",
+                instrument=HONOS_SECURE,
+                date=dt.date(2024, 3, 28),
+                ratings=[9] * 12 + [9] + [0] * 6,
+            )
+        assert ["InstrumentRating.ratings[12]"] == paths(caught.value)
 
     def test_security_scales_do_not_allow_not_known_in_the_instrument(self) -> None:
         """The instrument says, scale by scale, which scales take the "not known" rating."""
