@@ -63,7 +63,11 @@ def honos_secure_table(rows: int, seed: int = SEED) -> Any:
         size=(rows, len(codes)),
         p=list(RATING_WEIGHTS.values()),
     )
-    return pd.DataFrame(values, columns=list(codes))
+    table = pd.DataFrame(values, columns=list(codes))
+    security = list(codes[len(pm.HONOS.codes) :])
+    # The security scales have no "not known" rating: a 9 drawn there is read as a 0.
+    table[security] = table[security].replace(9, 0)
+    return table
 
 
 def timed(call: Callable[[], object], repeats: int = REPEATS) -> tuple[float, float]:

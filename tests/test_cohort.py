@@ -340,6 +340,58 @@ class TestHandBuiltCohortOtherGroups:
         assert 2 == report.group("South", "low_secure").stays
 
 
+def goals_person() -> pm.Pathway:
+    """One person at North, medium secure from 1 Jan 2024, with five goals set on 1 Feb.
+
+    g1 active, its own status achieved: achieved. g2 completed, sustaining at the 1 Mar
+    review: achieved. g3 cancelled, its own status not achieved but achieved at the
+    1 Mar review: set, never achieved. g4 rejected, its own status achieved: set, never
+    achieved. g5 entered in error, achieved: not counted at all. So 4 goals set, 2
+    achieved, a share of 1/2.
+    """
+    updates = (
+        pm.GoalProgress(goal="g2", achievement_status="sustaining"),
+        pm.GoalProgress(goal="g3", achievement_status="achieved"),
+    )
+    return person(
+        "P-G",
+        [("medium_secure", "North", D(2024, 1, 1), None)],
+        reviews=(
+            attrs.evolve(review("r1", D(2024, 3, 1), MEDIUM_ALL_PARTLY), goal_progress=updates),
+        ),
+        goals=(
+            goal("g1", D(2024, 2, 1), status="achieved"),
+            goal("g2", D(2024, 2, 1), lifecycle="completed"),
+            goal("g3", D(2024, 2, 1), status="not-achieved", lifecycle="cancelled"),
+            goal("g4", D(2024, 2, 1), status="achieved", lifecycle="rejected"),
+            goal("g5", D(2024, 2, 1), status="achieved", lifecycle="entered-in-error"),
+        ),
+    )
+
+
+class TestGoalsGivenUp:
+    def test_cancelled_and_rejected_goals_are_set_but_never_achieved(self) -> None:
+        """A cancelled or rejected goal marked achieved counts as set and not achieved."""
+        group = cohort_report([goals_person()], as_of=AS_OF, since=SINCE).group(
+            "North", "medium_secure"
+        )
+        assert (4, 2, 0.5) == (group.goals, group.goals_achieved, group.goals_achieved_share)
+
+    @pytest.mark.parametrize("lifecycle", ["cancelled", "rejected"])
+    def test_a_given_up_goal_never_counts_whatever_its_status(self, lifecycle: str) -> None:
+        """Every achievement status of a cancelled or rejected goal leaves it not achieved."""
+        for status in pm.GoalAchievementStatus:
+            record = person(
+                "P-H",
+                [("medium_secure", "North", D(2024, 1, 1), None)],
+                goals=(goal("g1", D(2024, 2, 1), status=status.value, lifecycle=lifecycle),),
+            )
+            group = cohort_report([record], as_of=AS_OF, since=SINCE).group(
+                "North", "medium_secure"
+            )
+            assert (1, 0) == (group.goals, group.goals_achieved), status
+
+
 class TestHandBuiltCohortTotals:
     def test_everyone(self, report: CohortReport) -> None:
         """Five people; 4 + 1 + 2 + 2 = 9 stays; 915 + 182 + 152 + 336 = 1585 bed days."""

@@ -344,7 +344,7 @@ class TestDundrum4:
 class TestInvalidRatings:
     @pytest.mark.parametrize(
         ("value", "found"),
-        [(True, "bool"), (2.0, "float"), ("3", "str"), (5, "5"), (-1, "-1"), ([1], "list")],
+        [(True, "bool"), (2.0, "2.0 (float)"), ("3", "str"), (5, "5"), (-1, "-1"), ([1], "list")],
     )
     def test_each_bad_rating_is_named_with_its_path(self, value: object, found: str) -> None:
         """A bool, float, text or out-of-range rating is reported at $.d3_4."""
@@ -808,27 +808,30 @@ class TestFrames:
         assert pd.isna(scores["total"].iloc[1])
 
     def test_collect_gives_na_scores_and_a_problems_column(self) -> None:
-        """Invalid rows get NA scores and say what is wrong; valid rows have NA problems."""
+        """Invalid rows get NA scores and say what is wrong; valid rows have no problems ("")."""
         pd = pytest.importorskip("pandas")
         rows = [record(DUNDRUM_3, [2] * 7), {**record(DUNDRUM_3, [2] * 7), "d3_4": 2.5}]
         scores = score_dundrum_frame(pd.DataFrame(rows), instrument=3, on_error="collect")
-        assert pd.isna(scores["problems"].iloc[0])
+        assert "" == scores["problems"].iloc[0]
         assert pd.isna(scores["total"].iloc[1])
         assert (
-            "d3_4: expected a rating 0-4 (int), or None for not rated; found float"
+            "d3_4: expected a rating 0-4 (int), or None for not rated; found 2.5 (float)"
             == scores["problems"].iloc[1]
         )
 
     def test_raise_lists_problems_capped_with_a_count(self) -> None:
-        """Refusing a frame lists the first 20 problems and counts the rest."""
+        """Refusing a frame lists the first 100 problems and counts the rest."""
         pd = pytest.importorskip("pandas")
-        frame = pd.DataFrame([record(DUNDRUM_2, [5, 1, 1, 1, 1, 1])] * 25)
+        frame = pd.DataFrame([record(DUNDRUM_2, [5, 1, 1, 1, 1, 1])] * 105)
         with pytest.raises(pm.ValidationError) as caught:
             score_dundrum_frame(frame, instrument=2)
         problems = caught.value.problems
-        assert 21 == len(problems)
-        assert "$[19].d2_1" == problems[19].path
-        assert ("$", "5 more") == (problems[20].path, problems[20].found)
+        assert 101 == len(problems)
+        assert "$[99].d2_1" == problems[99].path
+        assert ("$", "5 more problems, not listed (105 in 105 rows)") == (
+            problems[100].path,
+            problems[100].found,
+        )
 
     def test_a_missing_column_is_a_problem_in_every_row(self) -> None:
         """Without column d3_7 every row is refused, the same as records without the key."""
@@ -885,12 +888,12 @@ class TestFrames:
             got = scores.iloc[position]
             if position in refused:
                 assert pd.isna(got["total"])
-                assert not pd.isna(got["problems"])
+                assert "" != got["problems"]
             else:
                 expected = by_row[position]
                 actual = [None if pd.isna(got[c]) else got[c] for c in SCORE_COLUMNS]
                 assert [expected[c] for c in SCORE_COLUMNS] == actual
-                assert pd.isna(got["problems"])
+                assert "" == got["problems"]
 
 
 class TestOptionalDependencies:

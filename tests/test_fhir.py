@@ -202,13 +202,12 @@ def instrument_ratings(draw: st.DrawFn) -> tuple[InstrumentRating, ...]:
                 id=f"rating-{index + 1}",
                 instrument=instrument,
                 date=draw(s.dates),
-                ratings=draw(
-                    st.lists(
-                        st.sampled_from([0, 1, 2, 3, 4, 9]),
-                        min_size=len(instrument.scales),
-                        max_size=len(instrument.scales),
+                ratings=[  # a security scale has no "not known" (9) rating
+                    draw(
+                        st.sampled_from([0, 1, 2, 3, 4, 9] if scale.allows_not_known else range(5))
                     )
-                ),
+                    for scale in instrument.scales
+                ],
                 problem_8=draw(st.none() | st.sampled_from("ABCDEFGHIJK")),
             )
         )

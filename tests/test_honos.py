@@ -9,6 +9,7 @@ complete = all 12 rated 0-4; security scales A-G with their own total; reliable 
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -19,7 +20,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pathway_model import Batch, UnknownCodeError, ValidationError, WrongTypeError
+from pathway_model import (
+    Batch,
+    InstrumentRating,
+    UnknownCodeError,
+    ValidationError,
+    WrongTypeError,
+)
 from pathway_model.scoring._honos import (
     HONOS,
     HONOS_SECURE,
@@ -103,7 +110,9 @@ valid_ratings = st.integers(min_value=0, max_value=4)
 twelve = st.lists(ratings, min_size=12, max_size=12)
 seven = st.lists(ratings, min_size=7, max_size=7)
 honos_records = twelve.map(honos)
-secure_records = st.builds(secure, twelve, seven)
+#: Security ratings: 0-4 only, no "not known".
+security_ratings = st.lists(st.integers(min_value=0, max_value=4), min_size=7, max_size=7)
+secure_records = st.builds(secure, twelve, security_ratings)
 pair_records = st.builds(pair, twelve, twelve)
 bad_values = st.one_of(
     st.integers(min_value=5, max_value=8),
@@ -302,7 +311,7 @@ class TestScoreHonos:
             (8, "8"),
             (10**12, "an integer out of range"),
             (True, "bool"),
-            (3.0, "float"),
+            (3.0, "3.0 (float)"),
             ("3", "str"),
             (None, "no value"),
         ],
@@ -362,22 +371,58 @@ class TestScoreHonosSecure:
             social=6,
             rated=12,
             complete=True,
-            security_ratings=(4, 3, 2, 2, 1, 0, 9),
-            security_total=12,
-            security_rated=6,
-            security_complete=False,
+            security_ratings=(4, 3, 2, 2, 1, 0, 1),
+            security_total=13,
         )
-        assert expected == score_honos_secure(secure(EXAMPLE, [4, 3, 2, 2, 1, 0, 9]))
+        assert expected == score_honos_secure(secure(EXAMPLE, [4, 3, 2, 2, 1, 0, 1]))
 
     def test_all_fours_give_a_security_total_of_28(self) -> None:
-        """Seven security 4s reach the security maximum, 28, complete."""
+        """Seven security 4s reach the security maximum, 28."""
         score = score_honos_secure(secure([0] * 12, [4] * 7))
-        assert (0, 28, True) == (score.total, score.security_total, score.security_complete)
+        assert (0, 28) == (score.total, score.security_total)
 
-    def test_security_completeness_is_separate(self) -> None:
-        """An incomplete HoNOS part does not make the security part incomplete."""
+    def test_not_known_on_scales_1_to_12_leaves_the_security_total_whole(self) -> None:
+        """An incomplete HoNOS part does not touch the security total."""
         score = score_honos_secure(secure([9] * 12, [1] * 7))
-        assert (False, True) == (score.complete, score.security_complete)
+        assert (False, 0, 7) == (score.complete, score.total, score.security_total)
+
+    @pytest.mark.parametrize("scale", S)
+    def test_a_security_scale_has_no_not_known_rating(self, scale: str) -> None:
+        """A 9 on security scales A-G is refused: the sources rate them 0-4 only."""
+        record = {**secure(EXAMPLE, [1] * 7), scale: 9}
+        with pytest.raises(ValidationError) as caught:
+            score_honos_secure(record)
+        expected = (
+            f"$.{scale}: expected an integer 0-4 (a security scale has no 'not known' "
+            "rating); found 9"
+        )
+        assert expected == str(caught.value)
+
+    def test_every_form_refuses_a_not_known_security_rating(self) -> None:
+        """The record, batch and data-frame forms all refuse a 9 on a security scale."""
+        record = {**secure(EXAMPLE, [1] * 7), "sc": 9}
+        batch = score_honos_secure_records([record], on_error="collect")
+        assert [(0, "sc", "9")] == [(p.row, p.field, p.found) for p in batch.problems]
+        pd = pytest.importorskip("pandas")
+        for frame in (pd.DataFrame([record]), pd.DataFrame([record]).astype(object)):
+            result = score_honos_secure_frame(frame, on_error="collect")
+            assert pd.isna(result.loc[0, "security_total"])
+            assert result.loc[0, "problems"].startswith("sc: expected an integer 0-4 (a security")
+
+    def test_an_exported_rating_refuses_not_known_on_a_security_scale(self) -> None:
+        """A HoNOS-secure rating for FHIR export refuses a 9 on security scale A, like scoring."""
+        with pytest.raises(ValidationError) as caught:
+            InstrumentRating(
+                id="r-1",
+                instrument=HONOS_SECURE,
+                date=dt.date(2024, 3, 28),
+                ratings=[9] * 12 + [9] + [0] * 6,
+            )
+        assert ["InstrumentRating.ratings[12]"] == paths(caught.value)
+
+    def test_security_scales_do_not_allow_not_known_in_the_instrument(self) -> None:
+        """The instrument says, scale by scale, which scales take the "not known" rating."""
+        assert [True] * 12 + [False] * 7 == [s.allows_not_known for s in HONOS_SECURE.scales]
 
     def test_security_scales_are_not_in_the_honos_total(self) -> None:
         """The HoNOS total is the same with or without the security scales."""
@@ -516,11 +561,16 @@ class TestProperties:
     def test_security_total_is_within_range_and_never_counts_nines(
         self, values: list[int], security: list[int]
     ) -> None:
-        """The security total is 0-28 and the sum of the security ratings that are not 9."""
+        """The security total is 0-28, the sum of the security ratings; a 9 there is refused."""
+        if 9 in security:
+            with pytest.raises(ValidationError) as caught:
+                score_honos_secure(secure(values, security))
+            nines = [f"$.{key}" for key, value in zip(S, security, strict=True) if value == 9]
+            assert nines == paths(caught.value)
+            return
         score = score_honos_secure(secure(values, security))
-        assert sum(v for v in security if v != 9) == score.security_total
+        assert sum(security) == score.security_total
         assert 0 <= score.security_total <= 28
-        assert (9 not in security) == score.security_complete
 
     @given(st.lists(valid_ratings, min_size=12, max_size=12))
     def test_subscales_sum_to_the_total_of_a_complete_assessment(self, values: list[int]) -> None:
@@ -639,7 +689,9 @@ def _is_valid(record: Mapping[str, Any]) -> bool:
 
 
 _HONOS_COLUMNS = ("total", "behaviour", "impairment", "symptoms", "social", "rated", "complete")
-_SECURE_COLUMNS = (*_HONOS_COLUMNS, "security_total", "security_rated", "security_complete")
+_SECURE_COLUMNS = (*_HONOS_COLUMNS, "security_total")
+#: How a data frame's ``problems`` cell writes a bad rating on scales 1-12, before the finding.
+_BAD = "expected an integer 0-4, or 9 for not known; found "
 _CHANGE_COLUMNS = (
     "total_before",
     "total_after",
@@ -671,14 +723,10 @@ class TestRecords:
         assert list(expected) == list(batch.rows[0])
 
     def test_secure_rows_add_the_security_columns(self) -> None:
-        """HoNOS-secure rows end with the security total, rated count and completeness."""
-        batch = score_honos_secure_records([secure(EXAMPLE, [4, 3, 2, 2, 1, 0, 9])])
+        """HoNOS-secure rows end with the security total."""
+        batch = score_honos_secure_records([secure(EXAMPLE, [4, 3, 2, 2, 1, 0, 1])])
         assert list(_SECURE_COLUMNS) == list(batch.rows[0])[1:]
-        assert (12, 6, False) == (
-            batch.rows[0]["security_total"],
-            batch.rows[0]["security_rated"],
-            batch.rows[0]["security_complete"],
-        )
+        assert 13 == batch.rows[0]["security_total"]
 
     def test_invalid_records_raise_one_error_with_row_paths(self) -> None:
         """By default every problem in every record is raised at once, at ``$[row].field``."""
@@ -752,13 +800,11 @@ class TestFrames:
         assert [19, 48] == result["total"].tolist()
 
     def test_secure_frame_adds_the_security_columns(self, pd: Any) -> None:
-        """The HoNOS-secure frame form gives the security total, rated count and completeness."""
-        frame = pd.DataFrame([secure(EXAMPLE, [4, 3, 2, 2, 1, 0, 9])])
+        """The HoNOS-secure frame form gives the security total."""
+        frame = pd.DataFrame([secure(EXAMPLE, [4, 3, 2, 2, 1, 0, 1])])
         result = score_honos_secure_frame(frame)
         assert list(_SECURE_COLUMNS) == list(result.columns)
-        assert [12, 6, False] == result.loc[
-            0, ["security_total", "security_rated", "security_complete"]
-        ].tolist()
+        assert 13 == result.loc[0, "security_total"]
 
     def test_invalid_rows_raise_with_row_positions(self, pd: Any) -> None:
         """A bad value is reported at its row position (as in ``iloc``) and column."""
@@ -780,14 +826,15 @@ class TestFrames:
             problems[99].path,
         )
         assert "20 more problems, not listed (120 in 60 rows)" == problems[100].found
+        assert "$" == problems[100].path
 
     def test_collected_invalid_rows_have_missing_scores_and_a_problem_text(self, pd: Any) -> None:
-        """Invalid rows get NA scores and a short text; valid rows an empty text."""
+        """Invalid rows get NA scores and their problems; valid rows an empty text."""
         frame = pd.DataFrame([honos(EXAMPLE), honos(EXAMPLE, h3=5, h12=-1)])
         result = score_honos_frame(frame, on_error="collect")
         assert 19 == result.loc[0, "total"]
         assert result.loc[1, list(_HONOS_COLUMNS)].isna().all()
-        assert ["", "h3: found 5; h12: found -1"] == result["problems"].tolist()
+        assert ["", f"h3: {_BAD}5 | h12: {_BAD}-1"] == result["problems"].tolist()
 
     def test_no_problems_column_when_raising(self, pd: Any) -> None:
         """The ``problems`` column is only added when problems are collected."""
@@ -798,7 +845,7 @@ class TestFrames:
         """Without h12 no row can be scored."""
         frame = pd.DataFrame([honos(EXAMPLE)] * 2).drop(columns="h12")
         result = score_honos_frame(frame, on_error="collect")
-        assert ["h12: found no column"] * 2 == result["problems"].tolist()
+        assert [f"h12: {_BAD}no column"] * 2 == result["problems"].tolist()
 
     def test_nullable_integers_are_read_and_missing_values_reported(self, pd: Any) -> None:
         """An ``Int64`` column is scored; its missing values are problems, not 9s."""
@@ -806,7 +853,7 @@ class TestFrames:
         frame.loc[1, "h4"] = pd.NA
         result = score_honos_frame(frame, on_error="collect")
         assert [19, None] == [None if pd.isna(v) else v for v in result["total"]]
-        assert ["", "h4: found no value"] == result["problems"].tolist()
+        assert ["", f"h4: {_BAD}no value"] == result["problems"].tolist()
 
     def test_whole_floats_are_ratings(self, pd: Any) -> None:
         """A float column (as ``read_csv`` gives for a column with gaps) is read if whole."""
@@ -818,10 +865,10 @@ class TestFrames:
         frame = pd.DataFrame([honos(EXAMPLE, h2=v) for v in [float("nan"), 2.5, 9.0001, 7.0, 4.0]])
         result = score_honos_frame(frame, on_error="collect")
         expected = [
-            "h2: found no value",
-            "h2: found 2.5",
-            "h2: found 9.0001",
-            "h2: found 7.0",
+            f"h2: {_BAD}no value",
+            f"h2: {_BAD}2.5 (float)",
+            f"h2: {_BAD}9.0001 (float)",
+            f"h2: {_BAD}7",
             "",
         ]
         assert expected == result["problems"].tolist()
@@ -831,25 +878,26 @@ class TestFrames:
         frame = pd.DataFrame([honos(EXAMPLE)] * 2).astype("Float64")
         frame.loc[0, "h6"] = pd.NA
         result = score_honos_frame(frame, on_error="collect")
-        assert ["h6: found no value", ""] == result["problems"].tolist()
+        assert [f"h6: {_BAD}no value", ""] == result["problems"].tolist()
 
     def test_records_stay_strict_about_floats(self) -> None:
         """In a record a float is refused: records come from code, not from a column of gaps."""
         with pytest.raises(ValidationError) as caught:
             score_honos(honos(EXAMPLE, h2=2.0))
-        assert "float" == caught.value.problems[0].found
+        assert "2.0 (float)" == caught.value.problems[0].found
 
     def test_object_columns_are_checked_value_by_value(self, pd: Any) -> None:
         """A column of mixed values is checked as records are."""
         frame = pd.DataFrame([honos(EXAMPLE), honos(EXAMPLE, h5="2"), honos(EXAMPLE, h5=True)])
         result = score_honos_frame(frame, on_error="collect")
-        assert ["", "h5: found str", "h5: found bool"] == result["problems"].tolist()
+        assert ["", f"h5: {_BAD}str", f"h5: {_BAD}bool"] == result["problems"].tolist()
 
     def test_problem_type_column_is_checked_and_may_be_missing(self, pd: Any) -> None:
         """``problem_8`` may be a letter or missing; anything else is a problem."""
         frame = pd.DataFrame([honos(EXAMPLE, problem_8=v) for v in ["A", None, "Z", SECRET]])
         result = score_honos_frame(frame, on_error="collect")
-        expected = ["", "", "problem_8: found 'Z'", "problem_8: found text of 40 characters"]
+        letter = "problem_8: expected a problem-type letter 'A'-'K', or no value; found "
+        expected = ["", "", f"{letter}'Z'", f"{letter}text of 40 characters"]
         assert expected == result["problems"].tolist()
 
     def test_change_frame(self, pd: Any) -> None:
@@ -925,7 +973,9 @@ class TestFrames:
         """Both forms find the same invalid rows and fields, and score the rest alike."""
         pd = pytest.importorskip("pandas")
         frame = pd.DataFrame(records, columns=H, dtype=object)
-        batch = score_honos_records(records, on_error="collect")
+        # A frame reads a cell as the record form reads it, once a gap is None and a
+        # whole float its integer (the shared data-frame convention).
+        batch = score_honos_records([_as_frame_reads(r) for r in records], on_error="collect")
         result = score_honos_frame(frame, on_error="collect")
         bad_rows = {problem.row for problem in batch.problems}
         fields = [
@@ -933,13 +983,26 @@ class TestFrames:
             for index in range(len(records))
         ]
         found = [
-            sorted(part.split(":")[0] for part in text.split("; ")) if text else []
+            sorted(part.split(":")[0] for part in text.split(" | ")) if text else []
             for text in result["problems"].tolist()
         ]
         assert fields == found
         valid = result[result["problems"] == ""].drop(columns="problems")
         assert [_scores(row) for row in batch.rows] == _frame_rows(valid)
         assert len(records) - len(bad_rows) == len(valid)
+
+
+def _as_frame_reads(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as a data frame reads its cells: NaN is None, a whole float its integer."""
+
+    def cell(value: Any) -> Any:
+        if type(value) is float and value != value:  # noqa: PLR0124 - NaN test
+            return None
+        if type(value) is float and value.is_integer():
+            return int(value)
+        return value
+
+    return {key: cell(value) for key, value in record.items()}
 
 
 def _frame_rows(frame: Any) -> list[dict[str, Any]]:

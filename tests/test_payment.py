@@ -27,7 +27,7 @@ import pathway_model as pm
 from pathway_model.scoring._cohort import CohortReport, cohort_frame, cohort_report
 from pathway_model.scoring._payment import OutcomeCurrency, Payment, payments
 from tests import strategies as s
-from tests.test_cohort import AS_OF, SINCE, hand_cohort
+from tests.test_cohort import AS_OF, SINCE, goals_person, hand_cohort
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +199,13 @@ class TestConfiguredCurrency:
             currency.step_down_payment("medium_secure", Decimal(452)),
             currency.step_down_payment("community", None),
         )
+
+
+class TestGoalsGivenUp:
+    def test_a_cancelled_or_rejected_goal_marked_achieved_is_not_paid_for(self) -> None:
+        """Only the two goals achieved and neither cancelled nor rejected earn £500 each."""
+        rows = payments([goals_person()], as_of=AS_OF, since=SINCE)
+        assert Decimal("1000.00") == row(rows, "North").goal_payment
 
 
 class TestArguments:

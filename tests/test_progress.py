@@ -592,7 +592,11 @@ class TestAgreementFrame:
         """Invalid rows keep their place, without scores, and say what is wrong."""
         frame = pd.DataFrame({"team": ["met", "great", None], "person": ["met", None, "met"]})
         result = agreement_frame(frame, scale=MSP, on_error="collect")
-        assert (["", "team: found 'great'", "team: found None"], [False, True, True]) == (
+        level = "team: expected a level of scale 'msp-attainment' (not_met, partly_met, met)"
+        assert (
+            ["", f"{level}; found 'great'", f"{level}; found None"],
+            [False, True, True],
+        ) == (
             result["problems"].tolist(),
             result["agree"].isna().tolist(),
         )
@@ -607,7 +611,8 @@ class TestAgreementFrame:
         """Without a person column, each row lacks the field, as a record would."""
         frame = pd.DataFrame({"team": ["met", "met"]})
         result = agreement_frame(frame, scale=MSP, on_error="collect")
-        assert ["person: found no field"] * 2 == result["problems"].tolist()
+        assert [p.endswith("; found no field") for p in result["problems"]] == [True, True]
+        assert [p.startswith("person: ") for p in result["problems"]] == [True, True]
 
     def test_refuses_other_types(self) -> None:
         """Records are not a frame."""

@@ -17,6 +17,7 @@ import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import Pathway, _checks
+from pathway_model.scoring._batch import show_number
 from pathway_model.scoring._honos import HONOS, HONOS_SECURE, NOT_KNOWN, Instrument
 
 __all__ = ["FhirImport", "InstrumentRating"]
@@ -27,6 +28,7 @@ FHIR_INSTRUMENTS: dict[str, Instrument] = {HONOS.code: HONOS, HONOS_SECURE.code:
 #: Scale 8 problem-type letters: A-J, and K added in 2018 (REFERENCE.md §4).
 PROBLEM_TYPES = tuple("ABCDEFGHIJK")
 _RATING_EXPECTED = f"an integer 0-4, or {NOT_KNOWN} for not known"
+_SECURITY_EXPECTED = "an integer 0-4 (a security scale has no 'not known' rating)"
 
 
 def _is_fhir_instrument(value: object) -> bool:
@@ -64,7 +66,8 @@ class InstrumentRating:
     """One HoNOS or HoNOS-secure rating of the person, to export with their pathway.
 
     The ratings are the instrument's scales in their defined order (``h1`` ... ``h12``,
-    then ``sa`` ... ``sg`` for HoNOS-secure), each 0-4, or 9 for not known. Build one from
+    then ``sa`` ... ``sg`` for HoNOS-secure), each 0-4, or 9 for not known on ``h1`` ...
+    ``h12`` (a security scale has no "not known" rating). Build one from
     a scoring record with [`from_record`][pathway_model.InstrumentRating.from_record]; get
     the record back, for [`score_honos`][pathway_model.score_honos], from ``record``.
 
@@ -104,14 +107,17 @@ class InstrumentRating:
                 "a sequence of integers",
                 _checks.type_name(self.ratings),
             )
+        scales = self.instrument.scales
         problems = [
             Problem(
                 path=f"InstrumentRating.ratings[{index}]",
-                expected=_RATING_EXPECTED,
-                found=str(value) if type(value) is int else _checks.type_name(value),
+                expected=_RATING_EXPECTED if allows else _SECURITY_EXPECTED,
+                found=show_number(value) if type(value) is int else _checks.type_name(value),
             )
             for index, value in enumerate(self.ratings)
-            if type(value) is not int or not (0 <= value <= 4 or value == NOT_KNOWN)
+            # A security scale of HoNOS-secure has no "not known" rating.
+            for allows in [index >= len(scales) or scales[index].allows_not_known]
+            if type(value) is not int or not (0 <= value <= 4 or (allows and value == NOT_KNOWN))
         ]
         count = len(self.instrument.scales)
         if len(self.ratings) != count:

@@ -7,12 +7,22 @@ records (mappings, e.g. rows of a CSV or a database query) and returns a
 Invalid records are never scored silently: the caller chooses ``on_error="raise"``
 (the default: one ``ValidationError`` listing every problem) or ``on_error="collect"``
 (the valid rows scored, the problems returned beside them).
+
+Every batch and data-frame function follows one convention, described once in the
+scoring reference ("Data frames and records: one convention"): whole numbers may be
+``int`` or numpy integers; a data-frame cell is read as the record form would read the
+same value (a missing cell as ``None``, a whole float such as ``3.0`` as ``3``); raising
+lists at most ``MAX_LISTED`` problems and counts the rest; and a collected ``problems``
+cell is ``""`` for a valid row.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import attrs
 
@@ -23,6 +33,164 @@ __all__ = ["Batch", "OnError", "RowProblem", "score_records"]
 
 OnError = Literal["raise", "collect"]
 """What a batch function does with invalid records: raise, or collect the problems."""
+
+#: Problems listed by a batch or data-frame function's error; the rest are counted.
+MAX_LISTED = 100
+
+#: Numbers at least this large (in size) are described, never written out: a message
+#: stays short, and Python refuses to write an integer of more than 4,300 digits.
+_SHOWN_BELOW = 10**6
+
+
+def as_int(value: object) -> int | None:
+    """``value`` as an ``int`` if it is a whole number: an ``int`` or a numpy integer.
+
+    A ``bool`` (Python's or numpy's), a float, a string and anything else give ``None``.
+    """
+    if type(value) is int:
+        return value
+    if isinstance(value, (bool, float, str, bytes)) or value is None:
+        return None
+    if _is_bool(value):  # numpy's bool has an __index__ too
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def as_real(value: object) -> float | None:
+    """``value`` as a finite ``float`` if it is a real number, else ``None``.
+
+    Accepts ``int``, ``float``, numpy numbers and other real numbers, never a ``bool``;
+    a number too large for a float (such as an integer of thousands of digits) or a
+    NaN or an infinity gives ``None``.
+    """
+    number = _as_float(value)
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool) or type(value).__name__ == "bool_"  # numpy's bool too
+
+
+def is_real(value: object) -> bool:
+    """Whether ``value`` is a real number (numpy's included), never a ``bool``."""
+    return not _is_bool(value) and isinstance(value, numbers.Real)
+
+
+def _as_float(value: object) -> float | None:
+    """A real number (not a bool) as a float: NaN and infinities kept; else ``None``."""
+    if _is_bool(value) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return math.inf  # too large for a float
+
+
+def show_number(value: object) -> str:
+    """Describe a value that should have been a number, for a message.
+
+    Small numbers are written out (``7``, or ``3.5 (float)`` with the type of a number
+    that is not an integer); a number of a million or more (in size) is described, never
+    written, however many digits it has; anything else is named by its type (``bool``,
+    ``str``). ``None`` is "no value".
+    """
+    whole = as_int(value)
+    number = None if whole is not None else _as_float(value)
+    if value is None:
+        found = "no value"
+    elif _is_bool(value):
+        found = "bool"
+    elif whole is not None:
+        found = str(whole) if -_SHOWN_BELOW < whole < _SHOWN_BELOW else "an integer out of range"
+    elif number is None:
+        found = type_name(value)
+    elif math.isnan(number):
+        found = f"NaN ({type_name(value)})"
+    else:
+        shown = repr(number) if abs(number) < _SHOWN_BELOW else "out of range"
+        found = f"{shown} ({type_name(value)})"
+    return found
+
+
+def frame_cell(value: object) -> object:
+    """A data-frame cell as the record form would be given it.
+
+    A missing value (``None``, a float NaN, ``pd.NA``, ``pd.NaT``) becomes ``None``;
+    a numpy integer becomes its ``int``; a whole float (``3.0``, a numpy float) becomes
+    its ``int``, because pandas stores a column of whole numbers with gaps as floats.
+    Everything else (a fraction, an infinity, a ``bool``, text) is returned unchanged,
+    for the record form's checks to refuse or read.
+    """
+    if value is None or type(value) in (int, str) or _is_bool(value):
+        return value
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    whole = as_int(value)
+    if whole is not None:
+        return whole
+    number = _as_float(value)
+    if number is not None and math.isnan(number):
+        return None
+    if number is not None and math.isfinite(number) and number.is_integer():
+        return int(number)
+    return value
+
+
+def frame_records(frame: Any, columns: Iterable[str]) -> list[dict[str, Any]]:
+    """One record per row of ``frame``, holding the cells of ``columns`` it has.
+
+    A column the frame lacks is left out of every record, so the record form reports
+    it as an absent field. Cells are read by ``frame_cell``.
+    """
+    records: list[dict[str, Any]] = [{} for _ in range(len(frame))]
+    for name in columns:
+        if name not in frame.columns:
+            continue
+        cells = frame[name].to_numpy(dtype=object).tolist()
+        for record, cell in zip(records, cells, strict=True):
+            record[name] = frame_cell(cell)
+    return records
+
+
+def problem_text(field: str, expected: str, found: str) -> str:
+    """One problem as a data frame's ``problems`` cell writes it."""
+    return (f"{field}: " if field else "") + f"expected {expected}; found {found}"
+
+
+def problem_texts(problems: Iterable[RowProblem], size: int) -> list[str]:
+    """One text per row: its problems joined by " | ", or ``""`` for a valid row."""
+    texts: list[list[str]] = [[] for _ in range(size)]
+    for problem in problems:
+        texts[problem.row].append(problem_text(problem.field, problem.expected, problem.found))
+    return [" | ".join(found) for found in texts]
+
+
+def refuse(listed: Iterable[Problem], *, total: int, rows: int) -> NoReturn:
+    """Raise the first ``MAX_LISTED`` problems of a batch, and count the rest.
+
+    Args:
+        listed: The problems in input order; only the first ``MAX_LISTED`` are read.
+        total: How many problems there are in all.
+        rows: How many rows have a problem.
+    """
+    shown: list[Problem] = []
+    for problem in listed:
+        if len(shown) == MAX_LISTED:
+            break
+        shown.append(problem)
+    if total > len(shown):
+        shown.append(
+            Problem(
+                path="$",
+                expected=f"valid values in every row (the first {MAX_LISTED} problems are listed)",
+                found=f"{total - len(shown):,} more problems, not listed "
+                f"({total:,} in {rows:,} rows)",
+            )
+        )
+    raise ValidationError(shown)
 
 
 @attrs.frozen(kw_only=True)
@@ -99,7 +267,7 @@ def score_records(
 
     Raises:
         ValidationError: ``on_error="raise"`` and a record is invalid; the paths are
-            ``$[row].field``.
+            ``$[row].field``. The first 100 problems are listed and the rest counted.
         WrongTypeError: ``records`` is not iterable, or ``on_error`` is neither choice.
     """
     if on_error not in ("raise", "collect"):
@@ -134,5 +302,9 @@ def score_records(
             continue
         rows.append({"row": index, **{name: record[name] for name in keep}, **result})
     if problems and on_error == "raise":
-        raise ValidationError(problem.as_problem() for problem in problems)
+        refuse(
+            (problem.as_problem() for problem in problems),
+            total=len(problems),
+            rows=len({problem.row for problem in problems}),
+        )
     return Batch(rows=tuple(rows), problems=tuple(problems))

@@ -73,6 +73,9 @@ _PENNY = Decimal("0.01")
 MONEY = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
 _ONE_DAY = dt.timedelta(days=1)
 _ACHIEVED = frozenset({GoalAchievementStatus.ACHIEVED, GoalAchievementStatus.SUSTAINING})
+#: Goals that are never achieved, whatever their achievement status says: a goal given
+#: up or refused (its lifecycle status is not dated, so it is read as it stands).
+_NEVER_ACHIEVED = frozenset({GoalLifecycleStatus.CANCELLED, GoalLifecycleStatus.REJECTED})
 
 Better = Literal["lower", "higher"]
 
@@ -156,7 +159,12 @@ COHORT_MEASURES: tuple[CohortMeasure, ...] = (
     _m("reviews_missed", "reviews", None, "Reviews overdue and not held at as_of or stay end."),
     _m("reviews_on_time_share", "share", "higher", "Reviews on time as a share of reviews due."),
     _m("goals", "goals", None, "Goals set in the window (not entered in error)."),
-    _m("goals_achieved", "goals", None, "Of those, achieved or sustaining at as_of."),
+    _m(
+        "goals_achieved",
+        "goals",
+        None,
+        "Of those, achieved or sustaining at as_of, and neither cancelled nor rejected.",
+    ),
     _m("goals_achieved_share", "share", "higher", "Goals achieved as a share of goals."),
     _m(
         "outcomes_met",
@@ -329,7 +337,8 @@ class CohortGroup:
         reviews_missed: Reviews due and not held by ``as_of`` (open stays) or by the
             stay's last day (ended stays).
         goals: Goals set in the window, not entered in error.
-        goals_achieved: Of those, the goals achieved or sustaining at ``as_of``.
+        goals_achieved: Of those, the goals achieved or sustaining at ``as_of``; a
+            cancelled or rejected goal is never achieved.
         outcomes_met: Required domains first rated at or above the stage's minimum in a
             stay, at a review in the window.
         stays_ended: Stays that ended in the window.
@@ -1128,7 +1137,7 @@ class _Reader:
                 continue  # set before any stay, in an end stage, or in a stay outside the window
             tally.goals += 1
             status = latest.get(goal.id, goal.achievement_status)
-            if status in _ACHIEVED:
+            if status in _ACHIEVED and goal.lifecycle_status not in _NEVER_ACHIEVED:
                 tally.goals_achieved += 1
 
 
@@ -1241,6 +1250,7 @@ def cohort_report(
     records = [
         _definition_of(index, pathway, definition, cache) for index, pathway in enumerate(pathways)
     ]
+    _check_costs({id(used): used for _, used in records}.values())
     if since is None:
         since = min((pathway.first_day for pathway, _ in records), default=as_of)
         since = min(since, as_of)
@@ -1272,6 +1282,26 @@ def cohort_report(
         community_stages=tuple(sorted(community)),
         groups=groups,
     )
+
+
+#: Bed-day costs are below this (at most 12 digits before the point, as the JSON format
+#: allows), so every sum of money fits the report's precision.
+_COST_BELOW = Decimal(10**12)
+
+
+def _check_costs(definitions: Iterable[PathwayDefinition]) -> None:
+    """Refuse a bed-day cost too large to count money with, naming where it is."""
+    problems = [
+        Problem(
+            path=f"{used.id}@{used.version}.stages[{index}].bed_day_cost",
+            expected="a bed-day cost below 10^12 (at most 12 digits before the point)",
+            found="an amount of 13 digits or more",
+        )
+        for used in definitions
+        for index, stage in enumerate(used.stages)
+        if stage.bed_day_cost is not None and not stage.bed_day_cost < _COST_BELOW
+    ]
+    _checks.raise_problems(problems)
 
 
 def _groups(reader: _Reader) -> tuple[CohortGroup, ...]:

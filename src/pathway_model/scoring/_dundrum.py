@@ -34,7 +34,6 @@ Decisions, all documented in ``docs/reference/scoring-dundrum.md``:
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
@@ -45,7 +44,18 @@ import attrs
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import _checks
 from pathway_model.model._checks import show_code, type_name
-from pathway_model.scoring._batch import Batch, OnError, RowProblem, Scorer, score_records
+from pathway_model.scoring._batch import (
+    Batch,
+    OnError,
+    Scorer,
+    as_int,
+    as_real,
+    frame_records,
+    is_real,
+    problem_texts,
+    score_records,
+    show_number,
+)
 
 __all__ = [
     "DEFAULT_D3_BANDS",
@@ -85,9 +95,6 @@ _SCORE_COLUMNS = (
     "band_scheme",
 )
 
-#: Problems shown in the message when a data frame is refused; the rest are counted.
-_FRAME_PROBLEMS_SHOWN = 20
-
 _ITEM_KEY = re.compile(r"d([1-4])_([0-9]+)")
 
 _LICENCE = "published toolkit; item wording not reproduced"
@@ -104,7 +111,15 @@ def _strs(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _floats(value: Iterable[float]) -> tuple[float, ...]:
-    return _checks.tuple_of(value)
+    """Thresholds as floats: each real number converted, anything else left for the check."""
+    items: object = _checks.tuple_of(value)
+    if not isinstance(items, tuple):
+        return items  # type: ignore[return-value]  # reported by the validator
+    converted: list[Any] = []
+    for item in items:
+        number = as_real(item)
+        converted.append(item if number is None else number)
+    return tuple(converted)
 
 
 @attrs.frozen(kw_only=True)
@@ -187,7 +202,10 @@ def _instrument_of(value: object) -> DundrumInstrument:
             if value == known:
                 return known
         raise UnknownCodeError("DUNDRUM instrument", value.code, (i.code for i in _INSTRUMENTS))
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+    number = as_int(value)
+    if number is not None:
+        value = number
+    elif not isinstance(value, str):
         raise WrongTypeError.single(
             "instrument",
             "a DUNDRUM instrument: 1-4, a code such as 'dundrum_3', or DUNDRUM_3",
@@ -195,7 +213,7 @@ def _instrument_of(value: object) -> DundrumInstrument:
         )
     found = _BY_KEY.get(value)
     if found is None:
-        shown = show_code(value) if isinstance(value, str) else str(value)
+        shown = show_code(value) if isinstance(value, str) else show_number(value)
         raise UnknownCodeError("DUNDRUM instrument", shown, (i.code for i in _INSTRUMENTS))
     return found
 
@@ -235,12 +253,13 @@ class PlacementBand(Enum):
         Raises:
             ValidationError: ``level`` is not a whole number from 0 to 4.
         """
-        if isinstance(level, bool) or not isinstance(level, int):
+        number = as_int(level)
+        if number is None:
             raise WrongTypeError.single("level", "a rating 0-4 (int)", type_name(level))
-        for band, band_level in _PLACEMENT_LEVEL.items():
-            if level == band_level:
-                return band
-        raise ValidationError.single("level", "a rating 0-4", str(level))
+        band = _PLACEMENT_BY_LEVEL.get(number)
+        if band is None:
+            raise ValidationError.single("level", "a rating 0-4", show_number(number))
+        return band
 
 
 _PLACEMENT_LEVEL = {
@@ -285,12 +304,15 @@ def _threshold_problems(path: str, values: object) -> list[Problem]:
     problems = []
     for index, value in enumerate(values):
         where = f"{path}[{index}]"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not is_real(value):
             problems.append(Problem(path=where, expected="a number", found=type_name(value)))
-        elif not (math.isfinite(value) and _LOWEST < value <= _HIGHEST):
+        elif not (type(value) is float and _LOWEST < value <= _HIGHEST):
+            # Only a finite real number becomes a float (see _floats).
             problems.append(
                 Problem(
-                    path=where, expected="a mean item score above 0 and at most 4", found=str(value)
+                    path=where,
+                    expected="a mean item score above 0 and at most 4",
+                    found=show_number(value),
                 )
             )
     if problems:
@@ -389,12 +411,13 @@ class HeuristicBands:
         Raises:
             ValidationError: ``mean`` is not a number from 0 to 4.
         """
-        if isinstance(mean, bool) or not isinstance(mean, (int, float)):
+        if not is_real(mean):
             raise WrongTypeError.single("mean", "a mean item score (float)", type_name(mean))
-        if not (math.isfinite(mean) and _LOWEST <= mean <= _HIGHEST):
-            raise ValidationError.single("mean", "a mean item score from 0 to 4", str(mean))
+        number = as_real(mean)
+        if number is None or not _LOWEST <= number <= _HIGHEST:
+            raise ValidationError.single("mean", "a mean item score from 0 to 4", show_number(mean))
         position = next(
-            (index for index, threshold in enumerate(self.thresholds) if mean >= threshold),
+            (index for index, threshold in enumerate(self.thresholds) if number >= threshold),
             len(self.thresholds),
         )
         return BandResult(
@@ -533,9 +556,15 @@ def _rating_problem(code: str, value: object) -> _Found | None:
         return None
     if value is _ABSENT:
         return (code, _RATING_EXPECTED, "no field")
-    if isinstance(value, bool) or not isinstance(value, int):
-        return (code, _RATING_EXPECTED, type_name(value))
-    return (code, _RATING_EXPECTED, str(value))
+    return (code, _RATING_EXPECTED, show_number(value))
+
+
+def _whole(value: object) -> object:
+    """A numpy integer as its ``int``; anything else unchanged."""
+    if value is None or type(value) is int:
+        return value
+    number = as_int(value)
+    return value if number is None else number
 
 
 def _values(instrument: DundrumInstrument, items: object) -> tuple[list[object], list[_Found]]:
@@ -569,6 +598,8 @@ def _read(
     values, problems = _values(instrument, items)
     if not values:
         return problems
+    if not all(value is None or type(value) is int for value in values):
+        values = [_whole(value) for value in values]
     if problems or not all(
         value is None or (type(value) is int and _LOWEST <= value <= _HIGHEST) for value in values
     ):
@@ -596,15 +627,16 @@ def _read(
 def _min_rated(instrument: DundrumInstrument, min_rated: object) -> int:
     if min_rated is None:
         return instrument.item_count
-    if type(min_rated) is not int:
+    number = as_int(min_rated)
+    if number is None:
         raise WrongTypeError.single(
             "min_rated", "an int, or None for all items", type_name(min_rated)
         )
-    if not 1 <= min_rated <= instrument.item_count:
+    if not 1 <= number <= instrument.item_count:
         raise ValidationError.single(
-            "min_rated", f"from 1 to {instrument.item_count}", str(min_rated)
+            "min_rated", f"from 1 to {instrument.item_count}", show_number(number)
         )
-    return min_rated
+    return number
 
 
 def _bands_of(instrument: DundrumInstrument, bands: object) -> HeuristicBands | None:
@@ -927,34 +959,15 @@ def score_dundrum_records(
 # --- data frames ---------------------------------------------------------------------------
 
 
-def _cells(column: Any, np: Any, pd: Any) -> list[Any]:
-    """A data-frame column as plain ratings: NA becomes None, whole floats become ints.
+def _item_columns(frame: Any, instrument: DundrumInstrument) -> list[dict[str, Any]]:
+    """The frame's item columns as one record per row, each cell read by ``frame_cell``.
 
-    pandas stores a column of ratings with gaps as floats (``3.0``, ``NaN``), so the
-    data-frame form reads a whole float as its int and any NA as not rated. Anything
-    else (a bool, a fraction, text) passes through for the checks to refuse.
+    Columns named like another item of the instrument (``d3_8``) are read too, so that
+    the record form reports them as unknown items.
     """
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, (bool, np.bool_)) or type(value) is int:
-            return value
-        if isinstance(value, np.integer):
-            return int(value)
-        if isinstance(value, (float, np.floating)) and not math.isinf(value):
-            return None if math.isnan(value) else int(value) if value == int(value) else value
-        return None if value is None or value is pd.NA or value is pd.NaT else value
-
-    return [cell(value) for value in column.to_numpy(dtype=object)]
-
-
-def _item_columns(
-    frame: Any, instrument: DundrumInstrument, np: Any, pd: Any
-) -> list[dict[str, Any]]:
-    """The frame's item columns as one record per row, read by ``_cells``."""
-    records: list[dict[str, Any]] = [{} for _ in range(len(frame))]
     seen: set[str] = set()
     repeated: list[Problem] = []
-    for position, name in enumerate(frame.columns):
+    for name in frame.columns:
         match = _ITEM_KEY.fullmatch(name) if isinstance(name, str) else None
         if match is None or int(match[1]) != instrument.number:
             continue
@@ -962,38 +975,9 @@ def _item_columns(
             repeated.append(Problem(path=f"$.{name}", expected="one column", found="a repeat"))
             continue
         seen.add(name)
-        for record, cell in zip(records, _cells(frame.iloc[:, position], np, pd), strict=True):
-            record[name] = cell
     if repeated:
         raise ValidationError(repeated)
-    return records
-
-
-def _refuse(problems: Sequence[RowProblem]) -> NoReturn:
-    """Raise the first problems of a data frame, counting the rest."""
-    shown = [problem.as_problem() for problem in problems[:_FRAME_PROBLEMS_SHOWN]]
-    hidden = len(problems) - len(shown)
-    if hidden:
-        shown.append(
-            Problem(
-                path="$",
-                expected=f"no more (only the first {_FRAME_PROBLEMS_SHOWN} are listed)",
-                found=f"{hidden:,} more",
-            )
-        )
-    raise ValidationError(shown)
-
-
-def _notes(problems: Sequence[RowProblem], size: int) -> list[str | None]:
-    """One text per row saying what is wrong with it; ``None`` for a valid row."""
-    notes: list[str | None] = [None] * size
-    for problem in problems:
-        text = (f"{problem.field}: " if problem.field else "") + (
-            f"expected {problem.expected}; found {problem.found}"
-        )
-        before = notes[problem.row]
-        notes[problem.row] = text if before is None else f"{before}; {text}"
-    return notes
+    return frame_records(frame, sorted(seen))
 
 
 _FRAME_DTYPES = {
@@ -1023,9 +1007,11 @@ def score_dundrum_frame(
     ``rated``, ``mean``, ``prorated_total``, ``band``, ``band_heuristic``,
     ``band_scheme``), ready to ``join`` back onto the input. Other columns are ignored.
 
-    Cells are read as pandas stores them: a missing value (``NaN``, ``None``,
-    ``pd.NA``) is *not rated*, and a whole float such as ``3.0`` is the rating 3.
-    Fractions, booleans and text are refused.
+    Each cell is read as the record form reads the same value, by the convention every
+    data-frame function shares (see "Data frames and records: one convention" in the
+    scoring reference): a missing value (``NaN``, ``None``, ``pd.NA``) is ``None``,
+    *not rated*, and a whole float such as ``3.0`` is the rating 3. Fractions,
+    booleans and text are refused.
 
     Args:
         frame: A ``pandas.DataFrame`` with one column per item.
@@ -1033,10 +1019,10 @@ def score_dundrum_frame(
         bands: The heuristic scheme for DUNDRUM-2/-3/-4; ``None`` for the default.
         min_rated: How many items must be rated; ``None`` (the default) for all.
         on_error: ``"raise"``: refuse the frame if any row is invalid, listing the
-            first 20 problems (``$[position].d3_4``, the row's position, never its
+            first 100 problems (``$[position].d3_4``, the row's position, never its
             index label) and counting the rest. ``"collect"``: invalid rows get NA
             scores, and a ``problems`` text column says what is wrong with each
-            (NA for valid rows).
+            (``""`` for a valid row).
 
     Returns:
         A ``pandas.DataFrame`` indexed like ``frame`` with nullable dtypes: ``Int64``
@@ -1054,7 +1040,6 @@ def score_dundrum_frame(
         >>> score_dundrum_frame(frame, instrument=3)["band"].tolist()
         ['acute/high secure', 'pre-discharge/community']
     """
-    import numpy as np  # noqa: PLC0415 - an optional dependency, loaded when asked for
     import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
 
     if on_error not in ("raise", "collect"):
@@ -1062,10 +1047,8 @@ def score_dundrum_frame(
     if not isinstance(frame, pd.DataFrame):
         raise WrongTypeError.single("frame", "a pandas DataFrame", type_name(frame))
     chosen, checked, minimum = _setup(instrument, bands, min_rated)
-    records = _item_columns(frame, chosen, np, pd)
-    batch = score_records(records, _scorer(chosen, checked, minimum), on_error="collect")
-    if batch.problems and on_error == "raise":
-        _refuse(batch.problems)
+    records = _item_columns(frame, chosen)
+    batch = score_records(records, _scorer(chosen, checked, minimum), on_error=on_error)
     size = len(frame)
     values: dict[str, list[Any]] = {column: [None] * size for column in _SCORE_COLUMNS}
     for row in batch.rows:
@@ -1079,5 +1062,5 @@ def score_dundrum_frame(
         index=frame.index,
     )
     if on_error == "collect":
-        result["problems"] = pd.array(_notes(batch.problems, size), dtype="string")
+        result["problems"] = pd.array(problem_texts(batch.problems, size), dtype="string")
     return result

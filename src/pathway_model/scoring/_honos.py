@@ -7,7 +7,10 @@ The arithmetic follows REFERENCE.md §4 (shared domain reference):
   (4-5, 0-8), symptoms (6-8, 0-12) and social (9-12, 0-16).
 - An assessment is **complete** only when all 12 scales are rated 0-4 (the rule NHS
   analysis uses).
-- HoNOS-secure adds 7 security scales A-G, each 0-4, with their own total (0-28).
+- HoNOS-secure adds 7 security scales A-G, each rated 0-4 with their own total (0-28).
+  The sources give the security scales no "not known" rating: REFERENCE.md §4 rates each
+  0-4, and the Mental Health Services Data Set counts a score valid only within 0-4. So a
+  9 is refused there (see "Domain facts and sources" in the docs).
 - Reliable change on the total is about 8 points (Parabiaghi et al. 2005: an 8-point
   change was needed to be confident a real change had occurred); paired-item change
   calls 0-2 low and 3-4 high (Crawford et al. 2017; the CDU ``honos`` R package).
@@ -18,7 +21,8 @@ short neutral labels and arithmetic only — never glossary or anchor wording.
 A record is a mapping whose keys are the scale codes: ``h1`` … ``h12`` for HoNOS, plus
 ``sa`` … ``sg`` for the security scales of HoNOS-secure, and optionally ``problem_8`` (the
 scale-8 problem-type letter, ``"A"`` … ``"K"``). Other keys are ignored. Every rating
-must be an ``int`` (a ``bool`` is not one): 0-4, or 9 for not known.
+must be an ``int`` or a numpy integer (a ``bool`` is not one): 0-4, or 9 for not known
+on scales 1-12.
 
 numpy and pandas are imported only by the data-frame functions; the rest needs neither.
 """
@@ -33,7 +37,18 @@ import attrs
 
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import _checks
-from pathway_model.scoring._batch import Batch, OnError, RowProblem, score_records
+from pathway_model.scoring._batch import (
+    MAX_LISTED,
+    Batch,
+    OnError,
+    RowProblem,
+    as_int,
+    frame_cell,
+    problem_text,
+    refuse,
+    score_records,
+    show_number,
+)
 
 __all__ = [
     "HONOS",
@@ -69,8 +84,6 @@ DEFAULT_RELIABLE_CHANGE = 8
 _HIGHEST_LOW = 2
 #: Scale 8 problem-type letters: A-J, and K added in 2018 (REFERENCE.md §4).
 _PROBLEM_TYPES = frozenset("ABCDEFGHIJK")
-#: Problems listed by a data-frame function's error before it summarises the rest.
-_MAX_LISTED = 100
 
 _SNOMED_CT_EXPECTED = "a SNOMED CT identifier (a string of 6-18 digits)"
 
@@ -85,6 +98,26 @@ def _snomed_ct(instance: object, attribute: attrs.Attribute[Any], value: object)
             path, f"{_SNOMED_CT_EXPECTED} or None", _checks.type_name(value)
         )
     raise ValidationError.single(path, _SNOMED_CT_EXPECTED, _checks.show_code(value))
+
+
+#: The highest rating a scale may have: ratings are small whole numbers.
+_MAX_RATING = 1000
+
+
+def _bound(least: int) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """A validator for a scale's lowest or highest rating: an int from ``least`` to 1000."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is int and least <= value <= _MAX_RATING:
+            return
+        path = _checks.path_of(instance, attribute)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise WrongTypeError.single(path, "an integer", _checks.type_name(value))
+        raise ValidationError.single(
+            path, f"an integer from {least} to {_MAX_RATING}", show_number(value)
+        )
+
+    return check
 
 
 @attrs.frozen(kw_only=True)
@@ -103,6 +136,9 @@ class InstrumentScale:
             it has none.
         minimum: The lowest rating. Defaults to 0.
         maximum: The highest rating. Defaults to 4.
+        allows_not_known: Whether the instrument's "not known" rating may be given on
+            this scale. Defaults to ``True``; ``False`` for the HoNOS-secure security
+            scales, which the sources rate 0-4 only.
 
     Raises:
         ValidationError: A field is invalid, or ``maximum`` is not above ``minimum``.
@@ -112,15 +148,16 @@ class InstrumentScale:
     label: str = attrs.field(validator=_checks.name)
     subscale: str = attrs.field(validator=_checks.code)
     snomed_ct: str | None = attrs.field(default=None, validator=_snomed_ct)
-    minimum: int = attrs.field(default=0, validator=_checks.integer(minimum=0))
-    maximum: int = attrs.field(default=4, validator=_checks.integer(minimum=1))
+    minimum: int = attrs.field(default=0, validator=_bound(0))
+    maximum: int = attrs.field(default=4, validator=_bound(1))
+    allows_not_known: bool = attrs.field(default=True, validator=_checks.boolean)
 
     def __attrs_post_init__(self) -> None:
         if self.maximum <= self.minimum:
             raise ValidationError.single(
                 "InstrumentScale.maximum",
-                f"an integer above minimum ({self.minimum})",
-                str(self.maximum),
+                f"an integer above minimum ({show_number(self.minimum)})",
+                show_number(self.maximum),
             )
 
 
@@ -139,7 +176,8 @@ class Instrument:
         licence: The licence status, and what this library ships because of it.
         scales: The scales, in their defined order.
         not_known: The rating that means "not known", left out of every sum; ``None``
-            if the instrument has none.
+            if the instrument has none. Only scales that allow it
+            (``InstrumentScale.allows_not_known``) may be rated so.
 
     Raises:
         ValidationError: A field is invalid, or two scales share a code.
@@ -171,7 +209,7 @@ class Instrument:
                 Problem(
                     path="Instrument.not_known",
                     expected="None, or an integer outside every scale's range",
-                    found=str(self.not_known)
+                    found=show_number(self.not_known)
                     if type(self.not_known) is int
                     else _checks.type_name(self.not_known),
                 )
@@ -278,6 +316,7 @@ HONOS_SECURE = Instrument(
                 label=f"Scale {letter.upper()} ({topic})",
                 subscale="security",
                 snomed_ct=snomed_ct,
+                allows_not_known=False,
             )
             for letter, topic, snomed_ct in _SECURITY
         ),
@@ -286,8 +325,9 @@ HONOS_SECURE = Instrument(
 )
 """HoNOS-secure: the 12 HoNOS scales ``h1``-``h12`` and 7 security scales ``sa``-``sg``.
 
-The security scales are rated 0-4 (or 9 for not known) and sum to a separate security
-total, 0-28. HoNOS-secure is not a risk assessment tool (REFERENCE.md §4).
+The security scales are rated 0-4, with no "not known" rating (REFERENCE.md §4; the
+Mental Health Services Data Set counts only 0-4 as valid), and sum to a separate
+security total, 0-28. HoNOS-secure is not a risk assessment tool (REFERENCE.md §4).
 © Royal College of Psychiatrists: codes, short neutral labels and arithmetic only.
 """
 
@@ -330,19 +370,16 @@ class HonosSecureScore(HonosScore):
     """The scores of one HoNOS-secure assessment: the HoNOS scores and the security scales.
 
     The HoNOS fields (``total``, the subscales, ``rated`` and ``complete``) cover scales
-    1-12 only; the security scales have a separate total and completeness.
+    1-12 only; the security scales have a separate total. The security scales have no
+    "not known" rating, so every one is rated and counts towards it.
 
     Attributes:
-        security_ratings: The 7 security ratings as given, 9s included, A-G in order.
-        security_total: The sum of the valid (0-4) security ratings, 0-28.
-        security_rated: How many of the 7 security scales were rated 0-4 (not 9).
-        security_complete: Whether all 7 security scales were rated 0-4.
+        security_ratings: The 7 security ratings, 0-4, A-G in order.
+        security_total: The sum of the security ratings, 0-28.
     """
 
     security_ratings: tuple[int, ...]
     security_total: int
-    security_rated: int
-    security_complete: bool
 
 
 @attrs.frozen(kw_only=True)
@@ -382,6 +419,7 @@ class HonosChange:
 # --- Reading records --------------------------------------------------------------------
 
 _RATING_EXPECTED = "an integer 0-4, or 9 for not known"
+_SECURITY_EXPECTED = "an integer 0-4 (a security scale has no 'not known' rating)"
 _PROBLEM_8_EXPECTED = "a problem-type letter 'A'-'K', or no value"
 _ABSENT: Any = object()
 
@@ -389,52 +427,41 @@ _ABSENT: Any = object()
 RawProblem = tuple[str, str, str]
 
 
-def _rating(value: object) -> int | None:
-    """The rating ``value`` stands for (0-4 or 9), or ``None`` if it is not a valid one.
+def _rating(value: object, *, not_known: bool = True) -> int | None:
+    """The rating ``value`` stands for (0-4, or 9 where allowed), or ``None`` if invalid.
 
-    Accepts an ``int`` or an integer-like value such as a numpy integer, never a
-    ``bool``, a ``float`` or a string.
+    Accepts an ``int`` or a numpy integer, never a ``bool``, a ``float`` or a string.
     """
-    if type(value) is int:
-        return value if 0 <= value <= 4 or value == NOT_KNOWN else None
-    if isinstance(value, (bool, float, str)) or value is None:
+    number = as_int(value)
+    if number is None:
         return None
-    try:
-        number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-    if type(value).__name__ in ("bool", "bool_"):  # numpy's bool
-        return None
-    return number if 0 <= number <= 4 or number == NOT_KNOWN else None
+    return number if 0 <= number <= 4 or (not_known and number == NOT_KNOWN) else None
 
 
 def _found(value: object) -> str:
     """Describe an invalid rating for a message: the number, or the kind of value."""
-    if value is _ABSENT:
-        return "no field"
-    if value is None:
-        return "no value"
-    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
-        return "bool"
-    try:
-        number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        return _checks.type_name(value)
-    return str(number) if -(10**6) < number < 10**6 else "an integer out of range"
+    return "no field" if value is _ABSENT else show_number(value)
 
 
-def _read(record: Mapping[str, Any], keys: Sequence[str], problems: list[RawProblem]) -> list[int]:
-    """Read the ratings at ``keys``, noting a problem (and a 9) for each invalid one."""
+def _read(
+    record: Mapping[str, Any],
+    keys: Sequence[str],
+    problems: list[RawProblem],
+    *,
+    not_known: bool = True,
+) -> list[int]:
+    """Read the ratings at ``keys``, noting a problem (and a 0 or 9) for each invalid one.
+
+    With ``not_known=False`` (the security scales) a 9 is a problem too.
+    """
     ratings = []
+    expected = _RATING_EXPECTED if not_known else _SECURITY_EXPECTED
     for key in keys:
         value = record.get(key, _ABSENT)
-        if type(value) is int and (0 <= value <= 4 or value == NOT_KNOWN):
-            ratings.append(value)
-            continue
-        rating = _rating(value)
+        rating = _rating(value, not_known=not_known)
         if rating is None:
-            problems.append((key, _RATING_EXPECTED, _found(value)))
-            rating = NOT_KNOWN
+            problems.append((key, expected, _found(value)))
+            rating = NOT_KNOWN if not_known else 0
         ratings.append(rating)
     return ratings
 
@@ -538,13 +565,16 @@ def _require_record(value: object, path: str) -> Mapping[str, Any]:
 
 
 def _threshold(value: object) -> int:
-    if type(value) is int and value >= 1:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int):
+    number = as_int(value)
+    if number is not None and number >= 1:
+        return number
+    if number is None:
         raise WrongTypeError.single(
             "reliable_change", "a whole number of points (int)", _checks.type_name(value)
         )
-    raise ValidationError.single("reliable_change", "a whole number of points >= 1", str(value))
+    raise ValidationError.single(
+        "reliable_change", "a whole number of points >= 1", show_number(number)
+    )
 
 
 def _on_error(value: object) -> OnError:
@@ -591,13 +621,14 @@ def score_honos_secure(ratings: Mapping[str, Any]) -> HonosSecureScore:
     """Score one HoNOS-secure assessment: the HoNOS scores and the security scales.
 
     Args:
-        ratings: A record with the keys ``h1`` … ``h12`` and ``sa`` … ``sg``, each an
-            ``int`` 0-4 or 9 (not known), and optionally ``problem_8``. Other keys are
+        ratings: A record with the keys ``h1`` … ``h12``, each an ``int`` 0-4 or 9 (not
+            known), the keys ``sa`` … ``sg``, each an ``int`` 0-4 (a security scale has
+            no "not known" rating), and optionally ``problem_8``. Other keys are
             ignored.
 
     Returns:
         The scores. ``total`` and ``complete`` cover scales 1-12; ``security_total``
-        and ``security_complete`` cover the security scales A-G.
+        covers the security scales A-G.
 
     Raises:
         ValidationError: A rating is missing or invalid; every problem is listed, with a
@@ -607,15 +638,15 @@ def score_honos_secure(ratings: Mapping[str, Any]) -> HonosSecureScore:
     Examples:
         >>> import pathway_model as pm
         >>> ratings = dict.fromkeys(pm.HONOS.codes, 1)
-        >>> ratings.update(sa=4, sb=3, sc=2, sd=2, se=1, sf=0, sg=9)
+        >>> ratings.update(sa=4, sb=3, sc=2, sd=2, se=1, sf=0, sg=1)
         >>> score = pm.score_honos_secure(ratings)
-        >>> score.total, score.security_total, score.security_complete
-        (12, 12, False)
+        >>> score.total, score.security_total
+        (12, 13)
     """
     record = _require_record(ratings, "$")
     problems: list[RawProblem] = []
     values = _read(record, HONOS_KEYS, problems)
-    values += _read(record, SECURITY_KEYS, problems)
+    values += _read(record, SECURITY_KEYS, problems, not_known=False)
     _check_problem_8(record, problems)
     _raise_for(problems)
     return _secure_score(values)
@@ -756,10 +787,12 @@ def _honos_row(record: Mapping[str, Any]) -> dict[str, Any] | list[RawProblem]:
 
 def _secure_row(record: Mapping[str, Any]) -> dict[str, Any] | list[RawProblem]:
     values = _plain_ratings(record, _GET_SECURE)
+    if values is not None and NOT_KNOWN in values[len(HONOS_KEYS) :]:
+        values = None  # a 9 on a security scale: the slow path names it
     if values is None:
         problems: list[RawProblem] = []
         ratings = _read(record, HONOS_KEYS, problems)
-        ratings += _read(record, SECURITY_KEYS, problems)
+        ratings += _read(record, SECURITY_KEYS, problems, not_known=False)
         _check_problem_8(record, problems)
         if problems:
             return problems
@@ -768,13 +801,9 @@ def _secure_row(record: Mapping[str, Any]) -> dict[str, Any] | list[RawProblem]:
 
 
 def _secure_columns(values: Sequence[int]) -> dict[str, Any]:
-    """The tidy HoNOS-secure columns of 19 ratings: scales 1-12, then A-G."""
+    """The tidy HoNOS-secure columns of 19 ratings: scales 1-12, then A-G (each 0-4)."""
     row = _honos_columns(values)
-    security = values[12:]
-    not_known = security.count(NOT_KNOWN)
-    row["security_total"] = sum(security) - NOT_KNOWN * not_known
-    row["security_rated"] = len(security) - not_known
-    row["security_complete"] = not_known == 0
+    row["security_total"] = sum(values[12:])
     return row
 
 
@@ -830,7 +859,7 @@ def score_honos_secure_records(
 
     Each row holds ``row``, the fields named in ``keep``, the HoNOS columns of
     [`score_honos_records`][pathway_model.score_honos_records], then
-    ``security_total``, ``security_rated`` and ``security_complete``.
+    ``security_total``.
 
     Args:
         records: Records as for [`score_honos_secure`][pathway_model.score_honos_secure].
@@ -925,8 +954,12 @@ def _all_bad(np: Any, n: int, found: str) -> _Column:
     )
 
 
-def _read_column(np: Any, pd: Any, frame: Any, key: str) -> _Column:
-    """Check one rating column: fast for numeric columns, value by value otherwise."""
+def _read_column(np: Any, pd: Any, frame: Any, key: str, *, not_known: bool = True) -> _Column:
+    """Check one rating column: fast for numeric columns, value by value otherwise.
+
+    Either way a cell is read as the record form reads ``frame_cell`` of it, so the
+    two paths agree: a gap is a problem, a whole float is its integer.
+    """
     n = len(frame)
     if key not in frame.columns:
         return _all_bad(np, n, "no column")
@@ -950,7 +983,7 @@ def _read_column(np: Any, pd: Any, frame: Any, key: str) -> _Column:
             # Whole floats are ratings: pandas stores a column with gaps as floats.
             # A gap (NaN) stays a problem, never a 9.
             valid &= values == np.floor(values)
-        bad = ~(valid | (values == NOT_KNOWN))
+        bad = ~(valid | (values == NOT_KNOWN)) if not_known else ~valid
         if missing is not None:
             valid &= ~missing
             bad |= missing
@@ -959,16 +992,13 @@ def _read_column(np: Any, pd: Any, frame: Any, key: str) -> _Column:
         def found(row: int) -> str:
             if missing is not None and missing[row]:
                 return "no value"
-            if kind == "f":
-                value = float(values[row])
-                return repr(value) if abs(value) < 10**6 else "a number out of range"
-            return _found(int(values[row]))
+            return _found(frame_cell(values[row].item()))
 
         return _Column(points=points, valid=valid, bad=bad, found=found)
-    # Anything else (object, float, text, bool, ...) is checked value by value, as a
-    # record would be.
-    items = series.tolist()
-    ratings = [_rating(item) for item in items]
+    # Anything else (object, text, bool, ...) is checked value by value, as a record
+    # would be.
+    items = [frame_cell(item) for item in series.to_numpy(dtype=object).tolist()]
+    ratings = [_rating(item, not_known=not_known) for item in items]
     values = np.fromiter((-1 if r is None else r for r in ratings), np.int64, n)
     valid = (values >= 0) & (values <= 4)
     return _Column(
@@ -1015,33 +1045,21 @@ def _frame_problems(
         return invalid, (None if on_error == "raise" else np.full(n, "", dtype=object))
     rows = np.flatnonzero(invalid)
     if on_error == "raise":
-        listed: list[Problem] = []
-        for row in rows:
-            for field, expected, column in fields:
-                if column.bad[row] and len(listed) < _MAX_LISTED:
-                    listed.append(
-                        RowProblem(
-                            row=int(row), field=field, expected=expected, found=column.found(row)
-                        ).as_problem()
-                    )
-            if len(listed) >= _MAX_LISTED:
-                break
+        listed = (
+            RowProblem(
+                row=int(row), field=field, expected=expected, found=column.found(row)
+            ).as_problem()
+            for row in rows[:MAX_LISTED]
+            for field, expected, column in fields
+            if column.bad[row]
+        )
         total = sum(int(column.bad.sum()) for _field, _expected, column in fields)
-        if total > len(listed):
-            listed.append(
-                Problem(
-                    path="$",
-                    expected="valid ratings in every row",
-                    found=f"{total - len(listed):,} more problems, not listed "
-                    f"({total:,} in {len(rows):,} rows)",
-                )
-            )
-        raise ValidationError(listed)
+        refuse(listed, total=total, rows=len(rows))
     texts = np.full(n, "", dtype=object)
     for row in rows:
-        texts[row] = "; ".join(
-            f"{field}: found {column.found(row)}"
-            for field, _expected, column in fields
+        texts[row] = " | ".join(
+            problem_text(field, expected, column.found(row))
+            for field, expected, column in fields
             if column.bad[row]
         )
     return invalid, texts
@@ -1097,8 +1115,11 @@ def _score_frame(frame: Any, keys: Sequence[str], on_error: object) -> Any:
     _require_frame(pd, frame)
     mode = _on_error(on_error)
     n = len(frame)
-    checked = [_read_column(np, pd, frame, key) for key in keys]
-    fields = [(key, _RATING_EXPECTED, column) for key, column in zip(keys, checked, strict=True)]
+    checked = [_read_column(np, pd, frame, key, not_known=key in HONOS_KEYS) for key in keys]
+    fields = [
+        (key, _RATING_EXPECTED if key in HONOS_KEYS else _SECURITY_EXPECTED, column)
+        for key, column in zip(keys, checked, strict=True)
+    ]
     problem_8 = _problem_8_column(np, frame)
     if problem_8 is not None:
         fields.append(("problem_8", _PROBLEM_8_EXPECTED, problem_8))
@@ -1106,10 +1127,7 @@ def _score_frame(frame: Any, keys: Sequence[str], on_error: object) -> Any:
     columns = _honos_frame_columns(np, checked, n)
     if len(keys) > len(HONOS_KEYS):
         security = checked[len(HONOS_KEYS) :]
-        security_rated = _sum(np, (c.valid for c in security), n)
         columns["security_total"] = _sum(np, (c.points for c in security), n)
-        columns["security_rated"] = security_rated
-        columns["security_complete"] = security_rated == len(security)
     return _frame_out(np, pd, frame, columns, invalid=invalid, texts=texts)
 
 
@@ -1125,14 +1143,15 @@ def score_honos_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
     Args:
         frame: A ``pandas.DataFrame`` with the columns ``h1`` … ``h12`` holding integers
             0-4 or 9, and optionally ``problem_8`` (a letter ``"A"`` … ``"K"`` or
-            missing). Other columns are ignored. Integer columns (``int64``, nullable
-            ``Int64`` and the like) are read directly; so are whole floats such as
-            ``3.0``, because pandas stores a column with gaps as floats. A gap (NaN or
-            NA) is a problem, never a 9, and so is a fraction. Other columns (text,
-            ``bool``, mixed objects) are checked value by value as records are.
+            missing). Other columns are ignored. Each cell is read as the record
+            form reads the same value, by the convention every data-frame function
+            shares (see "Data frames and records: one convention" in the scoring
+            reference): a whole float such as ``3.0`` is the rating 3, because pandas
+            stores a column with gaps as floats; a gap (NaN, ``None`` or NA) is a
+            problem, never a 9, and so is a fraction.
         on_error: ``"raise"`` (the default) to raise one error listing the problems, or
             ``"collect"`` to give invalid rows missing (NA) scores and add a
-            ``problems`` column: a short description for each invalid row, ``""`` for a
+            ``problems`` column: the row's problems for an invalid row, ``""`` for a
             valid one.
 
     Returns:
@@ -1155,11 +1174,12 @@ def score_honos_secure_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
 
     As [`score_honos_frame`][pathway_model.score_honos_frame], with the security scales
     too: the input needs the columns ``h1`` … ``h12`` and ``sa`` … ``sg``, and the
-    result adds ``security_total``, ``security_rated`` and ``security_complete``.
+    result adds ``security_total``.
 
     Args:
-        frame: A ``pandas.DataFrame`` with the columns ``h1`` … ``h12`` and ``sa`` …
-            ``sg``, each holding integers 0-4 or 9.
+        frame: A ``pandas.DataFrame`` with the columns ``h1`` … ``h12``, each holding
+            integers 0-4 or 9, and ``sa`` … ``sg``, each holding integers 0-4 (a
+            security scale has no "not known" rating).
         on_error: ``"raise"`` (the default) or ``"collect"``.
 
     Returns:

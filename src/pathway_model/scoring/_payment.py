@@ -27,6 +27,7 @@ import attrs
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import Pathway, PathwayDefinition, _checks
 from pathway_model.model._checks import type_name
+from pathway_model.scoring._batch import show_number
 from pathway_model.scoring._cohort import (
     MONEY,
     SECURE_COMBINED_LONG_STAY,
@@ -53,6 +54,12 @@ def _optional_amount(value: object) -> object:
     return None if value is None else _amount(value)
 
 
+#: Amounts are below this: at most 12 digits before the point, as the JSON format allows.
+_AMOUNT_BELOW = Decimal(10**12)
+#: The longest stay in days (1 January 0001 to 31 December 9999): a bound on bed days.
+_MOST_DAYS = (dt.date.max - dt.date.min).days
+
+
 def _amount_problem(path: str, value: object) -> Problem | None:
     if not isinstance(value, Decimal):
         return Problem(
@@ -60,9 +67,27 @@ def _amount_problem(path: str, value: object) -> Problem | None:
             expected="an amount (Decimal, int or a decimal string)",
             found=type_name(value),
         )
-    if not value.is_finite() or value < 0:
-        return Problem(path=path, expected="a finite amount >= 0", found=str(value))
+    if not value.is_finite() or value < 0 or value >= _AMOUNT_BELOW:
+        shown = (
+            str(value) if not value.is_finite() or -_AMOUNT_BELOW < value < _AMOUNT_BELOW else None
+        )
+        return Problem(
+            path=path,
+            expected="a finite amount >= 0, below 10^12 (at most 12 digits before the point)",
+            found=shown or "an amount of 13 digits or more",
+        )
     return None
+
+
+def _check_bed_days(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is int and 0 <= value <= _MOST_DAYS:
+        return
+    path = _checks.path_of(instance, attribute)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WrongTypeError.single(path, "a whole number of bed days (int)", type_name(value))
+    raise ValidationError.single(
+        path, f"a whole number of bed days from 0 to {_MOST_DAYS:,}", show_number(value)
+    )
 
 
 def _check_amount(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -153,6 +178,9 @@ class OutcomeCurrency:
     **Every default is illustrative**: secure services never had national tariffs
     (REFERENCE §5) and the built-in bed-day costs are estimates (REFERENCE §2).
 
+    Every amount (``base_share`` included) is a finite ``Decimal`` (or an ``int`` or a
+    decimal string) from 0 to below 10^12, as the JSON format allows.
+
     Attributes:
         base_share: The share of the bed-day cost paid for each occupied day (default
             0.8, illustrative).
@@ -161,7 +189,9 @@ class OutcomeCurrency:
         step_down_bed_days: For a stage not listed, the step down is paid this many of
             the stage's bed-day cost (default 90, about a quarter of a year's cost;
             illustrative).
-        goal_payment: The amount per goal achieved (default £500, illustrative).
+        goal_payment: The amount per goal achieved (default £500, illustrative): a
+            goal achieved or sustaining at ``as_of`` and neither cancelled nor rejected,
+            as the cohort report counts it.
         outcome_payment: The amount per required outcome met: a domain that the stage's
             exit criteria name, first rated at or above its minimum in a stay (default
             £250, illustrative).
@@ -182,7 +212,7 @@ class OutcomeCurrency:
     step_down_payments: tuple[tuple[str, Decimal], ...] = attrs.field(
         default=(), converter=_stage_amounts, validator=_check_stage_amounts
     )
-    step_down_bed_days: int = attrs.field(default=90, validator=_checks.integer(minimum=0))
+    step_down_bed_days: int = attrs.field(default=90, validator=_check_bed_days)
     goal_payment: Decimal = attrs.field(
         default=Decimal("500"), converter=_amount, validator=_check_amount
     )

@@ -27,7 +27,6 @@ Every ratio is worked out exactly (in whole numbers or fractions) and then given
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
@@ -38,7 +37,14 @@ from pathway_model.errors import Problem, UnknownCodeError, ValidationError, Wro
 from pathway_model.model import DomainRating, Pathway, PathwayDefinition, RatingScale, Review
 from pathway_model.model._checks import is_code, show_code, type_name
 from pathway_model.rules._readiness import resolve_definition
-from pathway_model.scoring._batch import Batch, OnError, RowProblem, score_records
+from pathway_model.scoring._batch import (
+    Batch,
+    OnError,
+    RowProblem,
+    frame_records,
+    problem_texts,
+    score_records,
+)
 
 __all__ = [
     "Agreement",
@@ -753,18 +759,21 @@ def agreement_frame(frame: Any, *, scale: RatingScale, on_error: OnError = "rais
     """Score person-team agreement for a data frame of level pairs (needs the ``pandas`` extra).
 
     The frame form of [`agreement_records`][pathway_model.agreement_records], row for
-    row. An empty cell (``None``, ``NaN``, ``pd.NA``) is no level: a missing person
-    level gives no scores, a missing team level is a problem. A missing ``team`` or
-    ``person`` column is a problem in every row, as a missing field is in a record.
+    row: each cell is read as the record form reads the same value, by the convention
+    every data-frame function shares (see "Data frames and records: one convention" in
+    the scoring reference). So an empty cell (``None``, ``NaN``, ``pd.NA``) is no level
+    (``None``): a missing person level gives no scores, a missing team level is a
+    problem. A missing ``team`` or ``person`` column is a problem in every row, as a
+    missing field is in a record.
 
     Args:
         frame: A ``pandas.DataFrame`` with ``team`` and ``person`` columns of level
             codes. Other columns are ignored: join the result back on the index.
         scale: The scale the levels are on.
-        on_error: ``"raise"`` (the default) to raise one error listing the problems, or
-            ``"collect"`` to give invalid rows missing (NA) scores and add a
-            ``problems`` column: a short description for each invalid row, ``""`` for a
-            valid one.
+        on_error: ``"raise"`` (the default) to raise one error listing the first 100
+            problems and counting the rest, or ``"collect"`` to give invalid rows
+            missing (NA) scores and add a ``problems`` column: the row's problems for
+            an invalid row, ``""`` for a valid one.
 
     Returns:
         A new ``pandas.DataFrame`` with the same index as ``frame`` and the columns
@@ -782,18 +791,7 @@ def agreement_frame(frame: Any, *, scale: RatingScale, on_error: OnError = "rais
 
     if not isinstance(frame, pd.DataFrame):
         raise WrongTypeError.single("frame", "a pandas DataFrame", type_name(frame))
-
-    def cell(value: object) -> object:
-        """A cell's value, or None for an empty cell: None, NaN, pd.NA or pd.NaT."""
-        empty = value is None or value is pd.NA or value is pd.NaT
-        return None if empty or (isinstance(value, float) and math.isnan(value)) else value
-
-    cells = {
-        name: [cell(value) for value in frame[name].tolist()]
-        for name in ("team", "person")
-        if name in frame.columns
-    }
-    records = [{name: values[row] for name, values in cells.items()} for row in range(len(frame))]
+    records = frame_records(frame, ("team", "person"))
     batch = agreement_records(records, scale=scale, on_error=on_error)
     agree: list[bool | None] = [None] * len(records)
     difference: list[int | None] = [None] * len(records)
@@ -804,8 +802,5 @@ def agreement_frame(frame: Any, *, scale: RatingScale, on_error: OnError = "rais
         "difference": pd.array(difference, dtype="Int64"),
     }
     if on_error == "collect":
-        texts: list[list[str]] = [[] for _ in records]
-        for problem in batch.problems:
-            texts[problem.row].append(f"{problem.field}: found {problem.found}")
-        data["problems"] = pd.array(["; ".join(found) for found in texts], dtype="string")
+        data["problems"] = pd.array(problem_texts(batch.problems, len(records)), dtype="string")
     return pd.DataFrame(data, index=frame.index)

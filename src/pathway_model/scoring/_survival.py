@@ -21,6 +21,7 @@ Pure Python: no numpy, no pandas.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
@@ -29,8 +30,13 @@ import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model._checks import type_name
+from pathway_model.scoring._batch import as_int, show_number
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
+
+#: The longest duration: the days from 1 January 0001 to 31 December 9999, so that a
+#: stay of any length in the calendar fits, and no duration is too long to write.
+_LONGEST = (dt.date.max - dt.date.min).days
 
 
 @attrs.frozen(kw_only=True)
@@ -146,7 +152,8 @@ def kaplan_meier(durations: Iterable[int], observed: Iterable[bool] | None = Non
     """Estimate a survival curve from durations, some of them censored.
 
     Args:
-        durations: Whole durations (e.g. days of stay), each ``>= 0``.
+        durations: Whole durations (e.g. days of stay): ``int`` or numpy integers,
+            each from 0 to 3,652,058 (the days the calendar spans).
         observed: For each duration, ``True`` if it ended (an event) and ``False`` if it
             was still going on when counted (censored); all ``True`` when ``None``.
 
@@ -155,7 +162,7 @@ def kaplan_meier(durations: Iterable[int], observed: Iterable[bool] | None = Non
         ``None``.
 
     Raises:
-        ValidationError: A duration is negative, or the two inputs differ in length;
+        ValidationError: A duration is negative or too long, or the two inputs differ in length;
             every problem is listed, with paths such as ``durations[3]``.
         WrongTypeError: A duration is not a whole number, or a flag is not a bool.
 
@@ -207,23 +214,30 @@ def _durations(durations: Iterable[int]) -> list[int]:
     given: list[object] = list(durations)
     problems: list[Problem] = []
     wrong_type = False
+    days: list[int] = []
     for index, value in enumerate(given):
-        if type(value) is int and value >= 0:
+        number = as_int(value)
+        if number is not None and 0 <= number <= _LONGEST:
+            days.append(number)
             continue
-        if isinstance(value, bool) or not isinstance(value, int):
+        if number is None:
             wrong_type = True
             problems.append(
                 Problem(
                     path=f"durations[{index}]", expected="a whole number", found=type_name(value)
                 )
             )
-        elif value < 0:
+        else:
             problems.append(
-                Problem(path=f"durations[{index}]", expected="a number >= 0", found=str(value))
+                Problem(
+                    path=f"durations[{index}]",
+                    expected=f"a whole number from 0 to {_LONGEST:,}",
+                    found=show_number(number),
+                )
             )
     if problems:
         raise (WrongTypeError if wrong_type else ValidationError)(problems)
-    return [value for value in given if type(value) is int]
+    return days
 
 
 def _observed(observed: Iterable[bool] | None, size: int) -> list[bool]:

@@ -1,0 +1,215 @@
+"""One convention for every scoring data-frame function, and the record forms beside them.
+
+Each data-frame function reads a cell as its record form reads the same value: a missing
+cell is ``None``, a whole float (``3.0``) or a numpy integer is the ``int``, a fraction is
+refused. Raising lists the first 100 problems and counts the rest; collecting adds a
+``problems`` column that is ``""`` for a valid row. The scoring reference describes the
+convention once ("Data frames and records: one convention").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+
+import pathway_model as pm
+from pathway_model.catalogue import MY_SHARED_PATHWAY
+
+pd = pytest.importorskip("pandas")
+np = pytest.importorskip("numpy")
+
+H = [f"h{n}" for n in range(1, 13)]
+S = [f"s{letter}" for letter in "abcdefg"]
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One data-frame function, with a valid row, a broken one and its record form."""
+
+    name: str
+    frame: Callable[..., Any]
+    records: Callable[..., pm.Batch]
+    valid: dict[str, Any]
+    bad_field: str
+    bad_value: Any
+    score: str
+    number_field: str | None = None  # a column of whole numbers, if the function has one
+
+    def bad(self) -> dict[str, Any]:
+        return {**self.valid, self.bad_field: self.bad_value}
+
+
+CASES = [
+    Case(
+        name="honos",
+        frame=pm.score_honos_frame,
+        records=pm.score_honos_records,
+        valid=dict.fromkeys(H, 2),
+        bad_field="h1",
+        bad_value=7,
+        score="total",
+        number_field="h3",
+    ),
+    Case(
+        name="honos_secure",
+        frame=pm.score_honos_secure_frame,
+        records=pm.score_honos_secure_records,
+        valid={**dict.fromkeys(H, 2), **dict.fromkeys(S, 1)},
+        bad_field="sa",
+        bad_value=7,
+        score="security_total",
+        number_field="sc",
+    ),
+    Case(
+        name="honos_change",
+        frame=pm.honos_change_frame,
+        records=pm.honos_change_records,
+        valid={
+            **{f"{key}_before": 3 for key in H},
+            **{f"{key}_after": 2 for key in H},
+        },
+        bad_field="h1_after",
+        bad_value=7,
+        score="total_before",
+        number_field="h3_before",
+    ),
+    Case(
+        name="dundrum",
+        frame=lambda frame, **kw: pm.score_dundrum_frame(frame, instrument=3, **kw),
+        records=lambda records, **kw: pm.score_dundrum_records(records, instrument=3, **kw),
+        valid={f"d3_{item}": 2 for item in range(1, 8)},
+        bad_field="d3_1",
+        bad_value=7,
+        score="total",
+        number_field="d3_2",
+    ),
+    Case(
+        name="agreement",
+        frame=lambda frame, **kw: pm.agreement_frame(frame, scale=MY_SHARED_PATHWAY.scale, **kw),
+        records=lambda records, **kw: pm.agreement_records(
+            records, scale=MY_SHARED_PATHWAY.scale, **kw
+        ),
+        valid={"team": "partly_met", "person": "met"},
+        bad_field="team",
+        bad_value="great",
+        score="difference",
+    ),
+]
+NUMERIC = [case for case in CASES if case.number_field is not None]
+
+
+def ids(case: Case) -> str:
+    return case.name
+
+
+def frame_of(rows: list[dict[str, Any]], **kwargs: Any) -> Any:
+    return pd.DataFrame(rows, **kwargs)
+
+
+class TestOneConvention:
+    @pytest.mark.parametrize("case", CASES, ids=ids)
+    def test_a_valid_rows_problems_cell_is_empty_text(self, case: Case) -> None:
+        """A valid row's problems cell is "" (a known absence of problems), never NA."""
+        result = case.frame(frame_of([case.valid, case.bad()]), on_error="collect")
+        assert "string" == str(result["problems"].dtype)
+        assert "" == result["problems"].iloc[0]
+        assert not result["problems"].isna().any()
+
+    @pytest.mark.parametrize("case", CASES, ids=ids)
+    def test_an_invalid_rows_problems_cell_says_what_the_error_would(self, case: Case) -> None:
+        """An invalid row's cell holds its problems as raising lists them, without the row."""
+        result = case.frame(frame_of([case.valid, case.bad()]), on_error="collect")
+        with pytest.raises(pm.ValidationError) as caught:
+            case.frame(frame_of([case.valid, case.bad()]))
+        (problem,) = caught.value.problems
+        assert f"$[1].{case.bad_field}" == problem.path
+        expected = f"{case.bad_field}: expected {problem.expected}; found {problem.found}"
+        assert expected == result["problems"].iloc[1]
+        assert pd.isna(result[case.score].iloc[1])
+
+    @pytest.mark.parametrize("case", CASES, ids=ids)
+    def test_raising_lists_the_first_100_problems_and_counts_the_rest(self, case: Case) -> None:
+        """Every frame function lists the same number of problems: 100, then a count."""
+        with pytest.raises(pm.ValidationError) as caught:
+            case.frame(frame_of([case.bad()] * 130))
+        problems = caught.value.problems
+        assert 101 == len(problems)
+        assert f"$[99].{case.bad_field}" == problems[99].path
+        assert ("$", "30 more problems, not listed (130 in 130 rows)") == (
+            problems[100].path,
+            problems[100].found,
+        )
+
+    @pytest.mark.parametrize("case", CASES, ids=ids)
+    def test_the_record_form_lists_the_same_number(self, case: Case) -> None:
+        """The record forms raise with the same cap as the frame forms."""
+        with pytest.raises(pm.ValidationError) as caught:
+            case.records([case.bad()] * 130)
+        assert 101 == len(caught.value.problems)
+
+    @pytest.mark.parametrize("case", CASES, ids=ids)
+    @pytest.mark.parametrize("missing", [None, float("nan"), "NA"])
+    def test_a_missing_cell_is_read_as_none(self, case: Case, missing: Any) -> None:
+        """A missing cell (None, NaN, pd.NA) is what None is to the record form."""
+        gap = pd.NA if missing == "NA" else missing
+        field = case.number_field or "person"
+        frame = frame_of([{**case.valid, field: gap}], dtype=object)
+        result = case.frame(frame, on_error="collect")
+        batch = case.records([{**case.valid, field: None}], on_error="collect")
+        texts = [
+            (f"{p.field}: " if p.field else "") + f"expected {p.expected}; found {p.found}"
+            for p in batch.problems
+        ]
+        assert [" | ".join(texts)] == result["problems"].tolist()
+
+
+class TestNumbersInFrames:
+    @pytest.mark.parametrize("case", NUMERIC, ids=ids)
+    @pytest.mark.parametrize("dtype", [object, "float64", "Float64"])
+    def test_a_whole_float_is_its_integer(self, case: Case, dtype: Any) -> None:
+        """3.0 in an object, float or nullable float column scores as the integer 3."""
+        assert case.number_field is not None
+        ints = case.frame(frame_of([{**case.valid, case.number_field: 3}]))
+        floats = frame_of([case.valid])
+        floats[case.number_field] = pd.Series([3.0], dtype=dtype)
+        result = case.frame(floats, on_error="collect")
+        assert ints[case.score].tolist() == result[case.score].tolist()
+        assert [""] == result["problems"].tolist()
+
+    @pytest.mark.parametrize("case", NUMERIC, ids=ids)
+    @pytest.mark.parametrize("dtype", [object, "float64"])
+    def test_a_fraction_is_refused(self, case: Case, dtype: Any) -> None:
+        """2.5 is no rating, in any column, and is shown as the number it is."""
+        assert case.number_field is not None
+        frame = frame_of([case.valid])
+        frame[case.number_field] = pd.Series([2.5], dtype=dtype)
+        result = case.frame(frame, on_error="collect")
+        text = result["problems"].iloc[0]
+        assert text.startswith(f"{case.number_field}: expected ")
+        assert text.endswith("; found 2.5 (float)")
+
+    @pytest.mark.parametrize("case", NUMERIC, ids=ids)
+    def test_numpy_integers_are_ints_in_records(self, case: Case) -> None:
+        """A numpy integer is accepted by every record form wherever an int is."""
+        plain = case.records([case.valid])
+        numpy = case.records([{key: np.int64(value) for key, value in case.valid.items()}])
+        assert plain.rows == numpy.rows
+
+    @pytest.mark.parametrize("case", NUMERIC, ids=ids)
+    def test_numpy_integers_are_ints_in_object_columns(self, case: Case) -> None:
+        """A numpy integer in an object column is its int."""
+        assert case.number_field is not None
+        frame = frame_of([case.valid], dtype=object)
+        frame[case.number_field] = pd.Series([np.int32(2)], dtype=object)
+        result = case.frame(frame, on_error="collect")
+        assert [""] == result["problems"].tolist()
+
+    @pytest.mark.parametrize("case", NUMERIC, ids=ids)
+    def test_records_stay_strict_about_floats(self, case: Case) -> None:
+        """A record is plain Python: a float there is refused, whole or not."""
+        assert case.number_field is not None
+        batch = case.records([{**case.valid, case.number_field: 2.0}], on_error="collect")
+        assert [(case.number_field, "2.0 (float)")] == [(p.field, p.found) for p in batch.problems]
