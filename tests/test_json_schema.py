@@ -107,6 +107,17 @@ def paths(value: object, prefix: Path_ = ()) -> Iterator[Path_]:
             yield from paths(child, (*prefix, index))
 
 
+def schema_nodes(schema: object) -> Iterator[dict[str, Any]]:
+    """Every object in a schema, the schema itself included."""
+    if isinstance(schema, dict):
+        yield schema
+        for child in schema.values():
+            yield from schema_nodes(child)
+    elif isinstance(schema, list):
+        for child in schema:
+            yield from schema_nodes(child)
+
+
 def schema_patterns(schema: object) -> Iterator[str]:
     """Every ``pattern`` in a schema."""
     if isinstance(schema, dict):
@@ -223,7 +234,7 @@ class TestSchema:
     def test_code_pattern_is_the_models(self) -> None:
         """Codes and ids follow the model's own ``CODE_PATTERN``."""
         code = pm.json_schema(pm.Pathway)["$defs"]["Code"]
-        assert f"^{_checks.CODE_PATTERN.pattern}$" == code["pattern"]
+        assert f"^{_checks.CODE_PATTERN.pattern}$(?!\\n)" == code["pattern"]
 
     def test_field_validators_choose_the_string_format(self) -> None:
         """A field's validator decides whether it is a code, a name, free text or a description."""
@@ -245,11 +256,26 @@ class TestSchema:
         }
 
     def test_minimum_comes_from_the_integer_validator(self) -> None:
-        """An integer field's minimum is the one its validator checks."""
+        """An integer field's bounds are the ones its validator checks."""
         stage = pm.json_schema(pm.PathwayDefinition)["$defs"]["Stage"]["properties"]
         level = pm.json_schema(pm.OutcomeFramework)["$defs"]["RatingLevel"]["properties"]
         assert stage["security_rank"]["minimum"] == 0
-        assert "minimum" not in level["rank"]
+        assert stage["security_rank"]["maximum"] == 2**53 - 1
+        assert (level["rank"]["minimum"], level["rank"]["maximum"]) == (-(2**53 - 1), 2**53 - 1)
+
+    def test_every_integer_stays_where_doubles_are_exact(self) -> None:
+        """Every whole number in every schema lies within +-(2**53 - 1), as the loader reads."""
+        for cls in DOCUMENT_CLASSES:
+            for node in schema_nodes(pm.json_schema(cls)):
+                if node.get("type") == "integer" and "const" not in node:
+                    assert -(2**53 - 1) <= node["minimum"], (cls, node)
+                    assert node["maximum"] <= 2**53 - 1, (cls, node)
+
+    @pytest.mark.parametrize("cls", DOCUMENT_CLASSES)
+    def test_patterns_never_end_on_a_bare_dollar(self, cls: type[Any]) -> None:
+        """Every ``$`` is followed by ``(?!\\n)``: Python's ``$`` would pass a last newline."""
+        for pattern in schema_patterns(pm.json_schema(cls)):
+            assert pattern.count("$") == pattern.count(r"$(?!\n)"), pattern
 
     @pytest.mark.parametrize("cls", DOCUMENT_CLASSES)
     def test_patterns_read_alike_in_every_regex_dialect(self, cls: type[Any]) -> None:
@@ -351,9 +377,9 @@ class TestValidDocuments:
         assert schema_accepts(changed, cls)
         assert loader_accepts(changed, cls)
 
-    @pytest.mark.parametrize("value", [452, 452.5])
+    @pytest.mark.parametrize("value", [452, 0, 999_999_999_999])
     def test_an_amount_may_be_a_number(self, value: float) -> None:
-        """A bed-day cost given as a JSON number matches, as the loader reads it."""
+        """A bed-day cost given as a whole JSON number matches, as the loader reads it."""
         cls, document = BASES["definition"]
         changed = mutated(document, ("stages", 1, "bed_day_cost"), value)
         assert schema_accepts(changed, cls)
