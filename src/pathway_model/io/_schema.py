@@ -76,12 +76,17 @@ as RFC 3339 writes them, hours 00-23 and minutes 00-59."""
 PERIOD = r"^P(?!" + END + r")([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?" + END
 """An ISO 8601 duration of years, months, weeks and days, not the bare ``P``."""
 
-AMOUNT = (
-    rf"^0*[0-9]{{1,{_checks.AMOUNT_WHOLE_DIGITS}}}"
-    rf"(\.[0-9]{{1,{_checks.AMOUNT_PLACES}}}0*)?" + END
-)
+
+def _amount_pattern(whole_digits: int) -> str:
+    return rf"^0*[0-9]{{1,{whole_digits}}}(\.[0-9]{{1,{_checks.AMOUNT_PLACES}}}0*)?" + END
+
+
+AMOUNT = _amount_pattern(_checks.AMOUNT_WHOLE_DIGITS)
 """An amount as a decimal string: up to 12 digits before the point and 6 after, not
 counting leading zeros before it or trailing zeros after it (``452.50`` is ``452.5``)."""
+
+TOTAL = _amount_pattern(_checks.TOTAL_WHOLE_DIGITS)
+"""A total the rules work out (a cost of delay): up to 19 digits before the point."""
 
 #: The largest whole amount a JSON number may give.
 _MAX_WHOLE_AMOUNT = 10**_checks.AMOUNT_WHOLE_DIGITS - 1
@@ -136,6 +141,14 @@ _SCALARS: dict[str, dict[str, Any]] = {
         "after: a decimal string such as '452.5' (as written), or a whole number "
         "written without a point or exponent. A fraction must be a string: a reader "
         "that reads numbers as doubles cannot tell 999999999999.999999 from 1e12.",
+    },
+    "Total": {
+        "anyOf": [
+            {"type": "string", "pattern": TOTAL},
+            {"type": "integer", "minimum": 0, "maximum": _MAX_WHOLE_AMOUNT},
+        ],
+        "description": "A total the rules work out, such as a cost of delay: as an Amount, "
+        "with up to 19 digits before the point.",
     },
 }
 
@@ -388,7 +401,7 @@ _BY_TYPE: dict[
 ] = {
     Period: lambda _, defs: _scalar("Period", defs),
     dt.date: lambda _, defs: _scalar("Date", defs),
-    Decimal: lambda _, defs: _scalar("Amount", defs),
+    Decimal: lambda validator, defs: _scalar("Amount" if validator else "Total", defs),
     bool: lambda _, __: {"type": "boolean"},
     int: lambda validator, _: _integer(validator),
     str: _string,

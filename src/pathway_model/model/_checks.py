@@ -45,6 +45,9 @@ UNICODE_EXPECTED = "valid Unicode text (no lone surrogate code points)"
 #: Amounts: at most this many digits before the point and after it.
 AMOUNT_WHOLE_DIGITS = 12
 AMOUNT_PLACES = 6
+#: Totals the rules work out (a cost of delay: a day's cost times the days of a stay) may
+#: have as many digits again as there are in the number of days from 0001 to 9999.
+TOTAL_WHOLE_DIGITS = AMOUNT_WHOLE_DIGITS + 7
 AMOUNT_EXPECTED = (
     f"an amount >= 0 with at most {AMOUNT_WHOLE_DIGITS} digits before the point "
     f"and {AMOUNT_PLACES} after"
@@ -101,12 +104,12 @@ def show_number(value: int) -> str:
     return f"a whole number of about {int(value.bit_length() * 0.30103):,} digits"
 
 
-def amount_problem(value: Decimal) -> str | None:
+def amount_problem(value: Decimal, *, whole_digits: int = AMOUNT_WHOLE_DIGITS) -> str | None:
     """What is wrong with an amount, in words (never the amount itself), or ``None``.
 
     An amount is a finite ``Decimal`` without a minus sign (so not ``-0``), with at most
-    ``AMOUNT_WHOLE_DIGITS`` digits before the point and ``AMOUNT_PLACES`` after, once
-    trailing zeros are dropped (``452.0000000`` is ``452``). These are exactly the
+    ``whole_digits`` digits before the point and ``AMOUNT_PLACES`` after, once leading
+    and trailing zeros are dropped (``452.0000000`` is ``452``). These are exactly the
     amounts the JSON loader reads: see "The JSON format".
     """
     if not value.is_finite():
@@ -114,7 +117,7 @@ def amount_problem(value: Decimal) -> str | None:
     if value.is_signed():
         return "a negative amount" if value else "a zero with a minus sign"
     whole, places = _amount_digits(value)
-    if whole > AMOUNT_WHOLE_DIGITS:
+    if whole > whole_digits:
         return "more digits before the point"
     if places > AMOUNT_PLACES:
         return "more decimal places"
