@@ -27,6 +27,7 @@ from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.io._fast import FAST_CLASSES, ArrayOf, Doubt, make_fast, make_fast_array
 from pathway_model.model import Pathway, Period, uk_date
 from pathway_model.model._checks import (
+    AMOUNT_EXPECTED,
     AMOUNT_PLACES,
     AMOUNT_WHOLE_DIGITS,
     MAX_SAFE_INTEGER,
@@ -267,9 +268,7 @@ def _structure_decimal(value: object, _: object) -> Decimal:
             raise ValidationError.single("$", expected, "a number with a fraction or exponent")
         raise _wrong(expected, value)
     if not _DECIMAL.fullmatch(value):
-        raise ValidationError.single(
-            "$", "an amount >= 0: digits, and digits after a point", show_code(value)
-        )
+        raise ValidationError.single("$", AMOUNT_EXPECTED, show_code(value))
     amount = Decimal(value)
     # The rules' totals may be longer; a bed-day cost is held to its own limit by the model.
     problem = amount_problem(amount, whole_digits=TOTAL_WHOLE_DIGITS)
