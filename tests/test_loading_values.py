@@ -337,6 +337,20 @@ class TestLoneSurrogates:
         assert "$.incidents[0].note: expected valid Unicode text" in out
         assert SECRET not in out
 
+    def test_a_fhir_bundle_with_a_lone_surrogate_is_refused(self) -> None:
+        """Text read from FHIR is held to the same rule, its position named, never shown."""
+        text = json.dumps(pm.to_fhir(RECORD))
+        start = text.index('"text": "') + len('"text": "')
+        broken = text[:start] + SECRET + "\\ud800" + text[start:]
+        with pytest.raises(pm.ValidationError) as caught:
+            pm.from_fhir(broken)
+        [problem] = caught.value.problems
+        assert (problem.expected, problem.found) == (
+            "valid Unicode text (no lone surrogate code points)",
+            "a lone surrogate at character 24",
+        )
+        assert SECRET not in str(caught.value)
+
     def test_a_paired_surrogate_is_one_character_and_read(self) -> None:
         """An escaped pair is an ordinary character (here an emoji), read and written back."""
         doc = pm.to_dict(RECORD)
@@ -372,6 +386,18 @@ class TestZoneOffsets:
         doc = pm.to_dict(RECORD)
         doc["reviews"][0]["date"] = "2024-03-28T12:00" + offset
         assert pm.from_dict(doc, pm.Pathway)
+
+    @pytest.mark.parametrize(("offset", "read"), [("+01:99", False), ("+01:00", True)])
+    def test_a_fhir_datetime_offset_is_held_to_the_same_rule(self, offset: str, read: bool) -> None:
+        """A FHIR dateTime with an offset that does not exist is refused with its path."""
+        text = json.dumps(pm.to_fhir(RECORD))
+        start = text.index('"effectiveDateTime": "') + len('"effectiveDateTime": "')
+        changed = text[: start + 10] + "T10:00:00" + offset + text[start + 10 :]
+        if read:
+            assert pm.from_fhir(changed)
+        else:
+            [(path, _)] = problems(pm.from_fhir, changed)
+            assert path.endswith(".effectiveDateTime")
 
     def test_uk_date_refuses_a_zone_whose_offset_is_a_day_or_more(self) -> None:
         """A tzinfo giving an offset Python refuses is a ValidationError, not a ValueError."""
