@@ -8,6 +8,7 @@ valid Unicode and zone offsets that do not exist are refused at every entry poin
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 import runpy
 from decimal import Decimal
@@ -246,6 +247,20 @@ class TestAmounts:
         """A whole JSON number is read as an amount exactly when the model accepts it."""
         loaded = loader_accepts(json.dumps(definition_doc(cost)), pm.PathwayDefinition)
         assert model_accepts(cost) == loaded
+
+    def test_a_figure_of_a_million_trailing_zeros_is_read_at_once(self) -> None:
+        """Zeros after the last place cost no loop: the amount is read as 452 in C time."""
+        text = json.dumps(definition_doc("452." + "0" * 1_000_000))
+        assert Decimal(452) == pm.loads(text, pm.PathwayDefinition).stages[1].bed_day_cost
+
+    def test_an_amount_is_judged_whatever_the_decimal_context(self) -> None:
+        """A caller's low decimal precision neither rounds an amount nor lets one through."""
+        with decimal.localcontext(decimal.Context(prec=3)):
+            assert (
+                Decimal("999999999999.999999")
+                == with_cost("999999999999.999999").stages[1].bed_day_cost
+            )
+            assert not model_accepts(Decimal("452.1234567"))
 
     def test_a_cost_of_delay_of_a_costly_stay_reads_back(self) -> None:
         """A total longer than a bed-day cost (the cost times the days) is written and read."""

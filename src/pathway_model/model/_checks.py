@@ -8,6 +8,7 @@ described by its length only, never shown.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -111,6 +112,13 @@ def show_number(value: int) -> str:
     return f"a whole number of about {int(value.bit_length() * 0.30103):,} digits"
 
 
+#: A thousandth of a penny: the last place an amount may have.
+_LAST_PLACE = Decimal(1).scaleb(-AMOUNT_PLACES)
+#: Exact arithmetic for amounts, whatever the caller's decimal context: room for every
+#: digit an amount may have, and no signal raised.
+_EXACT = decimal.Context(prec=TOTAL_WHOLE_DIGITS + AMOUNT_PLACES + 1, traps=[])
+
+
 def amount_problem(value: Decimal, *, whole_digits: int = AMOUNT_WHOLE_DIGITS) -> str | None:
     """What is wrong with an amount, in words (never the amount itself), or ``None``.
 
@@ -123,43 +131,34 @@ def amount_problem(value: Decimal, *, whole_digits: int = AMOUNT_WHOLE_DIGITS) -
         return "a value that is not finite"
     if value.is_signed():
         return "a negative amount" if value else "a zero with a minus sign"
-    whole, places = _amount_digits(value)
-    if whole > whole_digits:
+    if not value:
+        return None
+    if value.adjusted() >= whole_digits:
         return "more digits before the point"
-    if places > AMOUNT_PLACES:
+    if value.quantize(_LAST_PLACE, context=_EXACT) != value:
         return "more decimal places"
     return None
-
-
-def _amount_digits(value: Decimal) -> tuple[int, int]:
-    """Digits before the point and after it of a finite ``value``, trailing zeros dropped."""
-    _, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)  # a finite value
-    if not any(digits):
-        return 1, 0
-    significant = len(digits)
-    while exponent < 0 and digits[significant - 1] == 0:
-        significant -= 1
-        exponent += 1
-    return max(1, significant + exponent), max(0, -exponent)
 
 
 def canonical_amount(value: Decimal) -> Decimal:
     """The one form of an amount that `amount_problem` accepts: ``452.00`` becomes ``452``.
 
     Trailing zeros after the point are dropped and an exponent is written out, without
-    the decimal context (so whatever its precision): ``Decimal("4.5E+2")`` becomes
-    ``Decimal("450")``. Equal amounts then write the same text.
+    the caller's decimal context (so whatever its precision): ``Decimal("4.5E+2")``
+    becomes ``Decimal("450")``. Equal amounts then write the same text.
     """
+    if not value:
+        return Decimal(0)  # and -0 is 0
+    if value.adjusted() < TOTAL_WHOLE_DIGITS:
+        exact = value.quantize(_LAST_PLACE, context=_EXACT)
+        if exact == value:
+            value = exact  # at most 26 digits: the rest is cheap
     sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # a finite value
-    if not any(digits):
-        return Decimal(0)  # and -0 is 0
-    significant = len(digits)
-    while exponent < 0 and digits[significant - 1] == 0:
-        significant -= 1
-        exponent += 1
-    kept = digits[:significant]
+    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    dropped = min(trailing, max(0, -exponent))
+    kept = digits[: len(digits) - dropped]
+    exponent += dropped
     if exponent > 0:
         kept += (0,) * exponent
         exponent = 0
