@@ -19,6 +19,9 @@ import pathway_model as pm
 from pathway_model.catalogue import DEFINITIONS
 
 __all__ = [
+    "AMOUNT_EDGES",
+    "VALID_AMOUNT_EDGES",
+    "amounts",
     "codes",
     "dates",
     "definitions",
@@ -28,6 +31,8 @@ __all__ = [
     "incident_rules",
     "money",
     "names",
+    "text_with_lone_surrogates",
+    "zone_offsets",
     "outcome_domains",
     "outcome_frameworks",
     "pathway_definitions",
@@ -69,8 +74,62 @@ periods = st.builds(
 positive_periods = periods.filter(lambda period: not period.is_zero)
 """Calendar periods longer than zero."""
 
-money = st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
-"""Bed-day costs in pounds."""
+#: Amounts at the edges of what the model accepts: trailing zeros, exponents, zeros of
+#: every exponent, the smallest and the largest.
+VALID_AMOUNT_EDGES = (
+    Decimal("452"),
+    Decimal("452.00"),
+    Decimal("452.0000000"),
+    Decimal("4.52E+2"),
+    Decimal("45200E-2"),
+    Decimal("0"),
+    Decimal("0E-9"),
+    Decimal("0E+9"),
+    Decimal("0.000001"),
+    Decimal("999999999999.999999"),
+    Decimal("999999999999"),
+)
+
+#: Amounts at the edges that the model refuses: a third of a pound and other long
+#: fractions, -0, 13 digits, negatives and what is not finite.
+AMOUNT_EDGES = (
+    *VALID_AMOUNT_EDGES,
+    Decimal(452) / Decimal(7),
+    Decimal("-0"),
+    Decimal("-0.00"),
+    Decimal(10**12),
+    Decimal("1E+12"),
+    Decimal("0.0000001"),
+    Decimal("1E-7"),
+    Decimal("999999999999.9999999"),
+    Decimal("-452"),
+    Decimal("-0.000001"),
+    Decimal("1E+999999"),
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    Decimal("Infinity"),
+)
+
+money = st.decimals(
+    min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False
+) | st.sampled_from(VALID_AMOUNT_EDGES)
+"""Bed-day costs in pounds, with the edge values the model accepts (``452.00``, ``0E-9``)."""
+
+amounts = st.sampled_from(AMOUNT_EDGES) | money | st.decimals()
+"""Any ``Decimal``: amounts the model accepts and amounts it refuses, edges included."""
+
+text_with_lone_surrogates = st.builds(
+    lambda before, surrogate, after: before + surrogate + after,
+    st.text(max_size=8),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+    st.text(max_size=8),
+)
+"""Text holding at least one lone surrogate code point, which no UTF-8 text can hold."""
+
+zone_offsets = st.integers(-(23 * 60 + 59), 23 * 60 + 59).map(
+    lambda minutes: f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02}:{abs(minutes) % 60:02}"
+)
+"""Zone offsets as RFC 3339 writes them: hours 00-23, minutes 00-59, either sign."""
 
 # Cheaper draws for fields the rules only display: definitions are drawn for every
 # property example, so each draw saved there makes the whole suite faster.

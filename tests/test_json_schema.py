@@ -2,7 +2,9 @@
 
 Agreement runs one way: every document the schema refuses, the loader refuses too. The
 loader may refuse more (dates that do not exist, repeated ids, codes the definition does
-not know), never less.
+not know), never less. It holds under two validators: ``jsonschema`` (Python, its
+regular expressions Python's) and ``jsonschema_rs`` (Rust, regular expressions read as
+ECMA-262 reads them), fed the document's numbers as IEEE doubles, as JavaScript reads them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import attrs
 import jsonschema
+import jsonschema_rs
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -39,6 +42,9 @@ DOCUMENT_CLASSES = (
 )
 
 VALIDATORS = {cls: jsonschema.Draft202012Validator(pm.json_schema(cls)) for cls in DOCUMENT_CLASSES}
+ECMA_VALIDATORS = {
+    cls: jsonschema_rs.validator_for(pm.json_schema(cls)) for cls in DOCUMENT_CLASSES
+}
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "medium_secure.py"
 RECORD: pm.Pathway = runpy.run_path(str(EXAMPLE))["build_pathway"]()
@@ -73,6 +79,25 @@ def schema_accepts(document: object, cls: type[Any]) -> bool:
     return VALIDATORS[cls].is_valid(document)
 
 
+def as_doubles(text: str) -> object:
+    """The document as a reader of IEEE doubles sees it: every number a float."""
+    return json.loads(text, parse_int=float, parse_float=float)
+
+
+def ecma_schema_accepts(text: str, cls: type[Any]) -> bool:
+    """Whether the schema accepts the JSON ``text`` under ECMA-262 patterns and doubles."""
+    return bool(ECMA_VALIDATORS[cls].is_valid(as_doubles(text)))
+
+
+def loader_reads(text: str, cls: type[Any]) -> bool:
+    """Whether ``pm.loads`` reads the JSON ``text``; it may refuse only with ValidationError."""
+    try:
+        pm.loads(text, cls)
+    except pm.ValidationError:
+        return False
+    return True
+
+
 def loader_accepts(document: object, cls: type[Any]) -> bool:
     """Whether ``pm.from_dict`` reads ``document``; it may refuse only with ValidationError."""
     try:
@@ -105,6 +130,17 @@ def paths(value: object, prefix: Path_ = ()) -> Iterator[Path_]:
         for index, child in enumerate(value):
             yield (*prefix, index)
             yield from paths(child, (*prefix, index))
+
+
+def schema_nodes(schema: object) -> Iterator[dict[str, Any]]:
+    """Every object in a schema, the schema itself included."""
+    if isinstance(schema, dict):
+        yield schema
+        for child in schema.values():
+            yield from schema_nodes(child)
+    elif isinstance(schema, list):
+        for child in schema:
+            yield from schema_nodes(child)
 
 
 def schema_patterns(schema: object) -> Iterator[str]:
@@ -223,7 +259,7 @@ class TestSchema:
     def test_code_pattern_is_the_models(self) -> None:
         """Codes and ids follow the model's own ``CODE_PATTERN``."""
         code = pm.json_schema(pm.Pathway)["$defs"]["Code"]
-        assert f"^{_checks.CODE_PATTERN.pattern}$" == code["pattern"]
+        assert f"^{_checks.CODE_PATTERN.pattern}$(?!\\n)" == code["pattern"]
 
     def test_field_validators_choose_the_string_format(self) -> None:
         """A field's validator decides whether it is a code, a name, free text or a description."""
@@ -245,11 +281,26 @@ class TestSchema:
         }
 
     def test_minimum_comes_from_the_integer_validator(self) -> None:
-        """An integer field's minimum is the one its validator checks."""
+        """An integer field's bounds are the ones its validator checks."""
         stage = pm.json_schema(pm.PathwayDefinition)["$defs"]["Stage"]["properties"]
         level = pm.json_schema(pm.OutcomeFramework)["$defs"]["RatingLevel"]["properties"]
         assert stage["security_rank"]["minimum"] == 0
-        assert "minimum" not in level["rank"]
+        assert stage["security_rank"]["maximum"] == 2**53 - 1
+        assert (level["rank"]["minimum"], level["rank"]["maximum"]) == (-(2**53 - 1), 2**53 - 1)
+
+    def test_every_integer_stays_where_doubles_are_exact(self) -> None:
+        """Every whole number in every schema lies within +-(2**53 - 1), as the loader reads."""
+        for cls in DOCUMENT_CLASSES:
+            for node in schema_nodes(pm.json_schema(cls)):
+                if node.get("type") == "integer" and "const" not in node:
+                    assert -(2**53 - 1) <= node["minimum"], (cls, node)
+                    assert node["maximum"] <= 2**53 - 1, (cls, node)
+
+    @pytest.mark.parametrize("cls", DOCUMENT_CLASSES)
+    def test_patterns_never_end_on_a_bare_dollar(self, cls: type[Any]) -> None:
+        """Every ``$`` is followed by ``(?!\\n)``: Python's ``$`` would pass a last newline."""
+        for pattern in schema_patterns(pm.json_schema(cls)):
+            assert pattern.count("$") == pattern.count(r"$(?!\n)"), pattern
 
     @pytest.mark.parametrize("cls", DOCUMENT_CLASSES)
     def test_patterns_read_alike_in_every_regex_dialect(self, cls: type[Any]) -> None:
@@ -351,9 +402,9 @@ class TestValidDocuments:
         assert schema_accepts(changed, cls)
         assert loader_accepts(changed, cls)
 
-    @pytest.mark.parametrize("value", [452, 452.5])
+    @pytest.mark.parametrize("value", [452, 0, 999_999_999_999])
     def test_an_amount_may_be_a_number(self, value: float) -> None:
-        """A bed-day cost given as a JSON number matches, as the loader reads it."""
+        """A bed-day cost given as a whole JSON number matches, as the loader reads it."""
         cls, document = BASES["definition"]
         changed = mutated(document, ("stages", 1, "bed_day_cost"), value)
         assert schema_accepts(changed, cls)
@@ -545,6 +596,15 @@ _NEAR_MISSES = st.sampled_from(
         "2024-03-28T10:00:00.123+01:00",
         "2024-03-28T10:00:00.1234567890Z",
         "2024-03-28T10:00+00:60",
+        "2024-03-28T10:00+01:99",
+        "2024-03-28T10:00+24:00",
+        "2024-03-28T10:00+23:59",
+        "452\n",
+        "P-0001\n",
+        "452.0000000",
+        "0452.50",
+        "999999999999.999999",
+        "9999999999999",
         "2024-03-28\n",
         "452",
         "452.50",
@@ -579,7 +639,9 @@ _SCALARS = (
     | st.none()
     | st.booleans()
     | st.integers(-2, 3)
-    | st.sampled_from([10**12 - 1, 10**12, 2**63, 0.5, 1.0, -0.0, 1e300])
+    | st.sampled_from(
+        [10**12 - 1, 10**12, 2**53 - 1, 2**53, 2**63, 0.5, 1.0, -0.0, 1e300, 999999999999.9999]
+    )
 )
 _JSON_VALUES = st.recursive(
     _SCALARS,
@@ -641,3 +703,164 @@ class TestEdgesOfTheCalendar:
         changed = mutated(document, ("reviews", 0, "date"), value)
         assert schema_accepts(changed, cls)
         assert not loader_accepts(changed, cls)
+
+
+def _ecma_refusal_is_a_loader_refusal(
+    cls: type[Any], document: dict[str, Any], data: st.DataObject
+) -> None:
+    path = data.draw(st.sampled_from(list(paths(document))), label="path")
+    value = data.draw(_JSON_VALUES | st.just(DELETE), label="value")
+    if value is DELETE and not isinstance(path[-1], str):
+        value = None
+    text = json.dumps(mutated(document, path, value))
+    loaded = loader_reads(text, cls)
+    accepted = ecma_schema_accepts(text, cls)
+    event(
+        f"schema {'accepts' if accepted else 'refuses'}, loader {'reads' if loaded else 'refuses'}"
+    )
+    if not accepted:
+        assert not loaded, f"the schema refuses {value!r} at {path}, the loader reads it"
+
+
+#: Amounts as JSON text, near the edges of the format.
+_AMOUNT_TEXTS = st.sampled_from(
+    [
+        '"452"',
+        '"452.50"',
+        '"452.0000000"',
+        '"0452"',
+        '"452\\n"',
+        '"452 "',
+        '"-0"',
+        '"0"',
+        '"0.000001"',
+        '"0.0000001"',
+        '"999999999999.999999"',
+        '"1000000000000"',
+        '"1e3"',
+        '"452."',
+        '".5"',
+        "452",
+        "0",
+        "-0",
+        "999999999999",
+        "1000000000000",
+        "-1",
+    ]
+) | st.builds(
+    lambda whole, places: json.dumps(f"{whole}.{places}" if places else whole),
+    st.from_regex(r"[0-9]{1,14}", fullmatch=True),
+    st.from_regex(r"[0-9]{0,8}", fullmatch=True),
+)
+
+#: Numbers with a point or an exponent: a reader of doubles may read them as whole.
+_FRACTION_TEXTS = st.sampled_from(
+    ["452.0", "452.5", "4.52e2", "999999999999.999999", "999999999999.4", "1e-400", "1e400"]
+)
+
+
+class TestEcmaAndDoubles:
+    """The schema read as JavaScript reads it: ECMA-262 patterns, numbers as IEEE doubles."""
+
+    @pytest.mark.parametrize(
+        ("name", "path", "value"),
+        [
+            pytest.param("definition", ("stages", 1, "bed_day_cost"), "452\n", id="amount"),
+            pytest.param("record", ("person_id",), "P-0001\n", id="code"),
+            pytest.param("record", ("reviews", 0, "date"), "2024-03-28\n", id="date"),
+            pytest.param(
+                "record", ("reviews", 0, "date"), "2024-03-28T10:00Z\n", id="zoned datetime"
+            ),
+            pytest.param("definition", ("stages", 1, "review_interval"), "P3M\n", id="period"),
+        ],
+    )
+    def test_a_value_ending_in_a_newline_is_refused_by_all_three(
+        self, name: str, path: Path_, value: str
+    ) -> None:
+        """Python's ``$`` matches before a last newline, ECMA-262's does not: all refuse."""
+        cls, document = BASES[name]
+        changed = mutated(document, path, value)
+        assert not schema_accepts(changed, cls)
+        assert not ecma_schema_accepts(json.dumps(changed), cls)
+        assert not loader_accepts(changed, cls)
+
+    @pytest.mark.parametrize(
+        ("written", "accepted"),
+        [
+            ("999999999999.999999", False),
+            ("452.5", False),
+            ("452", True),
+            ("999999999999", True),
+            ("1000000000000", False),
+            ('"999999999999.999999"', True),
+            ('"1000000000000"', False),
+        ],
+    )
+    def test_a_bed_day_cost_has_one_verdict(self, written: str, accepted: bool) -> None:
+        """A reader of doubles reads 999999999999.999999 as 1e12: such a number is refused."""
+        document = copy.deepcopy(BASES["definition"][1])
+        document["stages"][1]["bed_day_cost"] = "X"
+        text = json.dumps(document).replace('"X"', written)
+        assert accepted == ecma_schema_accepts(text, pm.PathwayDefinition)
+        assert accepted == loader_reads(text, pm.PathwayDefinition)
+
+    @pytest.mark.parametrize(("rank", "accepted"), [(2**53 - 1, True), (2**53, False)])
+    def test_a_rank_has_one_verdict(self, rank: int, accepted: bool) -> None:
+        """Whole numbers are read up to 2**53 - 1, the last that every double holds exactly."""
+        document = copy.deepcopy(BASES["framework"][1])
+        document["scale"]["levels"][-1]["rank"] = rank
+        text = json.dumps(document)
+        assert accepted == ecma_schema_accepts(text, pm.OutcomeFramework)
+        assert accepted == loader_reads(text, pm.OutcomeFramework)
+
+    @pytest.mark.parametrize(
+        ("offset", "accepted"),
+        [("+01:99", False), ("+00:60", False), ("+24:00", False), ("+23:59", True)],
+    )
+    def test_a_zone_offset_has_one_verdict(self, offset: str, accepted: bool) -> None:
+        """Offsets are hours 00-23 and minutes 00-59 to the schema and to the loader."""
+        cls, document = BASES["record"]
+        changed = mutated(document, ("reviews", 0, "date"), "2024-03-28T12:00" + offset)
+        assert accepted == schema_accepts(changed, cls)
+        assert accepted == ecma_schema_accepts(json.dumps(changed), cls)
+        assert accepted == loader_accepts(changed, cls)
+
+    @given(_AMOUNT_TEXTS)
+    def test_an_amount_string_or_whole_number_has_one_verdict(self, written: str) -> None:
+        """For a string or a whole number, the schema and the loader give the same verdict."""
+        document = copy.deepcopy(BASES["definition"][1])
+        document["stages"][1]["bed_day_cost"] = "X"
+        text = json.dumps(document).replace('"X"', written)
+        assert ecma_schema_accepts(text, pm.PathwayDefinition) == loader_reads(
+            text, pm.PathwayDefinition
+        )
+
+    @given(_FRACTION_TEXTS)
+    def test_a_fraction_is_never_read_as_an_amount(self, written: str) -> None:
+        """A number with a point or exponent is refused, even where a double is whole."""
+        document = copy.deepcopy(BASES["definition"][1])
+        document["stages"][1]["bed_day_cost"] = "X"
+        text = json.dumps(document).replace('"X"', written)
+        assert not loader_reads(text, pm.PathwayDefinition)
+
+    @given(st.sampled_from(sorted(BASES)), st.data())
+    def test_ecma_refusal_is_a_loader_refusal(self, name: str, data: st.DataObject) -> None:
+        """Change one value of a valid document: if the schema refuses it, so does the loader."""
+        cls, document = BASES[name]
+        _ecma_refusal_is_a_loader_refusal(cls, document, data)
+
+    @given(s.pathway_definitions(), st.data())
+    def test_ecma_refusal_is_a_loader_refusal_for_any_definition(
+        self, definition: pm.PathwayDefinition, data: st.DataObject
+    ) -> None:
+        """The same for generated definitions, whose costs reach the edges of the format."""
+        _ecma_refusal_is_a_loader_refusal(pm.PathwayDefinition, pm.to_dict(definition), data)
+
+    @given(s.definitions_and_pathways())
+    def test_every_record_written_matches(
+        self, drawn: tuple[pm.PathwayDefinition, pm.Pathway]
+    ) -> None:
+        """Every record and definition the library writes matches under ECMA-262 and doubles."""
+        definition, pathway = drawn
+        assert ecma_schema_accepts(pm.dumps(pathway), pm.Pathway)
+        assert ecma_schema_accepts(pm.dumps(definition), pm.PathwayDefinition)

@@ -14,7 +14,7 @@ import json
 import re
 import typing
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -26,7 +26,19 @@ from pathway_model import model
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.io._fast import FAST_CLASSES, ArrayOf, Doubt, make_fast, make_fast_array
 from pathway_model.model import Pathway, Period, uk_date
-from pathway_model.model._checks import show_code, type_name
+from pathway_model.model._checks import (
+    AMOUNT_EXPECTED,
+    AMOUNT_PLACES,
+    AMOUNT_WHOLE_DIGITS,
+    MAX_SAFE_INTEGER,
+    TOTAL_WHOLE_DIGITS,
+    amount_problem,
+    canonical_amount,
+    show_code,
+    show_number,
+    type_name,
+    unicode_problem,
+)
 from pathway_model.rules import (
     Assessment,
     Criterion,
@@ -44,9 +56,12 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[T ]"
     r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,9}))?)?"
-    r"(?P<zone>Z|(?P<sign>[+-])(?P<zone_hour>[0-9]{2}):(?P<zone_minute>[0-9]{2}))?"
+    # RFC 3339 offsets: hours 00-23, minutes 00-59.
+    r"(?P<zone>Z|(?P<sign>[+-])(?P<zone_hour>[01][0-9]|2[0-3]):(?P<zone_minute>[0-5][0-9]))?"
 )
-_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
+#: An amount as text: digits, and digits after a point. `_checks.amount_problem` then
+#: counts them; leading zeros before the point and trailing zeros after it do not count.
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 #: Every class the format carries, in the order their hooks are made.
 MODEL_CLASSES: tuple[type[Any], ...] = (
@@ -147,12 +162,22 @@ def _wrong(expected: str, value: object) -> WrongTypeError:
 def _structure_str(value: object, _: object) -> str:
     if type(value) is not str:
         raise _wrong("a string", value)
+    problem = unicode_problem("$", value)
+    if problem is not None:
+        raise ValidationError([problem])
     return value
 
 
 def _structure_int(value: object, _: object) -> int:
     if type(value) is not int:
         raise _wrong("a whole number", value)
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        # Beyond this, readers that read numbers as doubles round it.
+        raise ValidationError.single(
+            "$",
+            f"a whole number from {-MAX_SAFE_INTEGER:,} to {MAX_SAFE_INTEGER:,}",
+            show_number(value),
+        )
     return value
 
 
@@ -175,7 +200,12 @@ def _structure_date(value: object, _: object) -> dt.date:
             ) from None
     match = _DATETIME.fullmatch(value)
     if match is None:
-        raise ValidationError.single("$", "a date (YYYY-MM-DD)", show_code(value))
+        raise ValidationError.single(
+            "$",
+            "a date (YYYY-MM-DD), or a datetime with a zone such as Z or +01:00 "
+            "(offset hours 00-23, minutes 00-59)",
+            show_code(value),
+        )
     if match["zone"] is None:
         raise ValidationError.single(
             "$",
@@ -220,26 +250,43 @@ def _structure_period(value: object, _: object) -> Period:
 
 
 def _structure_decimal(value: object, _: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        raise _wrong("an amount: a decimal string such as '452.50', or a number", value)
-    # A float (from a parser without parse_float=Decimal) is read as its shortest decimal
-    # form, which is the number as it was written.
-    text = (
-        value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
-    )
-    if not _DECIMAL.fullmatch(text):
+    """An amount: a decimal string, or a whole number.
+
+    A JSON number is read as an amount only when it is written as a whole number: a
+    reader that reads numbers as doubles reads ``999999999999.999999`` as ``1e12``, so
+    fractions must be strings, which every reader reads alike.
+    """
+    if type(value) is int:
+        if not 0 <= value <= _MAX_WHOLE_AMOUNT:
+            raise ValidationError.single(
+                "$", f"a whole number from 0 to {_MAX_WHOLE_AMOUNT:,}", show_number(value)
+            )
+        return Decimal(value)
+    if type(value) is not str:
+        expected = "an amount: a decimal string such as '452.50', or a whole number"
+        if isinstance(value, (float, Decimal)):
+            raise ValidationError.single("$", expected, "a number with a fraction or exponent")
+        raise _wrong(expected, value)
+    if not _DECIMAL.fullmatch(value):
+        raise ValidationError.single("$", AMOUNT_EXPECTED, show_code(value))
+    amount = Decimal(value)
+    # The rules' totals may be longer; a bed-day cost is held to its own limit by the model.
+    problem = amount_problem(amount, whole_digits=TOTAL_WHOLE_DIGITS)
+    if problem is not None:
+        expected = f"an amount >= 0 with at most {TOTAL_WHOLE_DIGITS} digits before the point"
         raise ValidationError.single(
-            "$", "an amount >= 0 with at most 6 decimal places", show_code(text)
+            "$", f"{expected} and {AMOUNT_PLACES} after", f"{show_code(value)}: {problem}"
         )
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValidationError.single("$", "an amount", show_code(text)) from None
+    return canonical_amount(amount)
+
+
+#: The largest amount a JSON number may give: every reader holds it exactly.
+_MAX_WHOLE_AMOUNT = 10**AMOUNT_WHOLE_DIGITS - 1
 
 
 def _unstructure_decimal(value: Decimal) -> str:
-    # Plain notation, never exponents: Decimal("1E+2") is written "100".
-    return format(value, "f")
+    # One form for one amount, in plain notation: "452.00" and Decimal("4.52E+2") are "452".
+    return format(canonical_amount(value) if value.is_finite() else value, "f")
 
 
 def _enum_hooks(kind: type[Enum]) -> Callable[[object, object], Enum]:

@@ -60,12 +60,19 @@ FAST_CLASSES: tuple[type[Any], ...] = (
 _INLINE = {
     "code": "(type({v}) is str and ({v} in _codes or _code({v})))",
     "optional_code": "({v} is None or (type({v}) is str and ({v} in _codes or _code({v}))))",
-    "name": "(type({v}) is str and 0 < len({v}) <= _NAME and not {v}.isspace())",
-    "text": "(type({v}) is str and 0 < len({v}) <= _TEXT and not {v}.isspace())",
-    "optional_text": (
-        "({v} is None or (type({v}) is str and 0 < len({v}) <= _TEXT and not {v}.isspace()))"
+    "name": (
+        "(type({v}) is str and 0 < len({v}) <= _NAME and not {v}.isspace()"
+        " and ({v}.isascii() or _unicode({v})))"
     ),
-    "description": "(type({v}) is str and len({v}) <= _TEXT)",
+    "text": (
+        "(type({v}) is str and 0 < len({v}) <= _TEXT and not {v}.isspace()"
+        " and ({v}.isascii() or _unicode({v})))"
+    ),
+    "optional_text": (
+        "({v} is None or (type({v}) is str and 0 < len({v}) <= _TEXT and not {v}.isspace()"
+        " and ({v}.isascii() or _unicode({v}))))"
+    ),
+    "description": "(type({v}) is str and len({v}) <= _TEXT and ({v}.isascii() or _unicode({v})))",
     # Dates, enums and tuples of model objects come from hooks that only ever return
     # values of the right type, so their validators have nothing left to check.
     "date": "True",
@@ -214,6 +221,7 @@ def _namespace(cls: type[Any]) -> dict[str, Any]:
         "_required": frozenset(f.name for f in fields if f.default is attrs.NOTHING),
         "_code": _checks.is_code,
         "_codes": _checks.KNOWN_CODES,
+        "_unicode": _checks.is_unicode,
         "_NAME": _checks.MAX_NAME_LENGTH,
         "_TEXT": _checks.MAX_TEXT_LENGTH,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -18,7 +19,7 @@ from pathway_model.io._converter import (
     object_of,
 )
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
-from pathway_model.model._checks import show_code, type_name
+from pathway_model.model._checks import show_code, show_number, type_name
 from pathway_model.rules import Assessment, Readiness, ReviewSchedule
 
 __all__ = [
@@ -238,12 +239,18 @@ def _canonical_record(data: object, max_bytes: int) -> object | None:
 
 
 class _NonFinite:
-    """Stands in for NaN or Infinity while parsing, so the problem can be reported with its path."""
+    """Stands in for NaN or Infinity while parsing, so the problem can be reported with its path.
 
-    __slots__ = ("text",)
+    Also for a number too large to hold, with what was expected there.
+    """
 
-    def __init__(self, text: str) -> None:
+    __slots__ = ("expected", "text")
+
+    def __init__(
+        self, text: str, expected: str = "a finite number (JSON has no NaN or Infinity)"
+    ) -> None:
         self.text = text
+        self.expected = expected
 
 
 def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
@@ -283,9 +290,23 @@ def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
         return non_finite[-1]
 
     try:
-        tree = json.loads(
-            text, object_pairs_hook=tuple, parse_constant=constant, parse_float=Decimal
-        )
+        try:
+            tree = json.loads(
+                text, object_pairs_hook=tuple, parse_constant=constant, parse_float=Decimal
+            )
+        except (ValueError, ArithmeticError) as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            # A number too large to hold stopped the parser: read again, each such number
+            # standing in as a `_NonFinite`, so that every one is reported with its path.
+            non_finite.clear()
+            tree = json.loads(
+                text,
+                object_pairs_hook=tuple,
+                parse_constant=constant,
+                parse_int=functools.partial(_whole, found=non_finite),
+                parse_float=functools.partial(_fraction, found=non_finite),
+            )
     except json.JSONDecodeError as error:
         raise ValidationError.single(
             "$", "a JSON document", f"{error.msg} at line {error.lineno} column {error.colno}"
@@ -294,15 +315,33 @@ def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
         raise ValidationError.single(
             "$", "a document nested less deeply", "nesting too deep to read"
         ) from None
-    except ValueError as error:  # e.g. an integer of more digits than Python converts
-        raise ValidationError.single(
-            "$", "a JSON document Python can read", f"a value it cannot ({type(error).__name__})"
-        ) from None
     if non_finite:
         problems: list[Problem] = []
         _find_non_finite(tree, "$", problems)
         raise ValidationError(problems)
     return tree
+
+
+_ORDINARY_NUMBER = "a number of ordinary size"
+
+
+def _whole(token: str, *, found: list[_NonFinite]) -> object:
+    """An integer token, or a stand-in if it has more digits than Python converts."""
+    try:
+        return int(token)
+    except ValueError:
+        digits = len(token.lstrip("-"))
+        found.append(_NonFinite(f"a whole number of {digits:,} digits", _ORDINARY_NUMBER))
+        return found[-1]
+
+
+def _fraction(token: str, *, found: list[_NonFinite]) -> object:
+    """A number token with a point or exponent, or a stand-in if its exponent is too large."""
+    try:
+        return Decimal(token)
+    except ArithmeticError:
+        found.append(_NonFinite("a number with an exponent too large to hold", _ORDINARY_NUMBER))
+        return found[-1]
 
 
 def _too_large(size: int, limit: int) -> ValidationError:
@@ -318,7 +357,7 @@ def _find_non_finite(value: object, path: str, problems: list[Problem]) -> None:
             problems.append(
                 Problem(
                     path=where,
-                    expected="a finite number (JSON has no NaN or Infinity)",
+                    expected=item.expected,
                     found=item.text,
                 )
             )
@@ -367,7 +406,9 @@ def _body(data: object, document: str) -> dict[str, Any]:
                     f"a version this library reads (1 to {SCHEMA_VERSION}): "
                     "upgrade pathway_model to read it"
                 ),
-                found=show_code(str(version)),
+                found=show_code(str(version))
+                if -(10**20) < version < 10**20
+                else show_number(version),
             )
         )
     elif version < 1:
@@ -375,7 +416,9 @@ def _body(data: object, document: str) -> dict[str, Any]:
             Problem(
                 path="$.schema_version",
                 expected=f"a version from 1 to {SCHEMA_VERSION}",
-                found=show_code(str(version)),
+                found=show_code(str(version))
+                if -(10**20) < version < 10**20
+                else show_number(version),
             )
         )
     if data.get("document") != document:

@@ -8,7 +8,10 @@ the definition knows, NHS numbers refused as person ids), so every document the 
 refuses the loader refuses too, and some the schema allows the loader still refuses.
 
 Patterns use only what ECMA-262 and Python's ``re`` read alike (digits as ``[0-9]``,
-whitespace spelled out, no flags), so every validator reads them the same way.
+whitespace spelled out, no flags, and no bare ``$``, which Python also matches before a
+last newline), so every validator reads them the same way. Numbers are stated so that
+a validator reading them as IEEE doubles gives the same verdict: whole numbers within
+the range doubles hold exactly, and amounts with a fraction only as strings.
 """
 
 from __future__ import annotations
@@ -55,21 +58,38 @@ BASE_URI = "https://pathway-model.org/schema"
 #: text), spelled out so that ECMA-262 and Python read it alike (their ``\S`` differ).
 NOT_BLANK = r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
-CODE = f"^{_checks.CODE_PATTERN.pattern}$"
+END = r"$(?!\n)"
+"""The end of the text in ECMA-262 and Python alike: Python's ``$`` alone also matches
+before a last newline, so ``"P3M\n"`` would match ``^P3M$`` there and not in ECMA-262."""
+
+CODE = f"^{_checks.CODE_PATTERN.pattern}{END}"
 """A code or id, as ``CODE_PATTERN`` in the model."""
 
 DATE = (
     r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2}))?$"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?" + END
 )
-"""A date, or a datetime with a zone (the loader takes its date in England)."""
+"""A date, or a datetime with a zone (the loader takes its date in England); offsets
+as RFC 3339 writes them, hours 00-23 and minutes 00-59."""
 
-PERIOD = r"^P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$"
+PERIOD = r"^P(?!" + END + r")([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?" + END
 """An ISO 8601 duration of years, months, weeks and days, not the bare ``P``."""
 
-AMOUNT = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
-"""An amount as a decimal string: up to 12 digits, and up to 6 after the point."""
+
+def _amount_pattern(whole_digits: int) -> str:
+    return rf"^0*[0-9]{{1,{whole_digits}}}(\.[0-9]{{1,{_checks.AMOUNT_PLACES}}}0*)?" + END
+
+
+AMOUNT = _amount_pattern(_checks.AMOUNT_WHOLE_DIGITS)
+"""An amount as a decimal string: up to 12 digits before the point and 6 after, not
+counting leading zeros before it or trailing zeros after it (``452.50`` is ``452.5``)."""
+
+TOTAL = _amount_pattern(_checks.TOTAL_WHOLE_DIGITS)
+"""A total the rules work out (a cost of delay): up to 19 digits before the point."""
+
+#: The largest whole amount a JSON number may give.
+_MAX_WHOLE_AMOUNT = 10**_checks.AMOUNT_WHOLE_DIGITS - 1
 
 #: Scalar definitions shared by the classes, by ``$defs`` name.
 _SCALARS: dict[str, dict[str, Any]] = {
@@ -115,11 +135,20 @@ _SCALARS: dict[str, dict[str, Any]] = {
     "Amount": {
         "anyOf": [
             {"type": "string", "pattern": AMOUNT},
-            {"type": "number", "minimum": 0, "exclusiveMaximum": 10**12},
+            {"type": "integer", "minimum": 0, "maximum": _MAX_WHOLE_AMOUNT},
         ],
         "description": "An amount >= 0, with at most 12 digits before the point and 6 "
-        "after: a decimal string such as '452.50' (as written), or a number in plain "
-        "notation.",
+        "after: a decimal string such as '452.5' (as written), or a whole number "
+        "written without a point or exponent. A fraction must be a string: a reader "
+        "that reads numbers as doubles cannot tell 999999999999.999999 from 1e12.",
+    },
+    "Total": {
+        "anyOf": [
+            {"type": "string", "pattern": TOTAL},
+            {"type": "integer", "minimum": 0, "maximum": _MAX_WHOLE_AMOUNT},
+        ],
+        "description": "A total the rules work out, such as a cost of delay: as an Amount, "
+        "with up to 19 digits before the point.",
     },
 }
 
@@ -340,16 +369,18 @@ def _enum(kind: type[Enum], defs: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def _integer(validator: Callable[..., Any] | None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "integer"}
-    if validator is None:
-        return schema
-    if getattr(validator, "__code__", None) is not _INTEGER_CHECK:  # pragma: no cover
-        msg = f"no JSON Schema rule for the int validator {validator!r}"
-        raise TypeError(msg)
-    minimum = inspect.getclosurevars(validator).nonlocals["minimum"]
-    if minimum is not None:
-        schema["minimum"] = minimum
-    return schema
+    """A whole number within the bounds of its validator, else those the loader reads."""
+    bounds: dict[str, int | None] = {
+        "minimum": -_checks.MAX_SAFE_INTEGER,
+        "maximum": _checks.MAX_SAFE_INTEGER,
+    }
+    if validator is not None:
+        if getattr(validator, "__code__", None) is not _INTEGER_CHECK:  # pragma: no cover
+            msg = f"no JSON Schema rule for the int validator {validator!r}"
+            raise TypeError(msg)
+        closure = inspect.getclosurevars(validator).nonlocals
+        bounds = {"minimum": closure["minimum"], "maximum": closure["maximum"]}
+    return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
 
 
 def _string(
@@ -370,7 +401,7 @@ _BY_TYPE: dict[
 ] = {
     Period: lambda _, defs: _scalar("Period", defs),
     dt.date: lambda _, defs: _scalar("Date", defs),
-    Decimal: lambda _, defs: _scalar("Amount", defs),
+    Decimal: lambda validator, defs: _scalar("Amount" if validator else "Total", defs),
     bool: lambda _, __: {"type": "boolean"},
     int: lambda validator, _: _integer(validator),
     str: _string,

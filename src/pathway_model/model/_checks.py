@@ -8,9 +8,11 @@ described by its length only, never shown.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -32,6 +34,26 @@ MAX_TEXT_LENGTH = 20_000
 #: Names and labels are short.
 MAX_NAME_LENGTH = 200
 
+#: The largest whole number every JSON reader holds exactly (2**53 - 1): readers that
+#: read numbers as IEEE doubles (JavaScript, most JSON Schema validators) round beyond it.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+#: A surrogate code point: in a Python string, only ever a lone one (a pair is one
+#: character), which no UTF-8 text can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+UNICODE_EXPECTED = "valid Unicode text (no lone surrogate code points)"
+
+#: Amounts: at most this many digits before the point and after it.
+AMOUNT_WHOLE_DIGITS = 12
+AMOUNT_PLACES = 6
+#: Totals the rules work out (a cost of delay: a day's cost times the days of a stay) may
+#: have as many digits again as there are in the number of days from 0001 to 9999.
+TOTAL_WHOLE_DIGITS = AMOUNT_WHOLE_DIGITS + 7
+AMOUNT_EXPECTED = (
+    f"an amount >= 0 with at most {AMOUNT_WHOLE_DIGITS} digits before the point "
+    f"and {AMOUNT_PLACES} after"
+)
+
 
 #: Strings already known to be codes. Codes repeat by the thousand in a record (domains,
 #: levels, stages), and a set look-up costs a tenth of a regular-expression match. The set
@@ -49,6 +71,98 @@ def is_code(value: str) -> bool:
     if len(KNOWN_CODES) < KNOWN_CODES_LIMIT:
         KNOWN_CODES.add(value)
     return True
+
+
+def is_unicode(value: str) -> bool:
+    """Whether ``value`` is valid Unicode: it holds no lone surrogate code point.
+
+    Cheap for ASCII, which ``str.isascii`` answers without reading the string; other
+    text is encoded, which CPython does faster than a regular expression searches it.
+    """
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unicode_problem(path: str, value: str) -> Problem | None:
+    """A problem for text holding a lone surrogate, naming its position, never the text."""
+    if is_unicode(value):
+        return None
+    match = _SURROGATE.search(value)
+    assert match is not None  # is_unicode() found one
+    return Problem(
+        path=path,
+        expected=UNICODE_EXPECTED,
+        found=f"a lone surrogate at character {match.start() + 1:,}",
+    )
+
+
+def show_number(value: int) -> str:
+    """Show a whole number in a message; one too long to show is described by its size.
+
+    ``str()`` of an integer of more than 4,300 digits raises ``ValueError``, so a number
+    is shown only when it is short.
+    """
+    if -(10**20) < value < 10**20:
+        return str(value)
+    return f"a whole number of about {int(value.bit_length() * 0.30103):,} digits"
+
+
+#: A thousandth of a penny: the last place an amount may have.
+_LAST_PLACE = Decimal(1).scaleb(-AMOUNT_PLACES)
+#: Exact arithmetic for amounts, whatever the caller's decimal context: room for every
+#: digit an amount may have, and no signal raised.
+_EXACT = decimal.Context(prec=TOTAL_WHOLE_DIGITS + AMOUNT_PLACES + 1, traps=[])
+
+
+def amount_problem(value: Decimal, *, whole_digits: int = AMOUNT_WHOLE_DIGITS) -> str | None:
+    """What is wrong with an amount, in words (never the amount itself), or ``None``.
+
+    An amount is a finite ``Decimal`` without a minus sign (so not ``-0``), with at most
+    ``whole_digits`` digits before the point and ``AMOUNT_PLACES`` after, once leading
+    and trailing zeros are dropped (``452.0000000`` is ``452``). These are exactly the
+    amounts the JSON loader reads: see "The JSON format".
+    """
+    if not value.is_finite():
+        return "a value that is not finite"
+    if value.is_signed():
+        return "a negative amount" if value else "a zero with a minus sign"
+    if not value:
+        return None
+    if value.adjusted() >= whole_digits:
+        return "more digits before the point"
+    if value.quantize(_LAST_PLACE, context=_EXACT) != value:
+        return "more decimal places"
+    return None
+
+
+def canonical_amount(value: Decimal) -> Decimal:
+    """The one form of an amount that `amount_problem` accepts: ``452.00`` becomes ``452``.
+
+    Trailing zeros after the point are dropped and an exponent is written out, without
+    the caller's decimal context (so whatever its precision): ``Decimal("4.5E+2")``
+    becomes ``Decimal("450")``. Equal amounts then write the same text.
+    """
+    if not value:
+        return Decimal(0)  # and -0 is 0
+    if value.adjusted() < TOTAL_WHOLE_DIGITS:
+        exact = value.quantize(_LAST_PLACE, context=_EXACT)
+        if exact == value:
+            value = exact  # at most 26 digits: the rest is cheap
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a finite value
+    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    dropped = min(trailing, max(0, -exponent))
+    kept = digits[: len(digits) - dropped]
+    exponent += dropped
+    if exponent > 0:
+        kept += (0,) * exponent
+        exponent = 0
+    return Decimal((sign, kept, exponent))
 
 
 def type_name(value: object) -> str:
@@ -94,7 +208,7 @@ def _text_problem(path: str, value: object, *, limit: int) -> Problem | None:
             expected=f"text of at most {limit:,} characters",
             found=f"text of {len(value):,} characters",
         )
-    return None
+    return unicode_problem(path, value)
 
 
 def _raise_text(problem: Problem) -> None:
@@ -105,7 +219,12 @@ def _raise_text(problem: Problem) -> None:
 
 def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate a short, non-empty name or label."""
-    if type(value) is str and 0 < len(value) <= MAX_NAME_LENGTH and not value.isspace():
+    if (
+        type(value) is str
+        and 0 < len(value) <= MAX_NAME_LENGTH
+        and not value.isspace()
+        and is_unicode(value)
+    ):
         return
     problem = _text_problem(path_of(instance, attribute), value, limit=MAX_NAME_LENGTH)
     if problem is not None:
@@ -114,7 +233,12 @@ def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate non-empty free text without ever showing it."""
-    if type(value) is str and 0 < len(value) <= MAX_TEXT_LENGTH and not value.isspace():
+    if (
+        type(value) is str
+        and 0 < len(value) <= MAX_TEXT_LENGTH
+        and not value.isspace()
+        and is_unicode(value)
+    ):
         return
     problem = _text_problem(path_of(instance, attribute), value, limit=MAX_TEXT_LENGTH)
     if problem is not None:
@@ -129,7 +253,7 @@ def optional_text(instance: object, attribute: attrs.Attribute[Any], value: obje
 
 def description(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate descriptive text that may be empty."""
-    if type(value) is str and len(value) <= MAX_TEXT_LENGTH:
+    if type(value) is str and len(value) <= MAX_TEXT_LENGTH and is_unicode(value):
         return
     path = path_of(instance, attribute)
     if not isinstance(value, str):
@@ -140,6 +264,9 @@ def description(instance: object, attribute: attrs.Attribute[Any], value: object
             f"text of at most {MAX_TEXT_LENGTH:,} characters",
             f"text of {len(value):,} characters",
         )
+    problem = unicode_problem(path, value)
+    if problem is not None:
+        raise ValidationError([problem])
 
 
 def date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -173,18 +300,24 @@ def boolean(instance: object, attribute: attrs.Attribute[Any], value: object) ->
 
 
 def integer(
-    *, minimum: int | None = None
+    *, minimum: int = -MAX_SAFE_INTEGER, maximum: int | None = MAX_SAFE_INTEGER
 ) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Return a validator for an ``int`` (not a ``bool``) at least ``minimum``."""
+    """Return a validator for an ``int`` (not a ``bool``) from ``minimum`` to ``maximum``.
+
+    The bounds default to the whole numbers every JSON reader holds exactly, so what
+    the model accepts is written and read back unchanged by any reader. ``maximum=None``
+    leaves the top open, for a number that is never written as a JSON number and whose
+    class bounds it itself (a `Period`'s parts).
+    """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if type(value) is int and (minimum is None or value >= minimum):
+        if type(value) is int and minimum <= value and (maximum is None or value <= maximum):
             return
         path = path_of(instance, attribute)
         if isinstance(value, bool) or not isinstance(value, int):
             raise WrongTypeError.single(path, "an integer", type_name(value))
-        if minimum is not None and value < minimum:
-            raise ValidationError.single(path, f"an integer >= {minimum}", str(value))
+        bound = f">= {minimum:,}" if value < minimum else f"<= {maximum or 0:,}"
+        raise ValidationError.single(path, f"an integer {bound}", show_number(value))
 
     return check
 

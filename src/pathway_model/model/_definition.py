@@ -189,27 +189,41 @@ class ExitCriteria:
 
 
 def _money(value: Decimal | int | str | None) -> Decimal | None:
+    """An amount in its one written form (``452.00`` is ``452``), when it is one.
+
+    Anything else passes through unchanged, for `_check_money` to refuse.
+    """
     raw: object = value
     if isinstance(raw, (int, str)) and not isinstance(raw, bool):
         try:
-            return Decimal(raw)
+            raw = Decimal(raw)
         except decimal.InvalidOperation:
-            pass
-    return value  # type: ignore[return-value]  # None, a Decimal, or refused by the validator
+            return value  # type: ignore[return-value]  # refused by the validator
+    if isinstance(raw, Decimal) and _checks.amount_problem(raw) is None:
+        return _checks.canonical_amount(raw)
+    return raw  # type: ignore[return-value]  # None, or refused by the validator
 
 
 def _check_money(
     instance: object, attribute: attrs.Attribute[Decimal | None], value: object
 ) -> None:
+    """Accept exactly the amounts the JSON loader reads (see `_checks.amount_problem`)."""
     if value is None:
         return
     path = _checks.path_of(instance, attribute)
+    if isinstance(value, str):
+        raise WrongTypeError.single(
+            path, "an amount (Decimal, int or a decimal string)", "text that is not a number"
+        )
     if not isinstance(value, Decimal):
         raise WrongTypeError.single(
             path, "an amount (Decimal, int or a decimal string)", _checks.type_name(value)
         )
-    if not value.is_finite() or value < 0:
-        raise ValidationError.single(path, "a finite amount >= 0", str(value))
+    problem = _checks.amount_problem(value)
+    if problem is not None:
+        raise ValidationError.single(
+            path, _checks.AMOUNT_EXPECTED, f"{_checks.show_code(str(value))}: {problem}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -230,7 +244,10 @@ class Stage:
             ``None`` means one ``review_interval``.
         length_of_stay_benchmark: The expected length of a stay, if there is one.
         long_stay_after: How long a stay lasts before it counts as a long stay.
-        bed_day_cost: The cost of one day in the stage, in pounds, if known.
+        bed_day_cost: The cost of one day in the stage, in pounds, if known: at most
+            12 digits before the point and 6 after, not negative. Kept in one form, so
+            ``Decimal("452.00")`` is stored and written as ``452``; a figure of more
+            places (``Decimal(165000) / 365``) is refused: round it first.
         cost_is_estimate: Whether ``bed_day_cost`` is an estimate rather than a tariff.
         exit_criteria: What must hold to move on; ``None`` for a stage that is never
             "ready" to move on (e.g. the last).

@@ -46,10 +46,10 @@ class Period:
         'P12W'
     """
 
-    years: int = attrs.field(default=0, validator=_checks.integer(minimum=0))
-    months: int = attrs.field(default=0, validator=_checks.integer(minimum=0))
-    weeks: int = attrs.field(default=0, validator=_checks.integer(minimum=0))
-    days: int = attrs.field(default=0, validator=_checks.integer(minimum=0))
+    years: int = attrs.field(default=0, validator=_checks.integer(minimum=0, maximum=None))
+    months: int = attrs.field(default=0, validator=_checks.integer(minimum=0, maximum=None))
+    weeks: int = attrs.field(default=0, validator=_checks.integer(minimum=0, maximum=None))
+    days: int = attrs.field(default=0, validator=_checks.integer(minimum=0, maximum=None))
 
     def __attrs_post_init__(self) -> None:
         # Whole-number arithmetic: a float division would overflow on a huge part.
@@ -186,9 +186,13 @@ def uk_date(moment: dt.datetime) -> dt.date:
     Args:
         moment: A datetime with a zone (``tzinfo`` set).
 
+    Text with an offset is read by the JSON and FHIR loaders, which take offsets as
+    RFC 3339 writes them: hours 00-23 and minutes 00-59 (``+01:99`` is refused).
+
     Raises:
         WrongTypeError: ``moment`` is not a datetime.
-        ValidationError: ``moment`` has no zone (a naive datetime).
+        ValidationError: ``moment`` has no zone (a naive datetime), or a zone whose
+            offset is not less than a day.
 
     Examples:
         >>> import datetime as dt
@@ -197,7 +201,16 @@ def uk_date(moment: dt.datetime) -> dt.date:
     """
     if not isinstance(moment, dt.datetime):
         raise WrongTypeError.single("uk_date", "a datetime with a zone", _checks.type_name(moment))
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
+    try:
+        # Python checks the offset a zone gives: less than a day either way.
+        offset = moment.utcoffset()
+    except (TypeError, ValueError):
+        raise ValidationError.single(
+            "uk_date",
+            "a datetime whose zone gives an offset of less than a day",
+            "a zone that does not",
+        ) from None
+    if offset is None:
         raise ValidationError.single(
             "uk_date", "a datetime with a zone (tzinfo)", "a naive datetime"
         )
