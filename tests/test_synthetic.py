@@ -24,9 +24,9 @@ from pathway_model.synthetic import (
     DEFAULT_STAGES,
     CohortParameters,
     StageParameters,
-    _shift,
     synthetic_cohort,
 )
+from pathway_model.synthetic._generator import _shift
 from tests import strategies as s
 
 AS_OF = dt.date(2025, 3, 31)
