@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import gc
 import math
 import random
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -284,87 +282,6 @@ def _shift(period: Period, day: int, sign: int) -> int:
     return moved + sign * (7 * period.weeks + period.days)
 
 
-def _slot_writers(cls: type[Any], names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """Return the functions that write each field of ``cls`` into a new instance.
-
-    The generator makes reviews, incidents and goals by the hundred thousand from values
-    it drew itself: codes of the framework, ids it numbered, dates in order. Like the
-    fast JSON loader, it writes their fields straight into the slots instead of running
-    each field's validator again. ``tests/test_synthetic.py`` rebuilds such objects of a
-    full-size cohort through their constructors and finds them equal, and every record
-    is still built, and checked as a whole, by ``Pathway``'s own constructor.
-
-    Raises:
-        TypeError: ``names`` are not the class's fields, in order (the model changed).
-    """
-    fields = tuple(field.name for field in attrs.fields(cls))
-    if fields != names:
-        msg = f"{cls.__name__} has fields {fields}, not {names}"
-        raise TypeError(msg)
-    return tuple(cls.__dict__[name].__set__ for name in names)
-
-
-_new = object.__new__
-_REVIEW_FIELDS = _slot_writers(
-    Review, ("id", "date", "kind", "ratings", "goal_progress", "next_review_date")
-)
-_INCIDENT_FIELDS = _slot_writers(Incident, ("id", "date", "kind", "severity", "note"))
-_GOAL_FIELDS = _slot_writers(
-    Goal,
-    (
-        "id",
-        "domain",
-        "description",
-        "set_by",
-        "set_on",
-        "target_date",
-        "lifecycle_status",
-        "achievement_status",
-    ),
-)
-
-
-def _review(
-    review_id: str,
-    date: dt.date,
-    ratings: tuple[DomainRating, ...],
-    goal_progress: tuple[GoalProgress, ...],
-    next_review_date: dt.date,
-) -> Review:
-    """A CPA review from values the generator made (see ``_slot_writers``)."""
-    review = _new(Review)
-    set_id, set_date, set_kind, set_ratings, set_progress, set_next = _REVIEW_FIELDS
-    set_id(review, review_id)
-    set_date(review, date)
-    set_kind(review, ReviewKind.CPA)
-    set_ratings(review, ratings)
-    set_progress(review, goal_progress)
-    set_next(review, next_review_date)
-    return review
-
-
-def _incident(
-    incident_id: str, date: dt.date, kind: IncidentKind, severity: IncidentSeverity
-) -> Incident:
-    """An incident from values the generator made (see ``_slot_writers``)."""
-    incident = _new(Incident)
-    set_id, set_date, set_kind, set_severity, set_note = _INCIDENT_FIELDS
-    set_id(incident, incident_id)
-    set_date(incident, date)
-    set_kind(incident, kind)
-    set_severity(incident, severity)
-    set_note(incident, None)
-    return incident
-
-
-def _goal(*values: Any) -> Goal:
-    """A goal from values the generator made, in field order (see ``_slot_writers``)."""
-    goal = _new(Goal)
-    for write, value in zip(_GOAL_FIELDS, values, strict=True):
-        write(goal, value)
-    return goal
-
-
 #: Ratings are drawn from pools: this many sets per stage, state and progress bucket.
 _POOL_SIZE = 128
 _BUCKETS = 20
@@ -375,6 +292,7 @@ _SEVERITIES = (
     IncidentSeverity.SERIOUS,
 )
 _ACHIEVED = GoalAchievementStatus.ACHIEVED
+_CPA = ReviewKind.CPA
 #: The statuses a review gives a goal, and their positions.
 _PROGRESS = (
     GoalAchievementStatus.IN_PROGRESS,
@@ -422,6 +340,9 @@ class _Builder:
             for domain in self.domains
         ]
         self.updates: dict[str, tuple[GoalProgress, ...]] = {}
+        #: The goal updates of a review, by the number of goals set before the stay and
+        #: each goal's position in ``_PROGRESS`` (-1 before its first update).
+        self.shared_updates: dict[tuple[int, ...], tuple[GoalProgress, ...]] = {}
         self.kinds = tuple(kind for kind, _ in _KINDS)
         self.kind_weights = _cumulative(weight for _, weight in _KINDS)
         self.setters = tuple(setter for setter, _ in _SETTERS)
@@ -584,8 +505,9 @@ class _Builder:
         self._incidents(
             plan=plan, start=start, cut=cut, ready_day=ready_day, crisis=crisis, into=incidents
         )
+        already = len(goals)
         stay_goals = self._goals(
-            plan=plan, start=start, end=end, days=days, as_of=as_of, already=len(goals)
+            plan=plan, start=start, end=end, days=days, as_of=as_of, already=already
         )
         goal_updates = [self.updates_for(goal[0]) for goal in stay_goals]
         goal_days = [goal[1] for goal in stay_goals]
@@ -609,11 +531,10 @@ class _Builder:
                 progress = first + rise * (day - start) / span
             updates: tuple[GoalProgress, ...] = ()
             if goal_days:
-                made = []
                 for position, set_on in enumerate(goal_days):
                     if set_on <= day:
                         previous = statuses[position]
-                        status = (
+                        statuses[position] = (
                             _WORSENING
                             if in_crisis
                             else _SUSTAINING_AT
@@ -624,20 +545,40 @@ class _Builder:
                             if progress >= 0.35
                             else _IN_PROGRESS_AT
                         )
-                        statuses[position] = status
-                        made.append(goal_updates[position][status])
-                updates = tuple(made)
+                updates = self._shared_updates(already, statuses, goal_updates)
             reviews.append(
-                _review(
-                    f"r{len(reviews) + 1}",
-                    dates.get(day) or make_date(day),
-                    ratings(plan, progress, number - streak if streak >= 0 else -2),
-                    updates,
-                    dates.get(day + interval) or make_date(day + interval),
+                Review(
+                    id=f"r{len(reviews) + 1}",
+                    date=dates.get(day) or make_date(day),
+                    kind=_CPA,
+                    ratings=ratings(plan, progress, number - streak if streak >= 0 else -2),
+                    goal_progress=updates,
+                    next_review_date=dates.get(day + interval) or make_date(day + interval),
                 )
             )
         for goal, last in zip(stay_goals, statuses, strict=True):
             goals.append(self._goal_outcome(goal, last, outcome, end, as_of))
+
+    def _shared_updates(
+        self,
+        already: int,
+        statuses: Sequence[int],
+        goal_updates: Sequence[tuple[GoalProgress, ...]],
+    ) -> tuple[GoalProgress, ...]:
+        """The goal updates of one review, from each goal's status (-1: not yet set).
+
+        The same updates recur across records, so their tuples are shared: keyed by the
+        number of goals set before the stay (which numbers its goals) and the statuses.
+        """
+        key = (already, *statuses)
+        updates = self.shared_updates.get(key)
+        if updates is None:
+            updates = self.shared_updates[key] = tuple(
+                goal_updates[position][status]
+                for position, status in enumerate(statuses)
+                if status >= 0
+            )
+        return updates
 
     def _ratings(self, plan: _StagePlan, progress: float, since: int) -> tuple[DomainRating, ...]:
         """The ratings of one review, drawn from a pool for the stage, state and progress.
@@ -740,7 +681,12 @@ class _Builder:
 
     def _incident(self, day: int, kind: IncidentKind, rank: int) -> Incident:
         self.incident_count += 1
-        return _incident(f"i{self.incident_count}", self.date(day), kind, _SEVERITIES[rank])
+        return Incident(
+            id=f"i{self.incident_count}",
+            date=self.date(day),
+            kind=kind,
+            severity=_SEVERITIES[rank],
+        )
 
     def _goals(
         self,
@@ -797,15 +743,15 @@ class _Builder:
             )
             achievement = GoalAchievementStatus.NOT_ACHIEVED
         domain = self.domains[d]
-        return _goal(
-            goal_id,
-            domain,
-            _GOAL_WORDING[domain][wording],
-            self.setters[setter],
-            self.date(set_on),
-            self.date(target),
-            lifecycle,
-            achievement,
+        return Goal(
+            id=goal_id,
+            domain=domain,
+            description=_GOAL_WORDING[domain][wording],
+            set_by=self.setters[setter],
+            set_on=self.date(set_on),
+            target_date=self.date(target),
+            lifecycle_status=lifecycle,
+            achievement_status=achievement,
         )
 
 
@@ -883,17 +829,5 @@ def synthetic_cohort(
     day = as_of.toordinal()
     window_start = day - round(parameters.history_years * _YEAR_DAYS)
     builder = _Builder(rng, parameters, plans, window_start)
-    # A full-size cohort is millions of objects, none of them garbage: the collector's
-    # passes over them would take half the time. It is paused while they are built (and
-    # left as it was found); what is made does not depend on it.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        people = _skeletons(rng, parameters, plans, day)
-        cohort = tuple(
-            builder.person(number, stays, day) for number, (_, stays) in enumerate(people, 1)
-        )
-    finally:
-        if collecting:
-            gc.enable()
-    return cohort
+    people = _skeletons(rng, parameters, plans, day)
+    return tuple(builder.person(number, stays, day) for number, (_, stays) in enumerate(people, 1))
