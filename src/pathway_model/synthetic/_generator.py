@@ -778,6 +778,10 @@ def synthetic_cohort(
     not yet moved at ``as_of``, and
     [`readiness`][pathway_model.readiness] finds them.
 
+    Every review, incident, goal and record is built by its class's validating
+    constructor. Nothing process-wide is changed (not the garbage collector, not the
+    global random state), so several threads may make cohorts at once.
+
     Args:
         parameters: The shape of the population; ``CohortParameters()`` when ``None``.
         seed: The seed of the one ``random.Random`` the generator draws from.
