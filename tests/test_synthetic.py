@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import gc
+import hashlib
+import inspect
 import itertools
 import random
 import re
 import statistics
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -18,15 +22,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import synthetic
 from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.scoring import kaplan_meier
 from pathway_model.synthetic import (
     DEFAULT_STAGES,
     CohortParameters,
     StageParameters,
-    _shift,
+    _generator,
     synthetic_cohort,
 )
+from pathway_model.synthetic._generator import _shift
 from tests import strategies as s
 
 AS_OF = dt.date(2025, 3, 31)
@@ -69,11 +75,22 @@ def stays_of(pathway: pm.Pathway) -> Iterator[tuple[pm.Placement, list[pm.Review
         yield placement, [r for r in pathway.reviews if placement.covers(r.date)]
 
 
-def rebuilt(value: Any) -> Any:
-    """The same object built again through its validating constructor."""
-    return type(value)(
-        **{field.name: getattr(value, field.name) for field in attrs.fields(type(value))}
-    )
+def json_digest(cohort: tuple[pm.Pathway, ...]) -> str:
+    """The SHA-256 of the cohort's records as JSON, one record a line."""
+    return hashlib.sha256(b"\n".join(pm.dumps(p).encode() for p in cohort)).hexdigest()
+
+
+def counting(cls: type[Any], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the calls of ``cls``'s validating constructor while the test runs."""
+    calls = [0]
+    init = cls.__init__
+
+    def counted(self: Any, **values: Any) -> None:
+        calls[0] += 1
+        init(self, **values)
+
+    monkeypatch.setattr(cls, "__init__", counted)
+    return calls
 
 
 class TestDeterminism:
@@ -102,9 +119,32 @@ class TestDeterminism:
         synthetic_cohort(SMALL, seed=3, as_of=AS_OF)
         assert before == random.getstate()
 
+    @pytest.mark.parametrize(
+        ("parameters", "seed", "as_of", "digest"),
+        [
+            (
+                CohortParameters(people_in_care=40),
+                2025,
+                AS_OF,
+                "01280eae757972a6c303cb207d02bbb42513b0bc6712e136baf35d290cdc953b",
+            ),
+            (
+                CohortParameters(people_in_care=12, history_years=8, delayed_share=0.9),
+                7,
+                dt.date(2031, 2, 28),
+                "8b8cb37d22eddbe4aa58f68367f0cbc22816a0065a9381ada1d477ece70d0521",
+            ),
+        ],
+    )
+    def test_a_seed_gives_the_bytes_it_always_gave(
+        self, parameters: CohortParameters, seed: int, as_of: dt.date, digest: str
+    ) -> None:
+        """A seeded cohort's JSON is byte for byte what it was when the docs' figures were made."""
+        assert digest == json_digest(synthetic_cohort(parameters, seed=seed, as_of=as_of))
+
     @pytest.mark.parametrize("enabled", [True, False])
     def test_the_garbage_collector_is_left_as_it_was(self, enabled: bool) -> None:
-        """The collector, paused while a cohort is built, is left as it was found."""
+        """Making a cohort leaves the collector on or off, as it was found."""
         was = gc.isenabled()
         try:
             (gc.enable if enabled else gc.disable)()
@@ -112,6 +152,36 @@ class TestDeterminism:
             assert enabled == gc.isenabled()
         finally:
             (gc.enable if was else gc.disable)()
+
+    def test_no_process_wide_setting_is_touched(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Making a cohort never pauses, freezes or retunes the collector other threads share."""
+
+        def refuse(*_: object) -> None:
+            msg = "a process-wide collector setting was changed"
+            raise AssertionError(msg)
+
+        for name in ("disable", "enable", "freeze", "unfreeze", "set_threshold"):
+            monkeypatch.setattr(gc, name, refuse)
+        cohort = synthetic_cohort(SMALL, seed=3, as_of=AS_OF)
+        assert 40 == sum(in_hospital(p) for p in cohort)
+
+    def test_cohorts_made_on_several_threads_at_once_are_those_made_alone(self) -> None:
+        """Threads making cohorts at the same time each get the cohort their seed gives."""
+        seeds = (11, 12, 13, 14)
+        alone = {seed: synthetic_cohort(SMALL, seed=seed, as_of=AS_OF) for seed in seeds}
+        together: dict[int, tuple[pm.Pathway, ...]] = {}
+        start = threading.Barrier(len(seeds))
+
+        def make(seed: int) -> None:
+            start.wait()
+            together[seed] = synthetic_cohort(SMALL, seed=seed, as_of=AS_OF)
+
+        threads = [threading.Thread(target=make, args=(seed,)) for seed in seeds]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert alone == together
 
     def test_records_come_in_admission_order_with_sequential_ids(self) -> None:
         """Person ids run SYN-000001 upwards in the order people were first admitted."""
@@ -387,17 +457,29 @@ class TestValidity:
         assert all(re.fullmatch(r"SYN-[0-9]{6}", person_id) for person_id in ids)
         assert len(ids) == len(set(ids))
 
-    def test_objects_built_directly_equal_their_validated_twins(
-        self, cohort: tuple[pm.Pathway, ...]
+    def test_every_object_is_built_by_its_validating_constructor(
+        self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Each review, incident and goal equals the one its constructor builds."""
-        different = [
-            (p.person_id, item.id)
-            for p in cohort[:3_000]
-            for item in (*p.reviews, *p.incidents, *p.goals)
-            if rebuilt(item) != item
-        ]
-        assert [] == different
+        """Each review, incident and goal is made by its class's own checks, none bypassed."""
+        calls = {cls: counting(cls, monkeypatch) for cls in (pm.Review, pm.Incident, pm.Goal)}
+        cohort = synthetic_cohort(SMALL, seed=8, as_of=AS_OF)
+        made = {
+            pm.Review: len({id(r) for p in cohort for r in p.reviews}),
+            pm.Incident: len({id(i) for p in cohort for i in p.incidents}),
+            pm.Goal: len({id(g) for p in cohort for g in p.goals}),
+        }
+        assert all(made.values())
+        assert made == {cls: count[0] for cls, count in calls.items()}
+
+    def test_a_value_the_model_refuses_is_refused_while_generating(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Generated values pass the model's checks: a blank goal wording stops the cohort."""
+        blank = dict.fromkeys(SECURE_PATHWAY.framework.domain_codes, ("   ",) * 3)
+        monkeypatch.setattr(_generator, "_GOAL_WORDING", blank)
+        with pytest.raises(pm.ValidationError) as caught:
+            synthetic_cohort(SMALL, seed=8, as_of=AS_OF)
+        assert ["Goal.description"] == [problem.path for problem in caught.value.problems]
 
     def test_goal_updates_name_the_persons_goals(self, cohort: tuple[pm.Pathway, ...]) -> None:
         """Goals are set, each in a framework domain, and updated at reviews."""
@@ -444,3 +526,46 @@ class TestCalendarShift:
         """The generator's day-number shift agrees with Period.add_to and subtract_from."""
         assert period.add_to(day).toordinal() == _shift(period, day.toordinal(), 1)
         assert period.subtract_from(day).toordinal() == _shift(period, day.toordinal(), -1)
+
+
+class TestPublicSurface:
+    def test_all_is_sorted(self) -> None:
+        """The package's `__all__` is sorted, so additions are easy to review."""
+        assert sorted(synthetic.__all__) == synthetic.__all__
+
+    def test_all_is_exactly_the_public_names(self) -> None:
+        """Every public name the package binds is in `__all__`, and nothing else."""
+        bound = {
+            name
+            for name, value in vars(synthetic).items()
+            if not name.startswith("_") and not inspect.ismodule(value) and name != "annotations"
+        }
+        assert bound == set(synthetic.__all__)
+        assert [
+            "CohortParameters",
+            "DEFAULT_PROVIDERS",
+            "DEFAULT_STAGES",
+            "StageParameters",
+            "synthetic_cohort",
+        ] == synthetic.__all__
+
+    @pytest.mark.parametrize("name", [n for n in synthetic.__all__ if n.upper() != n])
+    def test_every_public_name_is_documented(self, name: str) -> None:
+        """Each public class and function explains itself."""
+        assert (inspect.getdoc(getattr(synthetic, name)) or "").strip()
+
+    def test_the_parameters_do_not_depend_on_the_generator(self) -> None:
+        """The parameters are a room of their own: their module imports nothing of the generator."""
+        source = inspect.getsource(synthetic._parameters)
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom) and node.module
+        } | {
+            alias.name
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert "pathway_model.catalogue" in imported
+        assert not any(name.startswith("pathway_model.synthetic") for name in imported)

@@ -92,9 +92,12 @@ def _achievement(value: GoalAchievementStatus | str | None) -> GoalAchievementSt
     return _checks.to_enum(GoalAchievementStatus)(value)  # type: ignore[return-value]  # validated
 
 
+_ACHIEVEMENT_MEMBER = _checks.enum_member(GoalAchievementStatus)
+
+
 def _optional_achievement(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
-        _checks.enum_member(GoalAchievementStatus)(instance, attribute, value)
+        _ACHIEVEMENT_MEMBER(instance, attribute, value)
 
 
 @attrs.frozen(kw_only=True)

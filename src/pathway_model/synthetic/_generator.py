@@ -1,51 +1,22 @@
-"""Seeded synthetic cohorts: realistic pathways through secure care, for demos, docs and tests.
+"""The generator: draws stays from the parameters, then builds each person's record.
 
-[`synthetic_cohort`][pathway_model.synthetic_cohort] makes the records of a
-whole population on the built-in secure pathway: several providers, a few thousand
-people in secure hospital care at a date, stays across the secure levels, reviews
-every few months with the team's and the person's views, goals, incidents, long stays,
-moves back to a more secure level, and people who are ready to move on but have not
-been moved. The shape of the population is set by
-[`CohortParameters`][pathway_model.CohortParameters]; every default
-names its source in `shared/domain/REFERENCE.md` (cited as "REFERENCE §n") or is marked
-as an illustrative assumption.
-
-Nobody in a synthetic cohort is real. Person ids are ``SYN-`` and six digits (never an
-NHS number), provider names are invented ("Provider A"), and goal wording is written
-for the generator.
-
-The same seed and parameters give equal records, and so the same JSON bytes, on every
-machine: the generator draws from one ``random.Random(seed)`` in a fixed order and
-never touches the global random state or the clock.
-
-Examples:
-    >>> import datetime as dt
-    >>> import pathway_model as pm
-    >>> from pathway_model.catalogue import SECURE_PATHWAY
-    >>> from pathway_model.synthetic import CohortParameters, synthetic_cohort
-    >>> cohort = synthetic_cohort(
-    ...     CohortParameters(people_in_care=50), seed=1, as_of=dt.date(2025, 1, 1)
-    ... )
-    >>> cohort[0].person_id
-    'SYN-000001'
-    >>> all(pm.check_pathway(pathway, SECURE_PATHWAY) == () for pathway in cohort)
-    True
+Everything is drawn from one ``random.Random(seed)`` in a fixed order; nothing reads
+the global random state, the clock or the order of a set. Every review, incident, goal
+and record is built through its class's own validating constructor.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import gc
 import math
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from pathway_model.catalogue import SECURE_PATHWAY
-from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
+from pathway_model.errors import ValidationError, WrongTypeError
 from pathway_model.model import (
     DomainRating,
     Goal,
@@ -63,507 +34,10 @@ from pathway_model.model import (
     ReviewKind,
     Stage,
 )
-from pathway_model.model._checks import MAX_NAME_LENGTH, type_name
+from pathway_model.model._checks import type_name
+from pathway_model.synthetic._parameters import HOSPITAL_STAGES, STAY_STAGES, CohortParameters
 
-__all__ = [
-    "CohortParameters",
-    "StageParameters",
-    "synthetic_cohort",
-]
-
-#: The stages a person can be admitted to or stay in; "discharged" ends the record.
-_STAY_STAGES = ("high_secure", "medium_secure", "low_secure", "community")
-#: The stages that are secure hospital care: the beds REFERENCE §2 and §7 count.
-_HOSPITAL_STAGES = frozenset({"high_secure", "medium_secure", "low_secure"})
-#: Where a step down from the community goes: out of the pathway, and the record ends.
-_DISCHARGED = "discharged"
 _YEAR_DAYS = 365.2425
-
-T = TypeVar("T")
-
-
-def _pairs(value: Mapping[str, float] | Iterable[tuple[str, float]]) -> tuple[Any, ...]:
-    """Accept ``{stage: weight}`` or ``(stage, weight)`` pairs; keep the order given."""
-    raw: object = value
-    if isinstance(raw, Mapping):
-        return tuple(raw.items())
-    if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-        return raw  # type: ignore[return-value]  # reported by the checks
-    return tuple(tuple(pair) if isinstance(pair, (list, tuple)) else pair for pair in raw)
-
-
-def _as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    raw: object = value
-    if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-        return raw  # type: ignore[return-value]  # reported by the checks
-    return tuple(raw)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _number(path: str, value: object, low: float, high: float, what: str) -> list[Problem]:
-    if not _is_number(value):
-        return [Problem(path=path, expected=what, found=type_name(value))]
-    if not low <= value <= high:  # type: ignore[operator]  # a number, checked above
-        return [Problem(path=path, expected=what, found=repr(value))]
-    return []
-
-
-def _share(path: str, value: object) -> list[Problem]:
-    return _number(path, value, 0.0, 1.0, "a share from 0 to 1")
-
-
-def _whole(path: str, value: object, low: int, high: int) -> list[Problem]:
-    what = f"a whole number from {low:,} to {high:,}"
-    if not isinstance(value, int) or isinstance(value, bool):
-        return [Problem(path=path, expected=what, found=type_name(value))]
-    if not low <= value <= high:
-        return [Problem(path=path, expected=what, found=repr(value))]
-    return []
-
-
-def _span(path: str, value: object, low: int, high: int) -> list[Problem]:
-    """Check a ``(least, most)`` pair of whole numbers inside ``[low, high]``."""
-    what = f"a pair (least, most) of whole numbers from {low:,} to {high:,}, least <= most"
-    if not isinstance(value, tuple) or len(value) != 2:
-        found = f"a tuple of {len(value)} items" if isinstance(value, tuple) else type_name(value)
-        return [Problem(path=path, expected=what, found=found)]
-    problems = _whole(f"{path}[0]", value[0], low, high) + _whole(f"{path}[1]", value[1], low, high)
-    if not problems and value[0] > value[1]:
-        problems.append(Problem(path=path, expected=what, found=repr(value)))
-    return problems
-
-
-def _raise(problems: Sequence[Problem]) -> None:
-    if problems:
-        raise ValidationError(problems)
-
-
-def _moves(path: str, stage: Stage, value: object, *, down: bool) -> list[Problem]:
-    """Check ``(stage, weight)`` pairs naming allowed moves in one direction."""
-    direction = "less" if down else "more"
-    what = f"(stage, weight) pairs naming {direction} secure stages the pathway allows"
-    if not isinstance(value, tuple):
-        return [Problem(path=path, expected=what, found=type_name(value))]
-    problems: list[Problem] = []
-    seen: list[str] = []
-    for index, pair in enumerate(value):
-        here = f"{path}[{index}]"
-        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
-            problems.append(Problem(path=here, expected=what, found=type_name(pair)))
-            continue
-        target, weight = pair
-        allowed = [
-            move.code
-            for move in SECURE_PATHWAY.moves_from(stage.code)
-            if (move.security_rank < stage.security_rank) == down
-        ]
-        if target not in allowed:
-            shown = repr(target) if target in SECURE_PATHWAY else "a code that is not a stage"
-            problems.append(
-                Problem(
-                    path=f"{here}[0]",
-                    expected=f"a {direction} secure stage allowed from {stage.code!r} "
-                    f"({', '.join(allowed) or 'none'})",
-                    found=shown,
-                )
-            )
-        if target in seen:
-            problems.append(
-                Problem(path=f"{here}[0]", expected="each stage once", found="a repeat")
-            )
-        seen.append(target)
-        problems += _number(f"{here}[1]", weight, 0.0, 1e9, "a weight > 0")
-        if _is_number(weight) and weight <= 0:
-            problems.append(Problem(path=f"{here}[1]", expected="a weight > 0", found=repr(weight)))
-    return problems
-
-
-@attrs.frozen(kw_only=True)
-class StageParameters:
-    """How stays in one stage of the secure pathway are made.
-
-    A stay's length is drawn from a log-normal distribution with the given median and
-    spread (the standard deviation of the log of the length), capped at
-    [`CohortParameters.longest_stay_years`][pathway_model.CohortParameters].
-    How it ends is drawn independently of its length: a move to a more secure stage
-    (``step_up_share``), leaving the pathway (``leave_share``: a return to prison, a
-    transfer out of secure services, a death), or otherwise a step down.
-
-    Attributes:
-        stage: The stage's code in the secure pathway: ``"high_secure"``,
-            ``"medium_secure"``, ``"low_secure"`` or ``"community"``.
-        admission_share: The share of new admissions that begin in this stage. The
-            shares of all stages add up to 1.
-        median_stay_years: The median length of a stay, in years.
-        stay_spread: The standard deviation of the natural log of a stay's length
-            (0 makes every stay the median).
-        incidents_per_year: The mean number of incidents per person-year in the stage.
-        step_down_to: Where a step down goes, as ``(stage, weight)`` pairs (a mapping
-            is also accepted); ``"discharged"`` ends the record. Required unless every
-            stay ends otherwise.
-        step_up_share: The share of stays that end with a move to a more secure stage.
-        step_up_to: Where a step up goes, as ``(stage, weight)`` pairs.
-        leave_share: The share of stays after which the person leaves the pathway
-            without a move the pathway records: the record ends.
-
-    Raises:
-        ValidationError: A value is out of range or names a move the secure pathway does
-            not allow; every problem is listed.
-    """
-
-    stage: str
-    admission_share: float
-    median_stay_years: float
-    stay_spread: float
-    incidents_per_year: float
-    step_down_to: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_pairs)
-    step_up_share: float = 0.0
-    step_up_to: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_pairs)
-    leave_share: float = 0.0
-
-    def __attrs_post_init__(self) -> None:
-        _raise(self.problems())
-
-    def problems(self, path: str = "StageParameters") -> list[Problem]:
-        """Every problem with these parameters, with paths under ``path``."""
-        code: object = self.stage
-        if code not in _STAY_STAGES:
-            found = repr(code) if isinstance(code, str) else type_name(code)
-            return [
-                Problem(
-                    path=f"{path}.stage",
-                    expected=f"a stage of the secure pathway ({', '.join(_STAY_STAGES)})",
-                    found=found,
-                )
-            ]
-        stage = SECURE_PATHWAY.stage(self.stage)
-        problems = _share(f"{path}.admission_share", self.admission_share)
-        problems += _number(
-            f"{path}.median_stay_years", self.median_stay_years, 0.01, 40.0, "years from 0.01 to 40"
-        )
-        problems += _number(f"{path}.stay_spread", self.stay_spread, 0.0, 3.0, "a spread 0 to 3")
-        problems += _number(
-            f"{path}.incidents_per_year", self.incidents_per_year, 0.0, 50.0, "a rate from 0 to 50"
-        )
-        problems += _share(f"{path}.step_up_share", self.step_up_share)
-        problems += _share(f"{path}.leave_share", self.leave_share)
-        problems += _moves(f"{path}.step_down_to", stage, self.step_down_to, down=True)
-        problems += _moves(f"{path}.step_up_to", stage, self.step_up_to, down=False)
-        if problems:
-            return problems
-        if self.step_up_share + self.leave_share > 1:
-            problems.append(
-                Problem(
-                    path=f"{path}.step_up_share",
-                    expected="step_up_share + leave_share <= 1",
-                    found=f"{self.step_up_share + self.leave_share:g}",
-                )
-            )
-        if self.step_up_share > 0 and not self.step_up_to:
-            problems.append(
-                Problem(
-                    path=f"{path}.step_up_to",
-                    expected="at least 1 stage when step_up_share > 0",
-                    found="none",
-                )
-            )
-        if self.step_up_share + self.leave_share < 1 and not self.step_down_to:
-            problems.append(
-                Problem(
-                    path=f"{path}.step_down_to",
-                    expected="at least 1 stage when some stays end in a step down",
-                    found="none",
-                )
-            )
-        return problems
-
-
-#: The default stages. Every figure is from REFERENCE §2 or an illustrative assumption.
-DEFAULT_STAGES: tuple[StageParameters, ...] = (
-    StageParameters(
-        stage="high_secure",
-        # Assumption: few admissions go straight to high secure; REFERENCE §2 gives just
-        # under 800 high secure beds of about 7,000-8,000 in all.
-        admission_share=0.05,
-        # Assumption: REFERENCE §2 gives no median for high secure (no agreed limit).
-        median_stay_years=5.0,
-        # Derived: with a median of 5 years, a spread of 0.866 makes 23.5% of the
-        # people in high secure at any date long-stay (> 10 years), REFERENCE §2.
-        stay_spread=0.866,
-        incidents_per_year=2.0,  # assumption
-        step_down_to=(("medium_secure", 1.0),),
-        leave_share=0.05,  # assumption: transfers out and deaths
-    ),
-    StageParameters(
-        stage="medium_secure",
-        admission_share=0.66,  # assumption: most admissions are to medium secure
-        # REFERENCE §2: one medium secure unit's median stay was 580 days in 2012.
-        median_stay_years=1.59,
-        # Derived: with that median, a spread of 0.964 makes 18.1% of the people in
-        # medium secure at any date long-stay (> 5 years), REFERENCE §2.
-        stay_spread=0.964,
-        incidents_per_year=1.5,  # assumption
-        step_down_to=(("low_secure", 0.8), ("community", 0.2)),  # assumption
-        step_up_share=0.05,  # assumption
-        step_up_to=(("high_secure", 1.0),),
-        leave_share=0.12,  # assumption: returns to prison and transfers out
-    ),
-    StageParameters(
-        stage="low_secure",
-        admission_share=0.29,  # assumption
-        median_stay_years=2.0,  # assumption: REFERENCE §7, a typical stay of about 2 years
-        stay_spread=0.8,  # assumption
-        incidents_per_year=1.0,  # assumption
-        step_down_to=(("community", 1.0),),
-        step_up_share=0.08,  # assumption
-        step_up_to=(("medium_secure", 1.0),),
-        leave_share=0.05,  # assumption
-    ),
-    StageParameters(
-        stage="community",
-        admission_share=0.0,  # people reach the community stage from hospital
-        median_stay_years=2.0,  # assumption
-        stay_spread=0.6,  # assumption
-        incidents_per_year=0.3,  # assumption
-        step_down_to=((_DISCHARGED, 1.0),),
-        step_up_share=0.1,  # assumption: recalls to hospital
-        step_up_to=(("low_secure", 0.5), ("medium_secure", 0.5)),
-    ),
-)
-"""The default per-stage parameters of ``CohortParameters``: see each figure's comment."""
-
-DEFAULT_PROVIDERS: tuple[str, ...] = tuple(f"Provider {letter}" for letter in "ABCDEFGH")
-"""Eight invented provider names: the default of ``CohortParameters.providers``."""
-
-
-@attrs.frozen(kw_only=True)
-class CohortParameters:
-    """The shape of a synthetic cohort on the secure pathway.
-
-    Defaults give a population like the one REFERENCE §2 and §7 describe (about 7,000
-    to 8,000 people in secure care, a typical stay of about two years, the long-stay
-    shares of high and medium secure, reviews every 3 to 6 months). Figures with no
-    published source are illustrative assumptions: change them to match a service.
-
-    Attributes:
-        providers: The providers' names, invented and neutral (default "Provider A" to
-            "Provider H"). At least one; each used at most once.
-        high_secure_providers: How many of the first providers run high secure care
-            (default 3: there are three high secure hospitals, REFERENCE §2). Every
-            provider runs medium and low secure care and a community team (assumption).
-        people_in_care: How many people are in secure hospital care (high, medium or
-            low secure) at ``as_of`` (default 7,500: about 7,000-8,000 secure beds,
-            REFERENCE §2 and §7). The cohort has exactly this many. People in the
-            community stage at ``as_of``, and people who left within the history
-            window, are on top.
-        history_years: How many years before ``as_of`` the cohort looks back (default
-            5, assumption): people whose record ended in that window are included.
-            Everyone's record is complete from their first admission.
-        stages: The parameters of each stage (see
-            [`StageParameters`][pathway_model.StageParameters]): each of
-            high secure, medium secure, low secure and community exactly once.
-        longest_stay_years: No stay is longer than this (default 40, assumption).
-        first_review_weeks: The first review of a stay falls this many weeks after it
-            begins (default 6 to 12: providers commonly hold a first CPA review around
-            12 weeks after admission, REFERENCE §2).
-        review_jitter_days: Later reviews fall this many days either side of the date
-            the stage's review interval sets (default 14, assumption). The secure
-            pathway's intervals are 3 or 6 months (REFERENCE §2: every 3-6 months).
-        late_review_share: The share of reviews held late (default 0.05, assumption).
-        late_review_days: How late a late review is, in days (default 30 to 90).
-        person_declines_share: The share of reviews at which the person gives no view
-            of their own (default 0.15, assumption). In stages whose exit criteria need
-            the person's agreement, a person who is ready always gives it.
-        person_rates_higher_share: The share of domains the person rates one level
-            above the team (default 0.3, assumption).
-        person_rates_lower_share: The share of domains the person rates one level
-            below the team (default 0.1, assumption).
-        goals_per_stay: How many goals a person sets in each stay (default 1 to 3,
-            assumption).
-        ready_before_step_down_share: The share of step downs made after the person
-            met the stage's exit criteria (default 0.85, assumption); the rest are
-            moves on the team's judgement before the criteria were met.
-        move_delay_days: Days from readiness to the move, for most people (default 14
-            to 120, assumption).
-        delayed_share: The share of people whose move is delayed for long after they
-            became ready (default 0.2, assumption): the "not a day more" cases.
-        long_delay_days: Days from readiness to the move for those people (default
-            180 to 730, assumption).
-        serious_incident_share: The share of incidents that are serious (default 0.1,
-            assumption).
-        moderate_incident_share: The share of incidents that are moderate (default
-            0.3, assumption); the rest are minor.
-        same_provider_share: The share of moves that stay with the same provider when
-            it runs the next stage (default 0.6, assumption).
-
-    Raises:
-        ValidationError: A value is out of range; every problem is listed with its path.
-
-    Examples:
-        >>> CohortParameters().people_in_care
-        7500
-        >>> try:
-        ...     CohortParameters(people_in_care=0)
-        ... except ValidationError as error:
-        ...     print(error)
-        CohortParameters.people_in_care: expected a whole number from 1 to 1,000,000; found 0
-    """
-
-    providers: tuple[str, ...] = attrs.field(default=DEFAULT_PROVIDERS, converter=_as_tuple)
-    high_secure_providers: int = 3
-    people_in_care: int = 7_500
-    history_years: int = 5
-    stages: tuple[StageParameters, ...] = attrs.field(default=DEFAULT_STAGES, converter=_as_tuple)
-    longest_stay_years: int = 40
-    first_review_weeks: tuple[int, int] = attrs.field(default=(6, 12), converter=_as_tuple)
-    review_jitter_days: int = 14
-    late_review_share: float = 0.05
-    late_review_days: tuple[int, int] = attrs.field(default=(30, 90), converter=_as_tuple)
-    person_declines_share: float = 0.15
-    person_rates_higher_share: float = 0.3
-    person_rates_lower_share: float = 0.1
-    goals_per_stay: tuple[int, int] = attrs.field(default=(1, 3), converter=_as_tuple)
-    ready_before_step_down_share: float = 0.85
-    move_delay_days: tuple[int, int] = attrs.field(default=(14, 120), converter=_as_tuple)
-    delayed_share: float = 0.2
-    long_delay_days: tuple[int, int] = attrs.field(default=(180, 730), converter=_as_tuple)
-    serious_incident_share: float = 0.1
-    moderate_incident_share: float = 0.3
-    same_provider_share: float = 0.6
-
-    def __attrs_post_init__(self) -> None:
-        _raise(self._problems())
-
-    def _problems(self) -> list[Problem]:
-        path = "CohortParameters"
-        problems = self._provider_problems()
-        problems += _whole(f"{path}.people_in_care", self.people_in_care, 1, 1_000_000)
-        problems += _whole(f"{path}.history_years", self.history_years, 0, 50)
-        problems += _whole(f"{path}.longest_stay_years", self.longest_stay_years, 1, 80)
-        problems += _span(f"{path}.first_review_weeks", self.first_review_weeks, 1, 52)
-        problems += _whole(f"{path}.review_jitter_days", self.review_jitter_days, 0, 60)
-        problems += _span(f"{path}.late_review_days", self.late_review_days, 1, 365)
-        problems += _span(f"{path}.goals_per_stay", self.goals_per_stay, 0, 20)
-        problems += _span(f"{path}.move_delay_days", self.move_delay_days, 0, 3_650)
-        problems += _span(f"{path}.long_delay_days", self.long_delay_days, 0, 3_650)
-        for name in (
-            "late_review_share",
-            "person_declines_share",
-            "person_rates_higher_share",
-            "person_rates_lower_share",
-            "ready_before_step_down_share",
-            "delayed_share",
-            "serious_incident_share",
-            "moderate_incident_share",
-            "same_provider_share",
-        ):
-            problems += _share(f"{path}.{name}", getattr(self, name))
-        for first, second in (
-            ("person_rates_higher_share", "person_rates_lower_share"),
-            ("serious_incident_share", "moderate_incident_share"),
-        ):
-            values = (getattr(self, first), getattr(self, second))
-            total = sum(values) if all(_is_number(value) for value in values) else 0
-            if total > 1:
-                problems.append(
-                    Problem(
-                        path=f"{path}.{first}",
-                        expected=f"{first} + {second} <= 1",
-                        found=f"{total:g}",
-                    )
-                )
-        return problems + self._stage_problems()
-
-    def _provider_problems(self) -> list[Problem]:
-        path = "CohortParameters.providers"
-        what = f"a tuple of provider names (1-{MAX_NAME_LENGTH} characters, not blank)"
-        providers: object = self.providers
-        if not isinstance(providers, tuple):
-            return [Problem(path=path, expected=what, found=type_name(providers))]
-        if not providers:
-            return [Problem(path=path, expected=what, found="none")]
-        problems = [
-            Problem(
-                path=f"{path}[{index}]",
-                expected=what,
-                found=f"{len(name)} characters" if isinstance(name, str) else type_name(name),
-            )
-            for index, name in enumerate(providers)
-            if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_LENGTH or name.isspace()
-        ]
-        if not problems and len(set(providers)) != len(providers):
-            problems.append(Problem(path=path, expected="each name once", found="a repeat"))
-        problems += _whole(
-            "CohortParameters.high_secure_providers",
-            self.high_secure_providers,
-            1,
-            max(1, len(providers)),
-        )
-        return problems
-
-    def _stage_problems(self) -> list[Problem]:
-        path = "CohortParameters.stages"
-        stages: object = self.stages
-        if not isinstance(stages, tuple):
-            found = type_name(stages)
-            return [Problem(path=path, expected="a tuple of StageParameters", found=found)]
-        problems: list[Problem] = []
-        for index, stage in enumerate(stages):
-            if not isinstance(stage, StageParameters):
-                problems.append(
-                    Problem(
-                        path=f"{path}[{index}]",
-                        expected="a StageParameters",
-                        found=type_name(stage),
-                    )
-                )
-        if problems:
-            return problems
-        codes = [stage.stage for stage in self.stages]
-        if sorted(codes) != sorted(_STAY_STAGES):
-            problems.append(
-                Problem(
-                    path=path,
-                    expected=f"each of {', '.join(_STAY_STAGES)} exactly once",
-                    found=", ".join(codes) or "none",
-                )
-            )
-        total = sum(stage.admission_share for stage in self.stages)
-        if abs(total - 1) > 1e-9:
-            problems.append(
-                Problem(
-                    path=f"{path}[*].admission_share",
-                    expected="shares that add up to 1",
-                    found=f"a total of {total:g}",
-                )
-            )
-        hospital = sum(s.admission_share for s in self.stages if s.stage in _HOSPITAL_STAGES)
-        if hospital <= 0:
-            problems.append(
-                Problem(
-                    path=f"{path}[*].admission_share",
-                    expected="some admissions to high, medium or low secure care",
-                    found="none",
-                )
-            )
-        return problems
-
-    def stage(self, code: str) -> StageParameters:
-        """Return the parameters of stage ``code``.
-
-        Raises:
-            UnknownCodeError: No stage has that code.
-        """
-        for stage in self.stages:
-            if stage.stage == code:
-                return stage
-        raise UnknownCodeError("stage", code, (stage.stage for stage in self.stages))
-
-
-# --- the generator ------------------------------------------------------------------------
 
 # Outcomes of a stay (the 4th item of a stay tuple).
 _DOWN, _UP, _LEAVE = 0, 1, 2
@@ -659,9 +133,9 @@ class _StagePlan:
 def _plans(parameters: CohortParameters) -> tuple[_StagePlan, ...]:
     framework = SECURE_PATHWAY.framework
     levels = framework.scale.codes
-    index_of = {code: index for index, code in enumerate(_STAY_STAGES)}
+    index_of = {code: index for index, code in enumerate(STAY_STAGES)}
     plans = []
-    for index, code in enumerate(_STAY_STAGES):
+    for index, code in enumerate(STAY_STAGES):
         given = parameters.stage(code)
         stage = SECURE_PATHWAY.stage(code)
         criteria = stage.exit_criteria
@@ -672,7 +146,7 @@ def _plans(parameters: CohortParameters) -> tuple[_StagePlan, ...]:
             _StagePlan(
                 index=index,
                 stage=stage,
-                hospital=code in _HOSPITAL_STAGES,
+                hospital=code in HOSPITAL_STAGES,
                 mu=math.log(given.median_stay_years * _YEAR_DAYS),
                 sigma=float(given.stay_spread),
                 longest=round(parameters.longest_stay_years * _YEAR_DAYS),
@@ -752,7 +226,7 @@ def _skeletons(
     a threshold), which keeps the mix of the population, until exactly
     ``people_in_care`` are in hospital at ``as_of``.
     """
-    admission = _cumulative(parameters.stage(code).admission_share for code in _STAY_STAGES)
+    admission = _cumulative(parameters.stage(code).admission_share for code in STAY_STAGES)
     # The pilot only sets the rate; thinning then gives the exact number, so a small
     # cohort needs only a small pilot.
     pilot_people = min(4_000, max(500, 2 * parameters.people_in_care))
@@ -808,87 +282,6 @@ def _shift(period: Period, day: int, sign: int) -> int:
     return moved + sign * (7 * period.weeks + period.days)
 
 
-def _slot_writers(cls: type[Any], names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """Return the functions that write each field of ``cls`` into a new instance.
-
-    The generator makes reviews, incidents and goals by the hundred thousand from values
-    it drew itself: codes of the framework, ids it numbered, dates in order. Like the
-    fast JSON loader, it writes their fields straight into the slots instead of running
-    each field's validator again. ``tests/test_synthetic.py`` rebuilds such objects of a
-    full-size cohort through their constructors and finds them equal, and every record
-    is still built, and checked as a whole, by ``Pathway``'s own constructor.
-
-    Raises:
-        TypeError: ``names`` are not the class's fields, in order (the model changed).
-    """
-    fields = tuple(field.name for field in attrs.fields(cls))
-    if fields != names:
-        msg = f"{cls.__name__} has fields {fields}, not {names}"
-        raise TypeError(msg)
-    return tuple(cls.__dict__[name].__set__ for name in names)
-
-
-_new = object.__new__
-_REVIEW_FIELDS = _slot_writers(
-    Review, ("id", "date", "kind", "ratings", "goal_progress", "next_review_date")
-)
-_INCIDENT_FIELDS = _slot_writers(Incident, ("id", "date", "kind", "severity", "note"))
-_GOAL_FIELDS = _slot_writers(
-    Goal,
-    (
-        "id",
-        "domain",
-        "description",
-        "set_by",
-        "set_on",
-        "target_date",
-        "lifecycle_status",
-        "achievement_status",
-    ),
-)
-
-
-def _review(
-    review_id: str,
-    date: dt.date,
-    ratings: tuple[DomainRating, ...],
-    goal_progress: tuple[GoalProgress, ...],
-    next_review_date: dt.date,
-) -> Review:
-    """A CPA review from values the generator made (see ``_slot_writers``)."""
-    review = _new(Review)
-    set_id, set_date, set_kind, set_ratings, set_progress, set_next = _REVIEW_FIELDS
-    set_id(review, review_id)
-    set_date(review, date)
-    set_kind(review, ReviewKind.CPA)
-    set_ratings(review, ratings)
-    set_progress(review, goal_progress)
-    set_next(review, next_review_date)
-    return review
-
-
-def _incident(
-    incident_id: str, date: dt.date, kind: IncidentKind, severity: IncidentSeverity
-) -> Incident:
-    """An incident from values the generator made (see ``_slot_writers``)."""
-    incident = _new(Incident)
-    set_id, set_date, set_kind, set_severity, set_note = _INCIDENT_FIELDS
-    set_id(incident, incident_id)
-    set_date(incident, date)
-    set_kind(incident, kind)
-    set_severity(incident, severity)
-    set_note(incident, None)
-    return incident
-
-
-def _goal(*values: Any) -> Goal:
-    """A goal from values the generator made, in field order (see ``_slot_writers``)."""
-    goal = _new(Goal)
-    for write, value in zip(_GOAL_FIELDS, values, strict=True):
-        write(goal, value)
-    return goal
-
-
 #: Ratings are drawn from pools: this many sets per stage, state and progress bucket.
 _POOL_SIZE = 128
 _BUCKETS = 20
@@ -899,6 +292,7 @@ _SEVERITIES = (
     IncidentSeverity.SERIOUS,
 )
 _ACHIEVED = GoalAchievementStatus.ACHIEVED
+_CPA = ReviewKind.CPA
 #: The statuses a review gives a goal, and their positions.
 _PROGRESS = (
     GoalAchievementStatus.IN_PROGRESS,
@@ -946,6 +340,9 @@ class _Builder:
             for domain in self.domains
         ]
         self.updates: dict[str, tuple[GoalProgress, ...]] = {}
+        #: The goal updates of a review, by the number of goals set before the stay and
+        #: each goal's position in ``_PROGRESS`` (-1 before its first update).
+        self.shared_updates: dict[tuple[int, ...], tuple[GoalProgress, ...]] = {}
         self.kinds = tuple(kind for kind, _ in _KINDS)
         self.kind_weights = _cumulative(weight for _, weight in _KINDS)
         self.setters = tuple(setter for setter, _ in _SETTERS)
@@ -1108,8 +505,9 @@ class _Builder:
         self._incidents(
             plan=plan, start=start, cut=cut, ready_day=ready_day, crisis=crisis, into=incidents
         )
+        already = len(goals)
         stay_goals = self._goals(
-            plan=plan, start=start, end=end, days=days, as_of=as_of, already=len(goals)
+            plan=plan, start=start, end=end, days=days, as_of=as_of, already=already
         )
         goal_updates = [self.updates_for(goal[0]) for goal in stay_goals]
         goal_days = [goal[1] for goal in stay_goals]
@@ -1133,11 +531,10 @@ class _Builder:
                 progress = first + rise * (day - start) / span
             updates: tuple[GoalProgress, ...] = ()
             if goal_days:
-                made = []
                 for position, set_on in enumerate(goal_days):
                     if set_on <= day:
                         previous = statuses[position]
-                        status = (
+                        statuses[position] = (
                             _WORSENING
                             if in_crisis
                             else _SUSTAINING_AT
@@ -1148,20 +545,40 @@ class _Builder:
                             if progress >= 0.35
                             else _IN_PROGRESS_AT
                         )
-                        statuses[position] = status
-                        made.append(goal_updates[position][status])
-                updates = tuple(made)
+                updates = self._shared_updates(already, statuses, goal_updates)
             reviews.append(
-                _review(
-                    f"r{len(reviews) + 1}",
-                    dates.get(day) or make_date(day),
-                    ratings(plan, progress, number - streak if streak >= 0 else -2),
-                    updates,
-                    dates.get(day + interval) or make_date(day + interval),
+                Review(
+                    id=f"r{len(reviews) + 1}",
+                    date=dates.get(day) or make_date(day),
+                    kind=_CPA,
+                    ratings=ratings(plan, progress, number - streak if streak >= 0 else -2),
+                    goal_progress=updates,
+                    next_review_date=dates.get(day + interval) or make_date(day + interval),
                 )
             )
         for goal, last in zip(stay_goals, statuses, strict=True):
             goals.append(self._goal_outcome(goal, last, outcome, end, as_of))
+
+    def _shared_updates(
+        self,
+        already: int,
+        statuses: Sequence[int],
+        goal_updates: Sequence[tuple[GoalProgress, ...]],
+    ) -> tuple[GoalProgress, ...]:
+        """The goal updates of one review, from each goal's status (-1: not yet set).
+
+        The same updates recur across records, so their tuples are shared: keyed by the
+        number of goals set before the stay (which numbers its goals) and the statuses.
+        """
+        key = (already, *statuses)
+        updates = self.shared_updates.get(key)
+        if updates is None:
+            updates = self.shared_updates[key] = tuple(
+                goal_updates[position][status]
+                for position, status in enumerate(statuses)
+                if status >= 0
+            )
+        return updates
 
     def _ratings(self, plan: _StagePlan, progress: float, since: int) -> tuple[DomainRating, ...]:
         """The ratings of one review, drawn from a pool for the stage, state and progress.
@@ -1264,7 +681,12 @@ class _Builder:
 
     def _incident(self, day: int, kind: IncidentKind, rank: int) -> Incident:
         self.incident_count += 1
-        return _incident(f"i{self.incident_count}", self.date(day), kind, _SEVERITIES[rank])
+        return Incident(
+            id=f"i{self.incident_count}",
+            date=self.date(day),
+            kind=kind,
+            severity=_SEVERITIES[rank],
+        )
 
     def _goals(
         self,
@@ -1321,15 +743,15 @@ class _Builder:
             )
             achievement = GoalAchievementStatus.NOT_ACHIEVED
         domain = self.domains[d]
-        return _goal(
-            goal_id,
-            domain,
-            _GOAL_WORDING[domain][wording],
-            self.setters[setter],
-            self.date(set_on),
-            self.date(target),
-            lifecycle,
-            achievement,
+        return Goal(
+            id=goal_id,
+            domain=domain,
+            description=_GOAL_WORDING[domain][wording],
+            set_by=self.setters[setter],
+            set_on=self.date(set_on),
+            target_date=self.date(target),
+            lifecycle_status=lifecycle,
+            achievement_status=achievement,
         )
 
 
@@ -1355,6 +777,10 @@ def synthetic_cohort(
     the move follows after a delay, sometimes a long one. So some people are ready but
     not yet moved at ``as_of``, and
     [`readiness`][pathway_model.readiness] finds them.
+
+    Every review, incident, goal and record is built by its class's validating
+    constructor. Nothing process-wide is changed (not the garbage collector, not the
+    global random state), so several threads may make cohorts at once.
 
     Args:
         parameters: The shape of the population; ``CohortParameters()`` when ``None``.
@@ -1407,17 +833,5 @@ def synthetic_cohort(
     day = as_of.toordinal()
     window_start = day - round(parameters.history_years * _YEAR_DAYS)
     builder = _Builder(rng, parameters, plans, window_start)
-    # A full-size cohort is millions of objects, none of them garbage: the collector's
-    # passes over them would take half the time. It is paused while they are built (and
-    # left as it was found); what is made does not depend on it.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        people = _skeletons(rng, parameters, plans, day)
-        cohort = tuple(
-            builder.person(number, stays, day) for number, (_, stays) in enumerate(people, 1)
-        )
-    finally:
-        if collecting:
-            gc.enable()
-    return cohort
+    people = _skeletons(rng, parameters, plans, day)
+    return tuple(builder.person(number, stays, day) for number, (_, stays) in enumerate(people, 1))
