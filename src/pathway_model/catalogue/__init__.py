@@ -18,6 +18,7 @@ from pathway_model.catalogue._msp import MSP_ATTAINMENT, MY_SHARED_PATHWAY
 from pathway_model.catalogue._opd import OFFENDER_PERSONALITY_DISORDER_PATHWAY, OPD_OUTCOMES
 from pathway_model.catalogue._secure import SECURE_PATHWAY
 from pathway_model.errors import UnknownCodeError
+from pathway_model.errors import WrongTypeError as _WrongTypeError
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition
 
 __all__ = [
@@ -91,9 +92,7 @@ def definition_for(pathway: Pathway) -> PathwayDefinition:
         UnknownCodeError: The record names a definition that is not built in.
     """
     if not isinstance(pathway, Pathway):
-        from pathway_model.errors import WrongTypeError  # noqa: PLC0415  # keeps __all__ whole
-
-        raise WrongTypeError.single("pathway", "a Pathway", type(pathway).__name__)
+        raise _WrongTypeError.single("pathway", "a Pathway", type(pathway).__name__)
     found = _BY_ID_AND_VERSION.get((pathway.definition_id, pathway.definition_version))
     if found is None:
         return definition(pathway.definition_id, pathway.definition_version)  # raises
