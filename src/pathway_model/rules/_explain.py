@@ -215,6 +215,25 @@ def _team_delay(assessment: Assessment) -> str:
     )
 
 
+def _team_outside(assessment: Assessment) -> list[str]:
+    """A line on the reviews and incidents that no stay covers, when there are any."""
+    count = assessment.events_outside_stays
+    if not count:
+        return []
+    until = assessment.as_of.isoformat()
+    if count == 1:
+        line = (
+            f"Outside every stay: 1 review or incident up to {until} falls in a gap between "
+            "stays, so no stay's criteria judged it; check_pathway() names it."
+        )
+    else:
+        line = (
+            f"Outside every stay: {count:,} reviews and incidents up to {until} fall in a gap "
+            "between stays, so no stay's criteria judged them; check_pathway() names each one."
+        )
+    return [line]
+
+
 def _team_schedule(assessment: Assessment) -> str:
     schedule = assessment.schedule
     if schedule.due is None:
@@ -229,12 +248,19 @@ def explain_for_team(assessment: Assessment, definition: PathwayDefinition | Non
     """Explain a decision precisely for the clinical team.
 
     Names the stage, the status, every criterion with what was expected and found and
-    the reviews and incidents it was judged on, "not a day more", disagreements, the
-    review schedule, and the versions that produced the decision.
+    the reviews and incidents it was judged on, "not a day more", how many reviews and
+    incidents fell outside every stay (when any did), disagreements, the review
+    schedule, and the versions that produced the decision.
 
     Args:
         assessment: The decision to explain.
         definition: The definition it was made on; the built-in one it names when ``None``.
+
+    Raises:
+        WrongTypeError: An argument has the wrong type.
+        ValidationError: ``definition`` is not the one the decision was made on.
+        UnknownCodeError: The decision names a definition that is not built in and none
+            was given, or a code the definition lacks.
     """
     definition = _definition_for(assessment, definition)
     lines = _team_status(assessment, definition)
@@ -244,16 +270,7 @@ def explain_for_team(assessment: Assessment, definition: PathwayDefinition | Non
         )
     lines.extend(_team_criterion(criterion, definition) for criterion in assessment.criteria)
     lines.append(_team_delay(assessment))
-    if assessment.events_outside_stays:
-        events = _plural(assessment.events_outside_stays, "review or incident")
-        if assessment.events_outside_stays != 1:
-            events = f"{assessment.events_outside_stays:,} reviews and incidents"
-        lines.append(
-            f"Outside every stay: {events} up to {assessment.as_of.isoformat()} "
-            f"fall in a gap between stays, so no stay's criteria judged "
-            f"{'it' if assessment.events_outside_stays == 1 else 'them'}; "
-            "check_pathway() names each one."
-        )
+    lines.extend(_team_outside(assessment))
     lines.extend(
         f"Disagreement at review {item.review_id} ({item.date.isoformat()}): "
         f"{definition.framework.domain(item.domain).name} - team {item.team}, person {item.person}."
@@ -333,6 +350,12 @@ def explain_for_person(assessment: Assessment, definition: PathwayDefinition | N
     Args:
         assessment: The decision to explain.
         definition: The definition it was made on; the built-in one it names when ``None``.
+
+    Raises:
+        WrongTypeError: An argument has the wrong type.
+        ValidationError: ``definition`` is not the one the decision was made on.
+        UnknownCodeError: The decision names a definition that is not built in and none
+            was given, or a code the definition lacks.
     """
     definition = _definition_for(assessment, definition)
     stage = definition.stage(assessment.stage)

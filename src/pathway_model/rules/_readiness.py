@@ -337,12 +337,15 @@ DEFINITION_HINT = (
 )
 
 
-def resolve_definition(pathway: Pathway, definition: PathwayDefinition | None) -> PathwayDefinition:
+def resolve_definition(
+    pathway: Pathway, definition: PathwayDefinition | None, *, codes: bool = True
+) -> PathwayDefinition:
     """Return ``definition``, or the built-in one the record names; check they match.
 
     Every code of the record is then checked against the definition, once a call: no
     rule decides on a record that uses a stage, domain or level code its definition
-    lacks.
+    lacks. ``codes=False`` leaves that check to a caller that validates the whole
+    record itself, listing every problem.
 
     Raises:
         WrongTypeError: An argument has the wrong type.
@@ -372,7 +375,8 @@ def resolve_definition(pathway: Pathway, definition: PathwayDefinition | None) -
             f"the definition given ({definition.id}@{definition.version})",
             f"a record on {pathway.definition_id}@{pathway.definition_version}",
         )
-    refuse_unknown_codes(pathway, definition)
+    if codes:
+        refuse_unknown_codes(pathway, definition)
     return definition
 
 
