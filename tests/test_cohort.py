@@ -552,7 +552,13 @@ class TestWindowAndLookAhead:
         later = [
             cohort[0]
             .with_reviews(review("a9", D(2025, 2, 1), MEDIUM_ALL_PARTLY))
-            .moved_to(stage="low_secure", on=D(2025, 3, 1), provider="South", placement_id="p9")
+            .moved_to(
+                SECURE_PATHWAY,
+                stage="low_secure",
+                on=D(2025, 3, 1),
+                provider="South",
+                placement_id="p9",
+            )
             .with_goals(goal("g9", D(2025, 1, 2), status="achieved")),
             *cohort[1:],
         ]

@@ -81,6 +81,7 @@ def worked_pathway() -> pm.Pathway:
             ),
         ),
     ).moved_to(
+        SECURE_PATHWAY,
         stage="low_secure",
         on=dt.date(2025, 1, 20),
         provider="Ashby Low Secure",

@@ -263,13 +263,16 @@ class TestH03MissingData:
         levels = {c.actual for c in decision.criteria if c.kind is pm.CriterionKind.TEAM_LEVEL}
         assert (NOT_READY, {"not rated"}) == (decision.status, levels)
 
-    def test_a_rating_under_a_misspelt_domain_code_does_not_count(self) -> None:
-        """A rating of 'substance_misuses' does not rate substance_misuse."""
+    def test_a_rating_under_a_misspelt_domain_code_stops_the_decision(self) -> None:
+        """A rating of 'substance_misuses' is refused, never read as substance_misuse unrated."""
         levels = {**MEDIUM_ALL_PARTLY, "substance_misuses": "met"}
         del levels["substance_misuse"]
-        decision = pm.assess(medium_secure(review("r1", D(2024, 2, 1), levels)), D(2025, 1, 1))
-        actual = {c.domain: c.actual for c in decision.criteria if c.domain is not None}
-        assert (NOT_READY, "not rated") == (decision.status, actual["substance_misuse"])
+        with pytest.raises(pm.UnknownCodeError) as caught:
+            pm.assess(medium_secure(review("r1", D(2024, 2, 1), levels)), D(2025, 1, 1))
+        assert ("substance_misuses", "$.reviews[0].ratings[2].domain") == (
+            caught.value.code,
+            caught.value.path,
+        )
 
     def test_a_declined_person_level_never_counts_when_agreement_is_required(self) -> None:
         """In low secure the person must agree: a level they did not give keeps them not ready."""
@@ -676,3 +679,132 @@ class TestH28SyntheticData:
             for stay in p.placements
         }
         assert ({True}, {True}) == (people, providers)
+
+
+class TestH31UnknownCodesReachADecision:
+    def test_a_misspelt_domain_stops_every_rule_at_its_path(self) -> None:
+        """'mental_health_recover' stops assess, readiness and the schedule alike."""
+        levels = {**MEDIUM_ALL_PARTLY, "mental_health_recover": "met"}
+        del levels["mental_health_recovery"]
+        pathway = medium_secure(review("r1", D(2024, 2, 1), levels))
+        paths = set()
+        for rule in (pm.assess, pm.readiness, pm.readiness_history, pm.ready_on):
+            with pytest.raises(pm.UnknownCodeError) as caught:
+                rule(pathway, D(2024, 8, 1))
+            paths.add(caught.value.path)
+        with pytest.raises(pm.UnknownCodeError) as caught:
+            pm.review_schedule(pathway, D(2024, 8, 1))
+        paths.add(caught.value.path)
+        number = [r.domain for r in pathway.reviews[0].ratings].index("mental_health_recover")
+        assert {f"$.reviews[0].ratings[{number}].domain"} == paths
+
+    def test_a_move_to_a_stage_the_definition_lacks_is_refused_when_made(self) -> None:
+        """moved_to(stage='step_down') raises at once, not at a later check."""
+        with pytest.raises(pm.UnknownCodeError, match="step_down") as caught:
+            READY_FROM_MAY.moved_to(
+                SECURE_PATHWAY,
+                stage="step_down",
+                on=D(2024, 6, 1),
+                provider="Ashby Low Secure",
+                placement_id="stay-2",
+            )
+        assert "stage" == caught.value.path
+
+    def test_a_move_the_definition_does_not_allow_is_refused_when_made(self) -> None:
+        """Medium secure straight to discharged is refused by moved_to itself."""
+        with pytest.raises(pm.ValidationError, match="a move the definition allows"):
+            READY_FROM_MAY.moved_to(
+                SECURE_PATHWAY,
+                stage="discharged",
+                on=D(2024, 6, 1),
+                provider="Home",
+                placement_id="stay-2",
+            )
+
+
+#: Two reviews on 1 February 2024 in low secure, where the person must agree: one did
+#: not rate life skills, the other rated it without the person's level.
+def _low_secure_same_day(unrated_id: str, ungiven_id: str) -> pm.Pathway:
+    without = {d: level for d, level in LOW_ENOUGH.items() if d != "life_skills"}
+    return record(
+        SECURE_PATHWAY,
+        [("low_secure", D(2024, 1, 8), None)],
+        reviews=(
+            review(unrated_id, D(2024, 2, 1), without, without),
+            review(ungiven_id, D(2024, 2, 1), LOW_ENOUGH, without),
+        ),
+    )
+
+
+class TestH32SameDayReviewsDependOnIds:
+    @pytest.mark.parametrize("unrated_id", ["a", "b"])
+    def test_a_domain_one_review_did_not_rate_is_not_rated_whatever_the_ids(
+        self, unrated_id: str
+    ) -> None:
+        """Not rated at one review, not given at the other: the day finds 'not rated'."""
+        ungiven_id = "b" if unrated_id == "a" else "a"
+        decision = pm.assess(_low_secure_same_day(unrated_id, ungiven_id), D(2024, 8, 1))
+        found = {(c.kind.value, c.actual) for c in decision.criteria if c.domain == "life_skills"}
+        assert {("team_level", "not rated"), ("person_level", "not rated")} == found
+
+    @pytest.mark.parametrize("unrated_id", ["a", "b"])
+    def test_the_person_is_told_one_of_the_days_reviews_did_not_look_at_it(
+        self, unrated_id: str
+    ) -> None:
+        """With two reviews that day, the person reads 'one of your reviews', either id."""
+        ungiven_id = "b" if unrated_id == "a" else "a"
+        decision = pm.assess(_low_secure_same_day(unrated_id, ungiven_id), D(2024, 8, 1))
+        _, person = texts(decision, SECURE_PATHWAY)
+        assert (
+            "My life skills: this was not looked at in one of your reviews on 1 February 2024."
+            in person.splitlines()
+        )
+
+    @pytest.mark.parametrize("earlier_id", ["a", "b"])
+    def test_the_earliest_date_agreed_that_day_is_the_agreed_date(self, earlier_id: str) -> None:
+        """Agreed dates of 1 May and 1 June on one day: 1 May, whichever id sorts last."""
+        later_id = "b" if earlier_id == "a" else "a"
+        pathway = medium_secure(
+            pm.Review(id=earlier_id, date=D(2024, 2, 1), next_review_date=D(2024, 5, 1)),
+            pm.Review(id=later_id, date=D(2024, 2, 1), next_review_date=D(2024, 6, 1)),
+        )
+        schedules = (
+            pm.review_schedule(pathway, D(2024, 3, 1)),
+            pm.assess(pathway, D(2024, 3, 1)).schedule,
+        )
+        assert [D(2024, 5, 1)] * 2 == [item.agreed_next_review_date for item in schedules]
+
+
+class TestH33EventsBetweenStaysVanish:
+    def test_check_pathway_names_a_review_and_an_incident_between_stays(self) -> None:
+        """Each is a problem at its date's path; the found value is the date, never a note."""
+        pathway = record(
+            SECURE_PATHWAY,
+            [("medium_secure", D(2024, 1, 8), D(2024, 6, 1)), ("low_secure", D(2024, 7, 1), None)],
+            reviews=(review("r1", D(2024, 6, 10), MEDIUM_ALL_PARTLY),),
+            incidents=(
+                pm.Incident(
+                    id="i1",
+                    date=D(2024, 6, 12),
+                    kind="violence",
+                    severity="serious",
+                    note="Hit a member of staff.",
+                ),
+            ),
+        )
+        found = [(p.path, p.found) for p in pm.check_pathway(pathway, SECURE_PATHWAY)]
+        assert [("$.reviews[0].date", "2024-06-10"), ("$.incidents[0].date", "2024-06-12")] == found
+
+    def test_the_team_is_told_how_many_events_fell_outside_every_stay(self) -> None:
+        """A serious incident between stays is counted in the decision and its team text."""
+        pathway = record(
+            SECURE_PATHWAY,
+            [("medium_secure", D(2024, 1, 8), D(2024, 6, 1)), ("low_secure", D(2024, 7, 1), None)],
+            incidents=(incident("i1", D(2024, 6, 12), "violence", "serious"),),
+        )
+        decision = pm.assess(pathway, D(2024, 9, 1))
+        team, _ = texts(decision, SECURE_PATHWAY)
+        assert (1, True) == (
+            decision.events_outside_stays,
+            "Outside every stay: 1 review or incident up to 2024-09-01" in team,
+        )

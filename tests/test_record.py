@@ -834,7 +834,11 @@ class TestPathwayMoves:
         pathway = _pathway(placements=(_placement("p1", "medium_secure", D(2024, 1, 1)),))
 
         moved = pathway.moved_to(
-            stage="low_secure", on=D(2024, 9, 1), provider="Eastgate LSU", placement_id="p2"
+            SECURE_PATHWAY,
+            stage="low_secure",
+            on=D(2024, 9, 1),
+            provider="Eastgate LSU",
+            placement_id="p2",
         )
 
         expected = (
@@ -848,7 +852,7 @@ class TestPathwayMoves:
         pathway = _pathway(goals=[_goal()], reviews=[_review()], incidents=[_incident()])
 
         moved = pathway.moved_to(
-            stage="low_secure", on=D(2024, 9, 1), provider="X", placement_id="p2"
+            SECURE_PATHWAY, stage="low_secure", on=D(2024, 9, 1), provider="X", placement_id="p2"
         )
 
         assert (pathway.goals, pathway.reviews, pathway.incidents) == (
@@ -862,21 +866,98 @@ class TestPathwayMoves:
         pathway = _pathway(placements=(_placement(start=D(2024, 1, 1), end=D(2024, 2, 1)),))
 
         with pytest.raises(ValidationError, match="no open placement"):
-            pathway.moved_to(stage="low_secure", on=D(2024, 3, 1), provider="X", placement_id="p2")
+            pathway.moved_to(
+                SECURE_PATHWAY,
+                stage="low_secure",
+                on=D(2024, 3, 1),
+                provider="X",
+                placement_id="p2",
+            )
 
     def test_moved_to_on_the_start_day_raises(self) -> None:
         """A move must come after the current stay began."""
         pathway = _pathway(placements=(_placement(start=D(2024, 1, 1)),))
 
         with pytest.raises(ValidationError, match=r"Placement\.end"):
-            pathway.moved_to(stage="low_secure", on=D(2024, 1, 1), provider="X", placement_id="p2")
+            pathway.moved_to(
+                SECURE_PATHWAY,
+                stage="low_secure",
+                on=D(2024, 1, 1),
+                provider="X",
+                placement_id="p2",
+            )
 
     def test_moved_to_with_a_used_id_raises(self) -> None:
         """The new stay's id must be new."""
         pathway = _pathway()
 
         with pytest.raises(ValidationError, match=r"\$\.placements\[1\]: expected a unique id"):
-            pathway.moved_to(stage="low_secure", on=D(2024, 3, 1), provider="X", placement_id="p1")
+            pathway.moved_to(
+                SECURE_PATHWAY,
+                stage="low_secure",
+                on=D(2024, 3, 1),
+                provider="X",
+                placement_id="p1",
+            )
+
+    def test_moved_to_a_stage_the_definition_lacks_is_refused_at_once(self) -> None:
+        """A move to a misspelt stage is refused when made, naming the stage argument."""
+        pathway = _pathway()
+
+        with pytest.raises(UnknownCodeError) as caught:
+            pathway.moved_to(
+                SECURE_PATHWAY, stage="step_down", on=D(2024, 3, 1), provider="X", placement_id="p2"
+            )
+
+        assert ("stage", "step_down", "stage") == (
+            caught.value.kind,
+            caught.value.code,
+            caught.value.path,
+        )
+
+    def test_moved_to_a_stage_the_definition_does_not_allow_is_refused(self) -> None:
+        """Discharge straight from medium secure is not a move the pathway allows."""
+        pathway = _pathway()
+
+        with pytest.raises(ValidationError) as caught:
+            pathway.moved_to(
+                SECURE_PATHWAY,
+                stage="discharged",
+                on=D(2024, 3, 1),
+                provider="X",
+                placement_id="p2",
+            )
+
+        assert (["stage"], "'discharged'") == (
+            _paths(caught),
+            caught.value.problems[0].found,
+        )
+
+    def test_moved_to_on_another_definition_is_refused(self) -> None:
+        """The definition given must be the one the record follows, id and version."""
+        pathway = _pathway()
+        other = attrs.evolve(SECURE_PATHWAY, version="2.0.0")
+
+        with pytest.raises(ValidationError, match=r"secure-pathway@1\.0\.0") as caught:
+            pathway.moved_to(
+                other, stage="low_secure", on=D(2024, 3, 1), provider="X", placement_id="p2"
+            )
+
+        assert ["definition"] == _paths(caught)
+
+    def test_moved_to_within_the_same_stage_is_a_transfer(self) -> None:
+        """A move to the same stage with another provider is always allowed."""
+        pathway = _pathway()
+
+        moved = pathway.moved_to(
+            SECURE_PATHWAY,
+            stage="medium_secure",
+            on=D(2024, 3, 1),
+            provider="Eastgate MSU",
+            placement_id="p2",
+        )
+
+        assert ["medium_secure", "medium_secure"] == [p.stage for p in moved.placements]
 
 
 class TestPathwayStart:

@@ -7,6 +7,8 @@ shortcuts; the library works over event dates instead. They must agree on every 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from random import Random
 
 import attrs
 from hypothesis import assume, given
@@ -324,3 +326,74 @@ class TestDecisionConsistency:
         first = pm.explain(pm.assess(pathway, t, definition=definition), definition=definition)
         again = pm.explain(pm.assess(pathway, t, definition=definition), definition=definition)
         assert first == again
+
+
+@st.composite
+def same_day_cases(draw: st.DrawFn) -> Case:
+    """A case in which some reviews share a day with another review of the same stay."""
+    definition, pathway, t = draw(cases(max_goals=0))
+    reviews = list(pathway.reviews)
+    assume(len(reviews) >= 2)
+    for index in draw(st.lists(st.integers(0, len(reviews) - 1), min_size=1, max_size=4)):
+        other = reviews[draw(st.integers(0, len(reviews) - 1))]
+        if pathway.placement_on(other.date) is pathway.placement_on(reviews[index].date):
+            following = draw(st.none() | st.integers(1, 120))
+            reviews[index] = attrs.evolve(
+                reviews[index],
+                date=other.date,
+                next_review_date=None
+                if following is None
+                else other.date + dt.timedelta(days=following),
+            )
+    return definition, attrs.evolve(pathway, reviews=reviews), t
+
+
+def _relabelled(pathway: pm.Pathway, order: list[int]) -> pm.Pathway:
+    """The record with its review ids handed out again in the order given."""
+    ids = [review.id for review in pathway.reviews]
+    reviews = [attrs.evolve(review, id=ids[order[n]]) for n, review in enumerate(pathway.reviews)]
+    return attrs.evolve(pathway, reviews=reviews)
+
+
+def _without_review_ids(value: object, ids: frozenset[str]) -> object:
+    """A JSON-like tree, or a text, with every review id replaced by '?'."""
+    if isinstance(value, dict):
+        return {key: _without_review_ids(child, ids) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_without_review_ids(child, ids) for child in value]
+    if isinstance(value, str):
+        return "?" if value in ids else re.sub(r"\breview-[0-9]+\b", "?", value)
+    return value
+
+
+class TestIdRelabelling:
+    @given(same_day_cases(), st.randoms(use_true_random=False))
+    def test_relabelling_review_ids_changes_nothing_but_the_ids(
+        self, case: Case, random: Random
+    ) -> None:
+        """Any permutation of review ids leaves every result and text the same but for ids.
+
+        Same-day reviews are taken together, so what a criterion found, the agreed next
+        review date and the order of disagreements never follow which id sorts last.
+        """
+        definition, pathway, t = case
+        order = list(range(len(pathway.reviews)))
+        random.shuffle(order)
+        relabelled = _relabelled(pathway, order)
+        ids = frozenset(review.id for review in pathway.reviews)
+
+        def outputs(record: pm.Pathway) -> object:
+            decision = pm.assess(record, t, definition=definition)
+            found = {
+                "assessment": pm.to_dict(decision),
+                "readiness": pm.to_dict(pm.readiness(record, t, definition=definition)),
+                "history": [
+                    pm.to_dict(item)
+                    for item in pm.readiness_history(record, t, definition=definition)
+                ],
+                "schedule": pm.to_dict(pm.review_schedule(record, t, definition=definition)),
+                "texts": [pm.explain(decision, a, definition=definition) for a in pm.Audience],
+            }
+            return _without_review_ids(found, ids)
+
+        assert outputs(pathway) == outputs(relabelled)

@@ -130,22 +130,49 @@ class UnknownCodeError(PathwayModelError, LookupError):
         kind: What was looked up, e.g. ``"domain"``.
         code: The code or id that was not found.
         known: The codes that do exist, in their defined order.
+        path: Where the code was found, when it came from a record or an argument, e.g.
+            ``$.reviews[2].ratings[0].domain``; ``None`` for a plain look-up.
+        hint: What to do about it, in the library's own words, if there is advice to give.
+
+    Examples:
+        >>> print(UnknownCodeError("domain", "life_skill", ["life_skills"],
+        ...                        path="$.reviews[0].ratings[0].domain"))
+        $.reviews[0].ratings[0].domain: no domain with code 'life_skill'; known: 'life_skills'
     """
 
     kind: str
     code: str
     known: tuple[str, ...]
+    path: str | None
+    hint: str | None
 
-    def __init__(self, kind: str, code: str, known: Iterable[str]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        code: str,
+        known: Iterable[str],
+        path: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.kind = kind
         self.code = code
         self.known = tuple(known)
+        self.path = path
+        self.hint = hint
+        # A code that is not one may be anything, even text typed into the wrong field:
+        # show its start only.
+        text = str(code)
+        shown_code = repr(text if len(text) <= 40 else text[:37] + "...")
         shown = ", ".join(repr(k) for k in self.known) or "none"
-        super().__init__(f"no {kind} with code {code!r}; known: {shown}")
+        where = "" if path is None else f"{path}: "
+        advice = "" if hint is None else f"; {hint}"
+        super().__init__(f"{where}no {kind} with code {shown_code}; known: {shown}{advice}")
 
     def __str__(self) -> str:
         # LookupError/KeyError would quote the message; keep it plain.
         return str(self.args[0])
 
-    def __reduce__(self) -> tuple[type[UnknownCodeError], tuple[str, str, tuple[str, ...]]]:
-        return (type(self), (self.kind, self.code, self.known))
+    def __reduce__(
+        self,
+    ) -> tuple[type[UnknownCodeError], tuple[str, str, tuple[str, ...], str | None, str | None]]:
+        return (type(self), (self.kind, self.code, self.known, self.path, self.hint))

@@ -18,6 +18,7 @@ from pathway_model.catalogue._msp import MSP_ATTAINMENT, MY_SHARED_PATHWAY
 from pathway_model.catalogue._opd import OFFENDER_PERSONALITY_DISORDER_PATHWAY, OPD_OUTCOMES
 from pathway_model.catalogue._secure import SECURE_PATHWAY
 from pathway_model.errors import UnknownCodeError
+from pathway_model.errors import WrongTypeError as _WrongTypeError
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition
 
 __all__ = [
@@ -87,8 +88,11 @@ def definition_for(pathway: Pathway) -> PathwayDefinition:
     """Return the built-in definition a record names (its id and exact version).
 
     Raises:
+        WrongTypeError: ``pathway`` is not a Pathway.
         UnknownCodeError: The record names a definition that is not built in.
     """
+    if not isinstance(pathway, Pathway):
+        raise _WrongTypeError.single("pathway", "a Pathway", type(pathway).__name__)
     found = _BY_ID_AND_VERSION.get((pathway.definition_id, pathway.definition_version))
     if found is None:
         return definition(pathway.definition_id, pathway.definition_version)  # raises

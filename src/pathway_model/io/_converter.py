@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from pathway_model import model
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
@@ -525,8 +525,17 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
     )
     for cls in MODEL_CLASSES:
         converter.register_structure_hook(cls, _class_hook(converter, cls, fast_arrays))
-        converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
+        converter.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, converter, **_OMITTED_IF_DEFAULT.get(cls, {}))
+        )
     return converter
+
+
+#: Fields added to a version 1 document after it was frozen: written only when not their
+#: default, so every earlier document is still written byte for byte the same.
+_OMITTED_IF_DEFAULT: dict[type[Any], dict[str, Any]] = {
+    Assessment: {"events_outside_stays": override(omit_if_default=True)},
+}
 
 
 CONVERTER = make_converter()

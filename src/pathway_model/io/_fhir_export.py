@@ -115,8 +115,8 @@ def to_fhir(
         >>> [entry["resource"]["resourceType"] for entry in bundle["entry"]]
         ['CarePlan', 'EpisodeOfCare']
     """
-    definition = resolve_definition(pathway, definition)
-    validate_pathway(pathway, definition)
+    definition = resolve_definition(pathway, definition, codes=False)
+    validate_pathway(pathway, definition)  # lists every problem, unknown codes included
     ratings = _instrument_ratings(instrument_ratings)
     return _Export(pathway, definition).bundle(ratings)
 

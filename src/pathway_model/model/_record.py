@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from pathway_model.errors import Problem, ValidationError, WrongTypeError
+from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import _checks
 from pathway_model.model._definition import PathwayDefinition
 from pathway_model.model._enums import (
@@ -32,6 +32,22 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+def _argument(name: str, value: object, kind: type[Any], expected: str) -> None:
+    """Refuse an argument of the wrong type, naming the argument (never showing the value)."""
+    if not isinstance(value, kind):
+        raise WrongTypeError.single(name, expected, _checks.type_name(value))
+
+
+def _date_argument(name: str, value: object) -> None:
+    """Refuse anything but a calendar date for the argument ``name``."""
+    if type(value) is dt.date:
+        return
+    if isinstance(value, dt.datetime):
+        expected = "a date (datetime.date); convert datetimes with uk_date()"
+        raise WrongTypeError.single(name, expected, "datetime")
+    raise WrongTypeError.single(name, "a date (datetime.date)", _checks.type_name(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -69,11 +85,24 @@ class Placement:
         return self.end is None
 
     def covers(self, day: dt.date) -> bool:
-        """Whether ``day`` falls inside the stay (``start <= day < end``)."""
-        return self.start <= day and (self.end is None or day < self.end)
+        """Whether ``day`` falls inside the stay (``start <= day < end``).
+
+        Raises:
+            WrongTypeError: ``day`` is not a date.
+        """
+        try:
+            return self.start <= day and (self.end is None or day < self.end)
+        except TypeError:
+            _date_argument("day", day)
+            raise  # pragma: no cover  # a date never fails the comparison
 
     def days_until(self, as_of: dt.date) -> int:
-        """Days of the stay before ``as_of`` (up to its end if it has ended), never negative."""
+        """Days of the stay before ``as_of`` (up to its end if it has ended), never negative.
+
+        Raises:
+            WrongTypeError: ``as_of`` is not a date.
+        """
+        _date_argument("as_of", as_of)
         stop = as_of if self.end is None else min(self.end, as_of)
         return max(0, (stop - self.start).days)
 
@@ -267,6 +296,9 @@ class Review:
             next_review_date: The date agreed for the next review, if any.
 
         Raises:
+            WrongTypeError: ``team`` or ``person`` is not a mapping of domain codes to
+                level codes (the path names the argument), or another field has the
+                wrong type.
             ValidationError: ``person`` rates a domain the team did not rate, or any field
                 is invalid.
 
@@ -281,7 +313,9 @@ class Review:
             >>> review.ratings[0].person
             'met'
         """
+        _levels_argument("team", team)
         person = {} if person is None else person
+        _levels_argument("person", person)
         extra = [domain for domain in person if domain not in team]
         if extra:
             raise ValidationError(
@@ -304,11 +338,32 @@ class Review:
         )
 
     def rating(self, domain: str) -> DomainRating | None:
-        """Return the rating given to ``domain``, or ``None`` if it was not rated."""
+        """Return the rating given to ``domain``, or ``None`` if it was not rated.
+
+        Raises:
+            WrongTypeError: ``domain`` is not a code (str).
+        """
+        _argument("domain", domain, str, "a domain code (str)")
         for rating in self.ratings:
             if rating.domain == domain:
                 return rating
         return None
+
+
+def _levels_argument(name: str, levels: object) -> None:
+    """Refuse levels that are not a mapping of domain codes to level codes, naming where."""
+    _argument(name, levels, Mapping, "a mapping of domain codes to level codes, e.g. a dict")
+    for domain, level in levels.items():  # type: ignore[attr-defined]  # a Mapping
+        if not isinstance(domain, str):
+            raise WrongTypeError.single(
+                f"{name} (a key)", "a domain code (str)", _checks.type_name(domain)
+            )
+        if not isinstance(level, str):
+            raise WrongTypeError.single(
+                f"{name}[{_checks.show_code(domain)}]",
+                "a level code (str)",
+                _checks.type_name(level),
+            )
 
 
 def _kind(value: IncidentKind | str) -> IncidentKind:
@@ -474,7 +529,8 @@ class Pathway:
             placement_id: The id of the first stay.
 
         Raises:
-            UnknownCodeError: ``definition`` has no stage ``stage``.
+            WrongTypeError: An argument has the wrong type (the path names it).
+            UnknownCodeError: ``definition`` has no stage ``stage`` (path ``stage``).
             ValidationError: Any field is invalid.
 
         Examples:
@@ -487,7 +543,11 @@ class Pathway:
             >>> pathway.current_placement.stage
             'medium_secure'
         """
-        definition.stage(stage)
+        _argument("definition", definition, PathwayDefinition, "a PathwayDefinition")
+        _argument("person_id", person_id, str, "a code (str)")
+        _stay_arguments(
+            definition, stage=stage, on=on, provider=provider, placement_id=placement_id
+        )
         return cls(
             person_id=person_id,
             definition_id=definition.id,
@@ -512,14 +572,24 @@ class Pathway:
         return last if last.is_open else None
 
     def placement_on(self, day: dt.date) -> Placement | None:
-        """Return the placement that covers ``day``, or ``None`` (before, after, or in a gap)."""
+        """Return the placement that covers ``day``, or ``None`` (before, after, or in a gap).
+
+        Raises:
+            WrongTypeError: ``day`` is not a date.
+        """
+        _date_argument("day", day)
         for placement in self.placements:
             if placement.covers(day):
                 return placement
         return None
 
     def goal(self, goal_id: str) -> Goal | None:
-        """Return the goal with ``goal_id``, or ``None``."""
+        """Return the goal with ``goal_id``, or ``None``.
+
+        Raises:
+            WrongTypeError: ``goal_id`` is not a code (str).
+        """
+        _argument("goal_id", goal_id, str, "a goal id (str)")
         for goal in self.goals:
             if goal.id == goal_id:
                 return goal
@@ -537,26 +607,95 @@ class Pathway:
         """Return a copy of the record with ``goals`` added."""
         return attrs.evolve(self, goals=self.goals + goals)
 
-    def moved_to(self, *, stage: str, on: dt.date, provider: str, placement_id: str) -> Pathway:
+    def moved_to(
+        self,
+        definition: PathwayDefinition,
+        *,
+        stage: str,
+        on: dt.date,
+        provider: str,
+        placement_id: str,
+    ) -> Pathway:
         """Return a copy of the record with the open stay ended on ``on`` and a new one begun.
 
+        The move is checked against the definition here, where it is first known: a stage
+        the definition lacks, or a move it does not allow, is refused at once rather than
+        left for a later check to find.
+
         Args:
+            definition: The pathway definition the record follows (its own id and version).
             stage: The code of the stage moved to.
             on: The day of the move: the old stay's end and the new stay's start.
             provider: The provider of the new stay.
             placement_id: The id of the new stay.
 
         Raises:
-            ValidationError: No stay is open, or the move is not after the open stay's start.
+            WrongTypeError: An argument has the wrong type (the path names it).
+            UnknownCodeError: ``definition`` has no stage ``stage`` (path ``stage``).
+            ValidationError: ``definition`` is not the record's own; no stay is open; the
+                definition does not allow the move; or the move is not after the open
+                stay's start.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from pathway_model.catalogue import SECURE_PATHWAY
+            >>> pathway = Pathway.start(
+            ...     SECURE_PATHWAY, person_id="P-0001", stage="medium_secure",
+            ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
+            ... ).moved_to(
+            ...     SECURE_PATHWAY, stage="low_secure", on=dt.date(2025, 3, 3),
+            ...     provider="Ashby Low Secure", placement_id="placement-2",
+            ... )
+            >>> [placement.stage for placement in pathway.placements]
+            ['medium_secure', 'low_secure']
         """
+        _argument("definition", definition, PathwayDefinition, "a PathwayDefinition")
+        if (definition.id, definition.version) != (self.definition_id, self.definition_version):
+            raise ValidationError.single(
+                "definition",
+                f"the record's own definition ({self.definition_id}@{self.definition_version})",
+                f"{definition.id}@{definition.version}",
+            )
+        _stay_arguments(
+            definition, stage=stage, on=on, provider=provider, placement_id=placement_id
+        )
         current = self.current_placement
         if current is None:
             raise ValidationError.single(
                 "Pathway.placements", "an open placement to move on from", "no open placement"
             )
+        if current.stage not in definition:
+            last = len(self.placements) - 1
+            raise UnknownCodeError(
+                "stage", current.stage, definition.stage_codes, path=f"$.placements[{last}].stage"
+            )
+        if not definition.allows(current.stage, stage):
+            allowed = ", ".join(s.code for s in definition.moves_from(current.stage)) or "none"
+            raise ValidationError.single(
+                "stage",
+                f"a move the definition allows from {current.stage!r} ({allowed})",
+                _checks.show_code(stage),
+            )
         closed = attrs.evolve(current, end=on)
         opened = Placement(id=placement_id, stage=stage, provider=provider, start=on)
         return attrs.evolve(self, placements=(*self.placements[:-1], closed, opened))
+
+
+def _stay_arguments(
+    definition: PathwayDefinition,
+    *,
+    stage: object,
+    on: object,
+    provider: object,
+    placement_id: object,
+) -> None:
+    """Refuse a new stay's arguments of the wrong type, and a stage the definition lacks."""
+    _argument("stage", stage, str, "a stage code (str)")
+    _date_argument("on", on)
+    _argument("provider", provider, str, "a provider's name (str)")
+    _argument("placement_id", placement_id, str, "a code (str)")
+    if stage not in definition:
+        raise UnknownCodeError("stage", str(stage), definition.stage_codes, path="stage")
 
 
 def record_problems(pathway: Pathway) -> list[Problem]:

@@ -10,6 +10,7 @@ import attrs
 from pathway_model._version import VERSION
 from pathway_model.errors import ValidationError
 from pathway_model.model import ExitCriteria, Pathway, PathwayDefinition, RatingScale, Review
+from pathway_model.model._validation import outside_stays
 from pathway_model.rules._readiness import (
     Readiness,
     StayEvidence,
@@ -151,10 +152,14 @@ class Assessment:
             readiness, ready days and cost of delay.
         schedule: When the next review is due and whether it is overdue.
         disagreements: Domains where the person and the team gave different levels at
-            the latest review.
+            the latest review, in the framework's order of domains.
         definition_id: The id of the definition applied.
         definition_version: Its version.
         library_version: The version of pathway_model that made the decision.
+        events_outside_stays: How many reviews and incidents dated on or before
+            ``as_of`` fall in a gap between two stays, where no stay's rules judge them
+            ([`check_pathway`][pathway_model.check_pathway] names each one). Written to
+            JSON only when it is not 0.
     """
 
     person_id: str
@@ -174,6 +179,7 @@ class Assessment:
     definition_id: str
     definition_version: str
     library_version: str
+    events_outside_stays: int = 0
 
     @property
     def review_overdue(self) -> bool:
@@ -188,7 +194,13 @@ def _review_evidence(reviews: tuple[Review, ...]) -> tuple[Evidence, ...]:
 def _level_criteria(
     latest: tuple[Review, ...], criteria: ExitCriteria, scale: RatingScale
 ) -> list[Criterion]:
-    """Judge each required level on the latest review day (the lowest level if several)."""
+    """Judge each required level on the latest review day, its reviews taken together.
+
+    The day meets a level only if each of its reviews does, as in "How readiness is
+    decided", and what was found does not depend on the reviews' ids: a domain that any
+    of the day's reviews did not rate is ``"not rated"``; else a level that any did not
+    give is ``"not given"``; else the lowest level of the day.
+    """
     evidence = _review_evidence(latest)
     judged = []
     kinds = [(CriterionKind.TEAM_LEVEL, "team")]
@@ -199,26 +211,34 @@ def _level_criteria(
         for kind, who in kinds:
             lowest: str | None = None
             lowest_rank = 0
-            missing = "no review" if not latest else ""
+            not_rated = not_given = False
             for review in latest:
                 rating = review.rating(requirement.domain)
-                level = None if rating is None else getattr(rating, who)
                 if rating is None:
-                    missing = "not rated"
-                elif level is None:
-                    missing = "not given"
-                else:
-                    rank = scale.rank(level)
-                    if lowest is None or rank < lowest_rank:
-                        lowest, lowest_rank = level, rank
-            met = not missing and lowest is not None and lowest_rank >= minimum
+                    not_rated = True
+                    continue
+                level = getattr(rating, who)
+                if level is None:
+                    not_given = True
+                    continue
+                rank = scale.rank(level)
+                if lowest is None or rank < lowest_rank:
+                    lowest, lowest_rank = level, rank
+            if not latest:
+                actual = "no review"
+            elif not_rated:
+                actual = "not rated"
+            elif not_given:
+                actual = "not given"
+            else:
+                actual = str(lowest)
             judged.append(
                 Criterion(
                     kind=kind,
                     domain=requirement.domain,
                     expected=f"at least {requirement.minimum}",
-                    actual=missing or str(lowest),
-                    met=met,
+                    actual=actual,
+                    met=actual == lowest and lowest_rank >= minimum,  # a level was found
                     met_from=None,
                     evidence=evidence,
                 )
@@ -293,8 +313,17 @@ def _incident_free(
     return judged
 
 
-def _disagreements(latest: tuple[Review, ...], scale: RatingScale) -> tuple[Disagreement, ...]:
-    return tuple(
+def _disagreements(
+    latest: tuple[Review, ...], definition: PathwayDefinition
+) -> tuple[Disagreement, ...]:
+    """The latest day's disagreements, in the framework's order of domains.
+
+    Ordered by domain, then levels, then review id, so that relabelling the day's reviews
+    changes only the ids, never the order of what is said.
+    """
+    scale = definition.framework.scale
+    order = {code: index for index, code in enumerate(definition.framework.domain_codes)}
+    found = [
         Disagreement(
             review_id=review.id,
             date=review.date,
@@ -306,7 +335,17 @@ def _disagreements(latest: tuple[Review, ...], scale: RatingScale) -> tuple[Disa
         for review in latest
         for rating in review.ratings
         if rating.person is not None and rating.person != rating.team
-    )
+    ]
+    if len(found) > 1:
+        found.sort(
+            key=lambda item: (
+                order[item.domain],
+                scale.rank(item.team),
+                scale.rank(item.person),
+                item.review_id,
+            )
+        )
+    return tuple(found)
 
 
 def assess(
@@ -334,7 +373,9 @@ def assess(
         ValidationError: No stay covers ``as_of`` (before the record, in a gap, or after
             it ends), or ``definition`` is not the one the record names.
         WrongTypeError: An argument has the wrong type (a datetime is not a date).
-        UnknownCodeError: The record uses a stage or level the definition lacks.
+        UnknownCodeError: The record uses a stage, domain or level code the definition
+            lacks (``path`` says where), or, with no ``definition`` given, names a
+            definition that is not built in (the message says to pass it).
 
     Examples:
         >>> import datetime as dt
@@ -394,8 +435,9 @@ def assess(
         criteria=tuple(criteria),
         readiness=result,
         schedule=schedule_of(placement, stage, evidence.reviews, as_of),
-        disagreements=_disagreements(latest, scale),
+        disagreements=_disagreements(latest, definition),
         definition_id=definition.id,
         definition_version=definition.version,
         library_version=VERSION,
+        events_outside_stays=outside_stays(pathway, as_of),
     )

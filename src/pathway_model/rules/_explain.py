@@ -8,11 +8,12 @@ domains, stages and levels. Neither text ever includes notes or goal wording.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum
 
 from pathway_model.catalogue import definition as builtin_definition
-from pathway_model.errors import ValidationError, WrongTypeError
+from pathway_model.errors import UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import PathwayDefinition, Period
 from pathway_model.model._checks import type_name
 from pathway_model.rules._assess import Assessment, AssessmentStatus, Criterion, CriterionKind
@@ -67,11 +68,27 @@ def money(amount: Decimal) -> str:
     return f"£{amount:,.0f}" if whole else f"£{amount:,.2f}"
 
 
+#: What to do when a decision names a definition that is not built in.
+_DEFINITION_HINT = (
+    "to explain a decision made on a definition that is not built in, pass that "
+    "definition as definition=, e.g. explain(assessment, 'team', definition=my_definition)"
+)
+
+
 def _definition_for(
     assessment: Assessment, definition: PathwayDefinition | None
 ) -> PathwayDefinition:
+    if not isinstance(assessment, Assessment):
+        raise WrongTypeError.single("assessment", "an Assessment", type_name(assessment))
     if definition is None:
-        return builtin_definition(assessment.definition_id, assessment.definition_version)
+        try:
+            found = builtin_definition(assessment.definition_id, assessment.definition_version)
+        except UnknownCodeError as error:
+            raise UnknownCodeError(
+                error.kind, error.code, error.known, path="$.definition_id", hint=_DEFINITION_HINT
+            ) from None
+        _refuse_unknown_codes(assessment, found)
+        return found
     if not isinstance(definition, PathwayDefinition):
         raise WrongTypeError.single(
             "definition", "a PathwayDefinition or None", type_name(definition)
@@ -84,7 +101,45 @@ def _definition_for(
             f"the definition the decision was made on ({decided_on[0]}@{decided_on[1]})",
             f"{definition.id}@{definition.version}",
         )
+    _refuse_unknown_codes(assessment, definition)
     return definition
+
+
+#: What a level criterion may have found instead of a level.
+_NO_LEVEL = frozenset({"not rated", "not given", "no review"})
+
+
+def _codes(assessment: Assessment) -> Iterator[tuple[str, str, str | None]]:
+    """Each ``(path, kind, code)`` of a decision that its explanation looks up."""
+    yield "$.stage", "stage", assessment.stage
+    yield "$.next_stage", "stage", assessment.next_stage
+    yield "$.proposed_stage", "stage", assessment.proposed_stage
+    for index, criterion in enumerate(assessment.criteria):
+        if criterion.domain is None:
+            continue
+        path = f"$.criteria[{index}]"
+        yield f"{path}.domain", "domain", criterion.domain
+        yield f"{path}.expected", "level", criterion.expected.removeprefix("at least ")
+        if criterion.actual not in _NO_LEVEL:
+            yield f"{path}.actual", "level", criterion.actual
+    for index, item in enumerate(assessment.disagreements):
+        path = f"$.disagreements[{index}]"
+        yield f"{path}.domain", "domain", item.domain
+        yield f"{path}.team", "level", item.team
+        yield f"{path}.person", "level", item.person
+
+
+def _refuse_unknown_codes(assessment: Assessment, definition: PathwayDefinition) -> None:
+    """Refuse a decision (a stored one, perhaps) naming a code its definition lacks."""
+    framework = definition.framework
+    known = {
+        "stage": definition.stage_codes,
+        "domain": framework.domain_codes,
+        "level": framework.scale.codes,
+    }
+    for path, kind, code in _codes(assessment):
+        if code is not None and code not in known[kind]:
+            raise UnknownCodeError(kind, code, known[kind], path=path)
 
 
 # --- for the team -------------------------------------------------------------------------
@@ -160,6 +215,25 @@ def _team_delay(assessment: Assessment) -> str:
     )
 
 
+def _team_outside(assessment: Assessment) -> list[str]:
+    """A line on the reviews and incidents that no stay covers, when there are any."""
+    count = assessment.events_outside_stays
+    if not count:
+        return []
+    until = assessment.as_of.isoformat()
+    if count == 1:
+        line = (
+            f"Outside every stay: 1 review or incident up to {until} falls in a gap between "
+            "stays, so no stay's criteria judged it; check_pathway() names it."
+        )
+    else:
+        line = (
+            f"Outside every stay: {count:,} reviews and incidents up to {until} fall in a gap "
+            "between stays, so no stay's criteria judged them; check_pathway() names each one."
+        )
+    return [line]
+
+
 def _team_schedule(assessment: Assessment) -> str:
     schedule = assessment.schedule
     if schedule.due is None:
@@ -174,12 +248,19 @@ def explain_for_team(assessment: Assessment, definition: PathwayDefinition | Non
     """Explain a decision precisely for the clinical team.
 
     Names the stage, the status, every criterion with what was expected and found and
-    the reviews and incidents it was judged on, "not a day more", disagreements, the
-    review schedule, and the versions that produced the decision.
+    the reviews and incidents it was judged on, "not a day more", how many reviews and
+    incidents fell outside every stay (when any did), disagreements, the review
+    schedule, and the versions that produced the decision.
 
     Args:
         assessment: The decision to explain.
         definition: The definition it was made on; the built-in one it names when ``None``.
+
+    Raises:
+        WrongTypeError: An argument has the wrong type.
+        ValidationError: ``definition`` is not the one the decision was made on.
+        UnknownCodeError: The decision names a definition that is not built in and none
+            was given, or a code the definition lacks.
     """
     definition = _definition_for(assessment, definition)
     lines = _team_status(assessment, definition)
@@ -189,6 +270,7 @@ def explain_for_team(assessment: Assessment, definition: PathwayDefinition | Non
         )
     lines.extend(_team_criterion(criterion, definition) for criterion in assessment.criteria)
     lines.append(_team_delay(assessment))
+    lines.extend(_team_outside(assessment))
     lines.extend(
         f"Disagreement at review {item.review_id} ({item.date.isoformat()}): "
         f"{definition.framework.domain(item.domain).name} - team {item.team}, person {item.person}."
@@ -268,6 +350,12 @@ def explain_for_person(assessment: Assessment, definition: PathwayDefinition | N
     Args:
         assessment: The decision to explain.
         definition: The definition it was made on; the built-in one it names when ``None``.
+
+    Raises:
+        WrongTypeError: An argument has the wrong type.
+        ValidationError: ``definition`` is not the one the decision was made on.
+        UnknownCodeError: The decision names a definition that is not built in and none
+            was given, or a code the definition lacks.
     """
     definition = _definition_for(assessment, definition)
     stage = definition.stage(assessment.stage)
@@ -296,8 +384,15 @@ def _person_gaps(assessment: Assessment, definition: PathwayDefinition) -> list[
         name = framework.domain(criterion.domain).everyday_name if criterion.domain else ""
         needed = _level_words(definition, criterion.expected.removeprefix("at least "))
         who = "your team" if criterion.kind is CriterionKind.TEAM_LEVEL else "you"
-        if criterion.actual == "not rated":
+        several = len(criterion.evidence) > 1
+        if criterion.actual == "not rated" and several:
+            day = long_date(criterion.evidence[-1].date)
+            lines.append(f"{name}: this was not looked at in one of your reviews on {day}.")
+        elif criterion.actual == "not rated":
             lines.append(f"{name}: this was not looked at in your last review.")
+        elif criterion.actual == "not given" and several:
+            day = long_date(criterion.evidence[-1].date)
+            lines.append(f"{name}: you did not give your view at one of your reviews on {day}.")
         elif criterion.actual == "not given":
             lines.append(f"{name}: you did not give your view at your last review.")
         else:
@@ -343,7 +438,12 @@ def explain(
             when ``None``.
 
     Raises:
-        ValidationError: ``audience`` is neither.
+        WrongTypeError: ``assessment`` is not an Assessment, or ``audience`` or
+            ``definition`` has the wrong type.
+        ValidationError: ``audience`` is neither, or ``definition`` is not the one the
+            decision was made on.
+        UnknownCodeError: The decision names a definition that is not built in and none
+            was given (the message says how to pass it), or a code the definition lacks.
 
     Examples:
         >>> import datetime as dt

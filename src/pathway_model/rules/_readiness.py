@@ -20,7 +20,7 @@ from typing import TypeVar
 import attrs
 
 from pathway_model.catalogue import definition_for
-from pathway_model.errors import ValidationError, WrongTypeError
+from pathway_model.errors import UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import (
     ExitCriteria,
     Incident,
@@ -34,6 +34,7 @@ from pathway_model.model import (
     Stage,
 )
 from pathway_model.model._checks import type_name
+from pathway_model.model._validation import refuse_unknown_codes
 
 __all__ = [
     "Readiness",
@@ -329,28 +330,53 @@ def _extend(runs: list[ReadyRun], first: dt.date, end: dt.date) -> None:
 # --- public functions ---------------------------------------------------------------------
 
 
-def resolve_definition(pathway: Pathway, definition: PathwayDefinition | None) -> PathwayDefinition:
+#: What to do when a record names a definition that is not built in.
+DEFINITION_HINT = (
+    "to decide a record on a definition that is not built in, pass that definition "
+    "as definition=, e.g. assess(pathway, as_of, definition=my_definition)"
+)
+
+
+def resolve_definition(
+    pathway: Pathway, definition: PathwayDefinition | None, *, codes: bool = True
+) -> PathwayDefinition:
     """Return ``definition``, or the built-in one the record names; check they match.
+
+    Every code of the record is then checked against the definition, once a call: no
+    rule decides on a record that uses a stage, domain or level code its definition
+    lacks. ``codes=False`` leaves that check to a caller that validates the whole
+    record itself, listing every problem.
 
     Raises:
         WrongTypeError: An argument has the wrong type.
         ValidationError: The record names another definition or version.
-        UnknownCodeError: No definition was given and the record names none built in.
+        UnknownCodeError: No definition was given and the record names none built in,
+            or the record uses a code the definition lacks (its ``path`` says where).
     """
     if not isinstance(pathway, Pathway):
         raise WrongTypeError.single("pathway", "a Pathway", type_name(pathway))
     if definition is None:
-        return definition_for(pathway)
-    if not isinstance(definition, PathwayDefinition):
+        try:
+            definition = definition_for(pathway)
+        except UnknownCodeError as error:
+            raise UnknownCodeError(
+                error.kind, error.code, error.known, path="$.definition_id", hint=DEFINITION_HINT
+            ) from None
+    elif not isinstance(definition, PathwayDefinition):
         raise WrongTypeError.single(
             "definition", "a PathwayDefinition or None", type_name(definition)
         )
-    if (pathway.definition_id, pathway.definition_version) != (definition.id, definition.version):
+    elif (pathway.definition_id, pathway.definition_version) != (
+        definition.id,
+        definition.version,
+    ):
         raise ValidationError.single(
             "$.definition_id",
             f"the definition given ({definition.id}@{definition.version})",
             f"a record on {pathway.definition_id}@{pathway.definition_version}",
         )
+    if codes:
+        refuse_unknown_codes(pathway, definition)
     return definition
 
 
@@ -436,7 +462,9 @@ def readiness(
         ValidationError: ``as_of`` is before the record begins, or ``definition`` is
             not the one the record names.
         WrongTypeError: An argument has the wrong type (a datetime is not a date).
-        UnknownCodeError: The record uses a stage or level the definition lacks.
+        UnknownCodeError: The record uses a stage, domain or level code the definition
+            lacks (``path`` says where), or, with no ``definition`` given, names a
+            definition that is not built in.
 
     Examples:
         >>> import datetime as dt
@@ -474,6 +502,8 @@ def readiness_history(
 
     Raises:
         ValidationError: ``as_of`` is before the record begins.
+        WrongTypeError: An argument has the wrong type.
+        UnknownCodeError: The record uses a code the definition lacks (see ``readiness``).
     """
     definition = resolve_definition(pathway, definition)
     as_of = check_date(as_of)
@@ -494,6 +524,8 @@ def ready_on(
 
     Raises:
         ValidationError: ``day`` is before the record begins.
+        WrongTypeError: An argument has the wrong type.
+        UnknownCodeError: The record uses a code the definition lacks (see ``readiness``).
     """
     definition = resolve_definition(pathway, definition)
     day = check_date(day, "day")

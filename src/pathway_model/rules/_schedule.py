@@ -20,7 +20,8 @@ class ReviewSchedule:
         placement_id: The stay's id.
         stage: The code of the stay's stage.
         as_of: The date the schedule is for.
-        last_review_id: The id of the last review in the stay on or before ``as_of``.
+        last_review_id: The id of the last review in the stay on or before ``as_of``
+            (of several on that day, the last by id).
         last_review_date: Its date.
         due: The date the next review is due: the last review plus the stage's review
             interval, or the stay's start plus its first-review deadline when there has
@@ -28,7 +29,8 @@ class ReviewSchedule:
             that has ended.
         overdue: Whether ``as_of`` is after ``due``.
         days_overdue: Days from ``due`` to ``as_of`` when overdue, else 0.
-        agreed_next_review_date: The date agreed at the last review, if one was agreed.
+        agreed_next_review_date: The date agreed at the last review, if one was agreed;
+            of several reviews on the last day, the earliest date any of them agreed.
             It is shown beside ``due`` but does not change it.
     """
 
@@ -65,8 +67,27 @@ def schedule_of(
         due=due,
         overdue=overdue,
         days_overdue=(as_of - due).days if overdue and due is not None else 0,
-        agreed_next_review_date=None if last is None else last.next_review_date,
+        agreed_next_review_date=_agreed(earlier),
     )
+
+
+def _agreed(earlier: list[Review]) -> dt.date | None:
+    """The earliest next review date agreed at the last review day's reviews, if any.
+
+    The earliest, so that no review agreed for sooner is hidden behind a later one; it
+    does not depend on the reviews' ids.
+    """
+    if not earlier:
+        return None
+    day = earlier[-1].date
+    agreed = None
+    for review in reversed(earlier):
+        if review.date != day:
+            break
+        following = review.next_review_date
+        if following is not None and (agreed is None or following < agreed):
+            agreed = following
+    return agreed
 
 
 def review_schedule(
@@ -85,6 +106,8 @@ def review_schedule(
 
     Raises:
         ValidationError: ``as_of`` is before the record begins.
+        WrongTypeError: An argument has the wrong type.
+        UnknownCodeError: The record uses a code the definition lacks (see ``readiness``).
 
     Examples:
         >>> import datetime as dt

@@ -356,8 +356,8 @@ def payments(
         >>> record = pm.Pathway.start(
         ...     SECURE_PATHWAY, person_id="P-1", stage="low_secure",
         ...     provider="Riverside", on=dt.date(2024, 1, 1),
-        ... ).moved_to(stage="community", on=dt.date(2024, 3, 1), provider="Riverside",
-        ...            placement_id="p2")
+        ... ).moved_to(SECURE_PATHWAY, stage="community", on=dt.date(2024, 3, 1),
+        ...            provider="Riverside", placement_id="p2")
         >>> row = payments([record], as_of=dt.date(2024, 3, 1))[0]
         >>> row.bed_day_payment, row.base_payment, row.step_down_payment
         (Decimal('24660.00'), Decimal('19728.00'), Decimal('36990.00'))
