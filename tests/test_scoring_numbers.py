@@ -85,7 +85,7 @@ ENTRY_POINTS: list[tuple[str, Callable[[int], Any], str]] = [
     (
         "cohort_report bed-day cost",
         cohort_with_cost,
-        "secure-pathway@1.0.0.stages[2].bed_day_cost",
+        "Stage.bed_day_cost",
     ),
 ]
 

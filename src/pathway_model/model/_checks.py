@@ -112,6 +112,13 @@ def show_number(value: int) -> str:
     return f"a whole number of about {int(value.bit_length() * 0.30103):,} digits"
 
 
+def show_amount(value: Decimal) -> str:
+    """Show an amount in a message; one too long to show is described by its size."""
+    if not value.is_finite() or len(value.as_tuple().digits) <= 30:
+        return repr(str(value))
+    return f"an amount of {len(value.as_tuple().digits):,} digits"
+
+
 #: A thousandth of a penny: the last place an amount may have.
 _LAST_PLACE = Decimal(1).scaleb(-AMOUNT_PLACES)
 #: Exact arithmetic for amounts, whatever the caller's decimal context: room for every

@@ -222,7 +222,7 @@ def _check_money(
     problem = _checks.amount_problem(value)
     if problem is not None:
         raise ValidationError.single(
-            path, _checks.AMOUNT_EXPECTED, f"{_checks.show_code(str(value))}: {problem}"
+            path, _checks.AMOUNT_EXPECTED, f"{_checks.show_amount(value)}: {problem}"
         )
 
 

@@ -1250,7 +1250,6 @@ def cohort_report(
     records = [
         _definition_of(index, pathway, definition, cache) for index, pathway in enumerate(pathways)
     ]
-    _check_costs({id(used): used for _, used in records}.values())
     if since is None:
         since = min((pathway.first_day for pathway, _ in records), default=as_of)
         since = min(since, as_of)
@@ -1282,26 +1281,6 @@ def cohort_report(
         community_stages=tuple(sorted(community)),
         groups=groups,
     )
-
-
-#: Bed-day costs are below this (at most 12 digits before the point, as the JSON format
-#: allows), so every sum of money fits the report's precision.
-_COST_BELOW = Decimal(10**12)
-
-
-def _check_costs(definitions: Iterable[PathwayDefinition]) -> None:
-    """Refuse a bed-day cost too large to count money with, naming where it is."""
-    problems = [
-        Problem(
-            path=f"{used.id}@{used.version}.stages[{index}].bed_day_cost",
-            expected="a bed-day cost below 10^12 (at most 12 digits before the point)",
-            found="an amount of 13 digits or more",
-        )
-        for used in definitions
-        for index, stage in enumerate(used.stages)
-        if stage.bed_day_cost is not None and not stage.bed_day_cost < _COST_BELOW
-    ]
-    _checks.raise_problems(problems)
 
 
 def _groups(reader: _Reader) -> tuple[CohortGroup, ...]:
