@@ -120,16 +120,40 @@ class ValidationError(PathwayModelError, ValueError):
         total: int | None = None,
         more_may_follow: bool = False,
     ) -> None:
-        iterator = iter(problems)
-        self.problems = tuple(itertools.islice(iterator, self.MAX_PROBLEMS))
+        if type(problems) is tuple or type(problems) is list:
+            self.problems = tuple(problems[: self.MAX_PROBLEMS])
+            counted = len(problems)
+        else:
+            iterator = iter(problems)
+            self.problems = tuple(itertools.islice(iterator, self.MAX_PROBLEMS))
+            # The rest are counted, never kept: memory stays small however many there are.
+            counted = len(self.problems) + sum(1 for _ in iterator)
         if not self.problems:
             msg = "a ValidationError needs at least one Problem"
             raise ValueError(msg)
-        # The rest are counted, never kept: memory stays small however many there are.
-        counted = len(self.problems) + sum(1 for _ in iterator)
-        self.total = max(counted, total or 0)
+        self.total = counted if total is None or total < counted else total
         self.more_may_follow = bool(more_may_follow)
-        super().__init__(self._message())
+        # The message is written when first asked for: a loader makes and drops an error
+        # for each bad item of a document, and most are never shown.
+        self._text: str | None = None
+        super().__init__()
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._message()
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    @property
+    def args(self) -> tuple[str]:
+        """The message, as ``Exception.args`` holds it."""
+        return (str(self),)
+
+    @args.setter
+    def args(self, value: tuple[object, ...]) -> None:
+        pass  # set by Exception itself; the message is always made from the problems
 
     def _message(self) -> str:
         if self.total == 1:

@@ -43,6 +43,7 @@ __all__ = [
     "json_type",
     "key_path",
     "object_of",
+    "read_items",
     "structure_items",
     "unknown_keys",
     "validate_field",
@@ -96,10 +97,22 @@ _JSON_TYPES: tuple[tuple[type[Any] | tuple[type[Any], ...], str], ...] = (
 )
 
 
+#: The JSON type of each type a parser gives; a tuple is an object, as (key, value) pairs.
+_JSON_NAMES: dict[type[Any], str] = {
+    **{
+        kind: name
+        for kinds, name in _JSON_TYPES
+        for kind in (kinds if isinstance(kinds, tuple) else (kinds,))
+    },
+    tuple: "an object",
+}
+
+
 def json_type(value: object) -> str:
     """Name the JSON type of a parsed value, for messages."""
-    if type(value) is tuple:  # an object, as the parser gives it: (key, value) pairs
-        return "an object"
+    name = _JSON_NAMES.get(type(value))
+    if name is not None:
+        return name
     for kinds, name in _JSON_TYPES:
         if isinstance(value, kinds):
             return name
@@ -154,9 +167,12 @@ def object_of(value: object, where: str) -> dict[str, Any] | None:
 def _non_string_key(value: dict[Any, Any], where: str) -> WrongTypeError:
     """The error for a dict (given to ``from_dict``) with a key that is not a string."""
     key = next(key for key in value if type(key) is not str)
-    return WrongTypeError.single(
-        where, "an object whose keys are strings", f"a key of type {type_name(key)}"
+    problem = Problem(
+        path=where,
+        expected="an object whose keys are strings",
+        found=f"a key of type {type_name(key)}",
     )
+    return WrongTypeError([problem])
 
 
 class Collected:
@@ -311,6 +327,16 @@ def _enum_hooks(kind: type[Enum]) -> Callable[[object, object], Enum]:
         return member
 
     return structure
+
+
+def read_items(
+    item: type[Any], values: list[Any]
+) -> tuple[tuple[Any, ...], Sequence[int], Collected]:
+    """Read an array of ``item`` objects, keeping what can be read: see `structure_items`."""
+    hook = typing.cast(
+        "_TupleHook", CONVERTER.get_structure_hook(tuple.__class_getitem__((item, ...)))
+    )
+    return hook.items(values)
 
 
 def structure_items(
@@ -505,7 +531,7 @@ def validate_field(
     """Convert and check one field's value as the constructor would; collect its problems."""
     try:
         if field.converter is not None:
-            value = field.converter(value)
+            value = typing.cast("Callable[[object], object]", field.converter)(value)
         if field.validator is not None:
             field.validator(shell, field, value)
     except ValidationError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from types import ModuleType
@@ -19,6 +20,7 @@ from pathway_model.io._converter import (
     json_type,
     key_path,
     object_of,
+    read_items,
     unknown_keys,
     validate_field,
 )
@@ -578,7 +580,7 @@ def _read_parts(fields: dict[str, Any]) -> _RecordParts:
             collected.add(_missing(name))
             parts.broken.add(name)
         elif type(raw) is list:
-            built, positions, problems = CONVERTER.get_structure_hook(tuple[item, ...]).items(raw)
+            built, positions, problems = read_items(item, raw)
             if problems:
                 collected.take(problems, f"$.{name}")
                 parts.broken.add(name)
@@ -630,7 +632,8 @@ def _read_record(fields: dict[str, Any], definition: PathwayDefinition | None) -
         definition = next((d for d in DEFINITIONS if (d.id, d.version) == named), None)
     if not parts.collected:
         try:
-            pathway = Pathway(**parts.codes, **parts.items)
+            arguments: dict[str, Any] = {**parts.codes, **parts.items}
+            pathway = Pathway(**arguments)
         except ValidationError:
             pass  # every problem is found below
         else:
@@ -654,11 +657,6 @@ def _record_error(parts: _RecordParts, definition: PathwayDefinition | None) -> 
     if definition is not None:
         judged += check_pathway(shell, definition)
     held = [_HELD_BACK[name] for name in _HELD_BACK if name in parts.broken]
-    if "placements" in parts.broken and definition is not None:
-        # Moves between stays wait for every stay; each stay's own stage does not.
-        for placement in shell.placements:
-            alone = _shell(parts, definition, placements=(placement,), others=False)
-            judged += [p for p in check_pathway(alone, definition) if p.path.endswith(".stage")]
     positions = {
         name: {id(item): parts.positions[name][n] for n, item in enumerate(parts.items[name])}
         for name, _ in _COLLECTIONS
@@ -668,6 +666,13 @@ def _record_error(parts: _RecordParts, definition: PathwayDefinition | None) -> 
             more = True
             continue
         collected.add(_to_input_position(problem, shell, positions))
+    if "placements" in parts.broken and definition is not None:
+        # Moves between stays wait for every stay; each stay's own stage does not.
+        for placement in shell.placements:
+            alone = _shell(parts, definition, placements=(placement,), others=False)
+            for problem in check_pathway(alone, definition):
+                if problem.path.endswith(".stage"):
+                    collected.add(_to_input_position(problem, alone, positions))
     collected.more_may_follow = collected.more_may_follow or more
     return collected.error()
 
@@ -696,8 +701,8 @@ def _shell(
         items = parts.items[name] if others else ()
         if name == "placements" and placements is not None:
             items = placements
-        convert = attributes[name].converter
-        assert convert is not None  # each collection is put in its canonical order
+        # Each collection in its canonical order, as the constructor would put it.
+        convert = typing.cast("Callable[[object], object]", attributes[name].converter)
         object.__setattr__(shell, name, convert(items))
     return shell
 
