@@ -492,3 +492,15 @@ class TestNonStringKeys:
             pm.from_dict(doc, pm.PathwayDefinition)
 
         assert "$.stages[0]" == caught.value.problems[0].path
+
+
+class TestWrongClass:
+    """A class argument that is not a kind of document is refused without showing it."""
+
+    @pytest.mark.parametrize("cls", [[1], SECRET, pm.Review])
+    def test_a_wrong_class_is_a_wrong_type(self, cls: Any) -> None:
+        """Anything but a document class, even unhashable or text, is a WrongTypeError."""
+        with pytest.raises(pm.WrongTypeError) as caught:
+            pm.loads(pm.dumps(SECURE_PATHWAY), cls)
+
+        assert ("cls", False) == (caught.value.problems[0].path, SECRET in str(caught.value))

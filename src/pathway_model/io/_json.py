@@ -271,9 +271,10 @@ def _load(
     return _from_tree(tree, cls, definition)
 
 
-def _from_tree(tree: object, cls: type[Any] | None, definition: PathwayDefinition | None) -> object:
-    if cls is not None and cls not in DOCUMENTS:
-        raise WrongTypeError.single("cls", _document_kinds(), getattr(cls, "__name__", repr(cls)))
+def _from_tree(tree: object, cls: object, definition: PathwayDefinition | None) -> object:
+    if cls is not None and not (isinstance(cls, type) and cls in DOCUMENTS):
+        found = cls.__name__ if isinstance(cls, type) else f"a {type_name(cls)}"
+        raise WrongTypeError.single("cls", _document_kinds(), found)
     cls, fields = _body(tree, cls)
     if cls is Pathway:
         return _read_record(fields, definition)
