@@ -171,6 +171,7 @@ class TestValidate:
                 f"{bad}: $.placements[0].start: expected a date that exists (YYYY-MM-DD); "
                 "found '2024-02-30'"
             ),
+            f"{bad}: more problems may follow once these are mended",
             "Checked 1 document: 1 with problems (2 problems), 0 valid.",
         ] == result.out.splitlines()
 

@@ -209,3 +209,64 @@ class TestUnknownCodeError:
             restored.known,
             str(restored),
         )
+
+
+class TestValidationErrorLimits:
+    """An error keeps the first hundred problems, counts them all, and says when more may follow."""
+
+    def test_only_the_first_hundred_problems_are_kept(self) -> None:
+        """A thousand problems keep the first hundred, in order, and count a thousand."""
+        many = [attrs.evolve(END, path=f"$[{n}]") for n in range(1000)]
+
+        error = ValidationError(many)
+
+        assert (tuple(many[:100]), 1000) == (error.problems, error.total)
+
+    def test_a_generator_is_counted_without_being_kept(self) -> None:
+        """Problems from a generator are counted to the end."""
+        error = ValidationError(END for _ in range(250))
+
+        assert (100, 250) == (len(error.problems), error.total)
+
+    def test_the_message_says_how_many_are_shown(self) -> None:
+        """The first line says how many of how many problems are listed."""
+        error = ValidationError([END] * 1_000_000)
+
+        lines = str(error).splitlines()
+        assert ("100 of 1,000,000 problems shown:", 101) == (lines[0], len(lines))
+
+    def test_a_total_given_counts_problems_found_elsewhere(self) -> None:
+        """A total larger than the problems given is kept, and shown."""
+        error = ValidationError([END], 7)
+
+        assert (7, "1 of 7 problems shown:") == (error.total, str(error).splitlines()[0])
+
+    def test_more_may_follow_is_the_last_line(self) -> None:
+        """An error whose checks were held back says so on its last line."""
+        error = ValidationError([END, START], more_may_follow=True)
+
+        expected = "More problems may follow once these are mended."
+        assert (True, expected) == (error.more_may_follow, str(error).splitlines()[-1])
+
+    def test_by_default_nothing_more_follows(self) -> None:
+        """An error made from its problems alone says nothing more may follow."""
+        assert (False, 1) == (ValidationError([END]).more_may_follow, ValidationError([END]).total)
+
+    @pytest.mark.parametrize("error_class", [ValidationError, WrongTypeError])
+    def test_pickles_keep_the_total_and_the_flag(self, error_class: type[ValidationError]) -> None:
+        """Pickling keeps the count and the flag, so the message is the same."""
+        error = error_class([END] * 150, more_may_follow=True)
+
+        restored = pickle.loads(pickle.dumps(error))
+
+        assert (150, True, str(error)) == (
+            restored.total,
+            restored.more_may_follow,
+            str(restored),
+        )
+
+    def test_args_and_repr_carry_the_message(self) -> None:
+        """args and repr hold the message, as for any exception."""
+        error = ValidationError([END])
+
+        assert ((str(END),), f"ValidationError({str(END)!r})") == (error.args, repr(error))

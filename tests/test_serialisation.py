@@ -221,11 +221,11 @@ class TestBadInput:
         doc["incidents"][0]["kind"] = "arson"
         doc["reviews"][1]["ratings"][0]["person"] = "great"
         problems = problems_of(json.dumps(doc))
-        assert ["$.incidents[0].kind"] == [p.path for p in problems]
+        assert ["$.incidents[0].kind", "$.reviews[1].ratings[0].person"] == [
+            p.path for p in problems
+        ]
         assert "'violence'" in problems[0].expected
-        doc["incidents"][0]["kind"] = "violence"
-        problems = problems_of(json.dumps(doc))
-        assert ["$.reviews[1].ratings[0].person"] == [p.path for p in problems]
+        assert "partly_met" in problems[1].expected
 
     @pytest.mark.parametrize(
         "value", ["2023-02-30", "2023-13-01", "2024-00-10", "20240110", "2024-1-1"]
@@ -298,11 +298,9 @@ class TestBadInput:
             }
         )
         problems = problems_of(json.dumps(doc))
-        # The later stay (input position 0) starts before the earlier one ends.
-        assert ["$.placements[0].start"] == [p.path for p in problems]
-        doc["placements"][1]["end"] = "2024-01-08"
-        problems = problems_of(json.dumps(doc))
-        assert ["$.placements[1].stage"] == [p.path for p in problems]
+        # The later stay (input position 0) starts before the earlier one ends, and the
+        # earlier one (input position 1) is in a stage the definition lacks.
+        assert ["$.placements[0].start", "$.placements[1].stage"] == [p.path for p in problems]
 
     def test_positions_refer_to_the_document_not_the_sorted_record(self) -> None:
         """A problem in the last review of an unsorted array is reported at its own index."""

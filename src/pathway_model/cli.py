@@ -864,19 +864,33 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     for document in read_inputs(args.inputs, console, label="Checking"):
         checked += 1
         lines: tuple[str, ...] = ()
+        count = 1
         if document.data is None:
             lines = (f"{document.source}: {document.problem}",)
         else:
             try:
                 load_document(document.data, definition=definition)
             except ValidationError as error:
-                lines = _problem_lines(document.source, error.problems)
+                lines = _problem_lines(document.source, error.problems) + _untold(
+                    document.source, error
+                )
+                count = error.total
         if lines:
             invalid += 1
-            problems += len(lines)
+            problems += count
             console.write("\n".join(lines))
     console.write(_validate_summary(checked, invalid, problems))
     return ExitCode.BAD_INPUT if invalid else ExitCode.OK
+
+
+def _untold(source: str, error: ValidationError) -> tuple[str, ...]:
+    """The lines that say what an error's list of problems leaves out."""
+    lines = []
+    if error.total > len(error.problems):
+        lines.append(f"{source}: {error.total - len(error.problems):,} more problems not shown")
+    if error.more_may_follow:
+        lines.append(f"{source}: more problems may follow once these are mended")
+    return tuple(lines)
 
 
 def _plural(count: int, word: str) -> str:

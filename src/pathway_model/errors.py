@@ -18,7 +18,9 @@ length, never by its content.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
+from typing import ClassVar
 
 import attrs
 
@@ -82,30 +84,96 @@ class ValidationError(PathwayModelError, ValueError):
     """An input breaks the model's rules.
 
     The error lists every problem found, not only the first, so one round trip to the
-    caller is enough to fix a record.
+    caller is enough to fix a record. Only the first ``MAX_PROBLEMS`` are kept (a
+    document of a million bad items gives a message of a hundred lines, not a million);
+    ``total`` counts them all. When a problem stops other checks from being made (a
+    review's date cannot be judged against stays that could not be read), the error says
+    that more problems may follow once these are mended.
 
     Attributes:
-        problems: Every problem found, in the order they were found.
+        problems: The problems found, in the order they were found: the first
+            ``MAX_PROBLEMS`` of them.
+        total: How many problems were found, kept or not.
+        more_may_follow: Whether some checks were held back until these problems are
+            mended, so mending them may reveal more.
+
+    Examples:
+        >>> from pathway_model import Problem, ValidationError
+        >>> bad = Problem(path="$.reviews[0].date", expected="a date", found="a number")
+        >>> error = ValidationError([bad] * 1000)
+        >>> (len(error.problems), error.total)
+        (100, 1000)
+        >>> str(error).splitlines()[0]
+        '100 of 1,000 problems shown:'
     """
 
-    problems: tuple[Problem, ...]
+    #: The most problems an error keeps; the rest are counted in ``total``.
+    MAX_PROBLEMS: ClassVar[int] = 100
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+    problems: tuple[Problem, ...]
+    total: int
+    more_may_follow: bool
+
+    def __init__(
+        self,
+        problems: Iterable[Problem],
+        total: int | None = None,
+        more_may_follow: bool = False,
+    ) -> None:
+        if type(problems) is tuple or type(problems) is list:
+            self.problems = tuple(problems[: self.MAX_PROBLEMS])
+            counted = len(problems)
+        else:
+            iterator = iter(problems)
+            self.problems = tuple(itertools.islice(iterator, self.MAX_PROBLEMS))
+            # The rest are counted, never kept: memory stays small however many there are.
+            counted = len(self.problems) + sum(1 for _ in iterator)
         if not self.problems:
             msg = "a ValidationError needs at least one Problem"
             raise ValueError(msg)
-        super().__init__(self._message())
+        self.total = counted if total is None or total < counted else total
+        self.more_may_follow = bool(more_may_follow)
+        # The message is written when first asked for: a loader makes and drops an error
+        # for each bad item of a document, and most are never shown.
+        self._text: str | None = None
+        super().__init__()
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._message()
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    @property
+    def args(self) -> tuple[str]:
+        """The message, as ``Exception.args`` holds it."""
+        return (str(self),)
+
+    @args.setter
+    def args(self, value: tuple[object, ...]) -> None:
+        pass  # set by Exception itself; the message is always made from the problems
 
     def _message(self) -> str:
-        if len(self.problems) == 1:
-            return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems found:"]
-        lines.extend(f"  - {problem}" for problem in self.problems)
+        if self.total == 1:
+            lines = [str(self.problems[0])]
+        else:
+            shown = len(self.problems)
+            head = (
+                f"{self.total:,} problems found:"
+                if shown == self.total
+                else f"{shown:,} of {self.total:,} problems shown:"
+            )
+            lines = [head, *(f"  - {problem}" for problem in self.problems)]
+        if self.more_may_follow:
+            lines.append("More problems may follow once these are mended.")
         return "\n".join(lines)
 
-    def __reduce__(self) -> tuple[type[ValidationError], tuple[tuple[Problem, ...]]]:
-        return (type(self), (self.problems,))
+    def __reduce__(
+        self,
+    ) -> tuple[type[ValidationError], tuple[tuple[Problem, ...], int, bool]]:
+        return (type(self), (self.problems, self.total, self.more_may_follow))
 
     @classmethod
     def single(cls, path: str, expected: str, found: str) -> ValidationError:

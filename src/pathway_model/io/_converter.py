@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -49,7 +49,17 @@ from pathway_model.rules import (
     ReviewSchedule,
 )
 
-__all__ = ["CONVERTER", "json_type"]
+__all__ = [
+    "CONVERTER",
+    "Collected",
+    "json_type",
+    "key_path",
+    "object_of",
+    "read_items",
+    "structure_items",
+    "unknown_keys",
+    "validate_field",
+]
 
 # ASCII digits only: Python's \d would also take digits of other scripts.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -102,10 +112,22 @@ _JSON_TYPES: tuple[tuple[type[Any] | tuple[type[Any], ...], str], ...] = (
 )
 
 
+#: The JSON type of each type a parser gives; a tuple is an object, as (key, value) pairs.
+_JSON_NAMES: dict[type[Any], str] = {
+    **{
+        kind: name
+        for kinds, name in _JSON_TYPES
+        for kind in (kinds if isinstance(kinds, tuple) else (kinds,))
+    },
+    tuple: "an object",
+}
+
+
 def json_type(value: object) -> str:
     """Name the JSON type of a parsed value, for messages."""
-    if type(value) is tuple:  # an object, as the parser gives it: (key, value) pairs
-        return "an object"
+    name = _JSON_NAMES.get(type(value))
+    if name is not None:
+        return name
     for kinds, name in _JSON_TYPES:
         if isinstance(value, kinds):
             return name
@@ -130,6 +152,8 @@ def object_of(value: object, where: str) -> dict[str, Any] | None:
         ValidationError: A key appears more than once.
     """
     if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            raise _non_string_key(value, where)
         return value
     if type(value) is not tuple:
         return None
@@ -153,6 +177,54 @@ def object_of(value: object, where: str) -> dict[str, Any] | None:
             for key in repeated
         )
     return result
+
+
+def _non_string_key(value: dict[Any, Any], where: str) -> WrongTypeError:
+    """The error for a dict (given to ``from_dict``) with a key that is not a string."""
+    key = next(key for key in value if type(key) is not str)
+    problem = Problem(
+        path=where,
+        expected="an object whose keys are strings",
+        found=f"a key of type {type_name(key)}",
+    )
+    return WrongTypeError([problem])
+
+
+class Collected:
+    """Problems gathered from many errors: the first `ValidationError.MAX_PROBLEMS` kept.
+
+    The rest are only counted, so a document of a million bad items costs a hundred
+    problems of memory, not a million.
+    """
+
+    __slots__ = ("more_may_follow", "problems", "total")
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.total = 0
+        self.more_may_follow = False
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def add(self, problem: Problem) -> None:
+        """Add one problem."""
+        if len(self.problems) < ValidationError.MAX_PROBLEMS:
+            self.problems.append(problem)
+        self.total += 1
+
+    def take(self, error: ValidationError | Collected, prefix: str | None = None) -> None:
+        """Add the problems of ``error``, placed under ``prefix`` when one is given."""
+        room = ValidationError.MAX_PROBLEMS - len(self.problems)
+        if room > 0:
+            kept = error.problems[:room]
+            self.problems.extend(kept if prefix is None else (p.under(prefix) for p in kept))
+        self.total += error.total
+        self.more_may_follow = self.more_may_follow or error.more_may_follow
+
+    def error(self) -> ValidationError:
+        """The error listing what was collected (there must be something)."""
+        return ValidationError(self.problems, self.total, self.more_may_follow)
 
 
 def _wrong(expected: str, value: object) -> WrongTypeError:
@@ -304,38 +376,79 @@ def _enum_hooks(kind: type[Enum]) -> Callable[[object, object], Enum]:
     return structure
 
 
-def _tuple_hook(
-    converter: cattrs.Converter, item: Any, array_of: ArrayOf | None
-) -> Callable[[object, object], tuple[Any, ...]]:
-    """Arrays become tuples, item by item, collecting every item's problems."""
-    hooks: list[Hook] = []
-    fast: list[Callable[[object], tuple[Any, ...]]] = []
+def read_items(
+    item: type[Any], values: list[Any]
+) -> tuple[tuple[Any, ...], Sequence[int], Collected]:
+    """Read an array of ``item`` objects, keeping what can be read: see `structure_items`."""
+    hook = typing.cast(
+        "_TupleHook", CONVERTER.get_structure_hook(tuple.__class_getitem__((item, ...)))
+    )
+    return hook.items(values)
 
-    def structure(value: object, _: object) -> tuple[Any, ...]:
+
+def structure_items(
+    values: list[Any], hook: Hook, item: Any
+) -> tuple[tuple[Any, ...], list[int], Collected]:
+    """Read each item of an array on its own.
+
+    Returns:
+        The items read; for each, its index in ``values``; and the problems of the rest.
+    """
+    built: list[Any] = []
+    positions: list[int] = []
+    collected = Collected()
+    for index, element in enumerate(values):
+        try:
+            built.append(hook(element, item))
+            positions.append(index)
+        except ValidationError as error:  # noqa: PERF203 - every item's problems are wanted
+            collected.take(error, f"$[{index}]")
+    return tuple(built), positions, collected
+
+
+class _TupleHook:
+    """Arrays become tuples, item by item, collecting every item's problems."""
+
+    __slots__ = ("array_of", "converter", "fast", "hook", "item")
+
+    def __init__(self, converter: cattrs.Converter, item: Any, array_of: ArrayOf | None) -> None:
+        self.converter = converter
+        self.item = item
+        self.array_of = array_of
+        self.hook: Hook | None = None
+        self.fast: Callable[[object], tuple[Any, ...]] | None = None
+
+    def _resolve(self) -> Hook:
+        """The item's hook, resolved on first use, when every hook is registered."""
+        self.hook = self.converter.get_structure_hook(self.item)
+        if self.array_of is not None and self.item in FAST_CLASSES:
+            self.fast = self.array_of(self.item)
+        return self.hook
+
+    def __call__(self, value: object, _: object) -> tuple[Any, ...]:
         if type(value) is not list:
             raise _wrong("an array", value)
-        if not hooks:  # resolved on first use, when every hook is registered
-            hooks.append(converter.get_structure_hook(item))
-            if array_of is not None and item in FAST_CLASSES:
-                fast.append(array_of(item))
-        if fast:
+        hook = self.hook or self._resolve()
+        if self.fast is not None:
             try:
-                return fast[0](value)
+                return self.fast(value)
             except (Doubt, ValidationError, TypeError, ValueError, KeyError):
                 pass  # item by item below, the ordinary way
-        hook = hooks[0]
-        items = []
-        problems: list[Problem] = []
-        for index, element in enumerate(value):
-            try:
-                items.append(hook(element, item))
-            except ValidationError as error:  # noqa: PERF203 - every item's problems are wanted
-                problems.extend(problem.under(f"$[{index}]") for problem in error.problems)
-        if problems:
-            raise ValidationError(problems)
-        return tuple(items)
+        built, _, collected = structure_items(value, hook, self.item)
+        if collected:
+            raise collected.error()
+        return built
 
-    return structure
+    def items(self, values: list[Any]) -> tuple[tuple[Any, ...], Sequence[int], Collected]:
+        """Read an array, keeping what can be read: see `structure_items`."""
+        hook = self.hook or self._resolve()
+        if self.fast is not None:
+            try:
+                built = self.fast(values)
+                return built, range(len(built)), Collected()
+            except (Doubt, ValidationError, TypeError, ValueError, KeyError):
+                pass  # item by item below, the ordinary way
+        return structure_items(values, hook, self.item)
 
 
 Hook = Callable[[object, object], Any]
@@ -370,9 +483,8 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], array_of: ArrayOf |
     """
     fields = [field for field in attrs.fields(cls) if field.init]
     known = frozenset(field.name for field in fields)
-    required = [field.name for field in fields if field.default is attrs.NOTHING]
-    names = ", ".join(field.name for field in fields)
-    plan: list[tuple[str, Hook, Any]] = []
+    required = frozenset(field.name for field in fields if field.default is attrs.NOTHING)
+    plan: list[tuple[str, Hook, Any, bool]] = []
     fast: list[Callable[[object], Any]] = []
 
     def structure(given: object, _: object) -> Any:
@@ -381,7 +493,7 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], array_of: ArrayOf |
             raise _wrong(f"an object ({cls.__name__})", given)
         if not plan:  # resolved on first use, when every hook is registered
             hooks = _field_hooks(converter, cls)
-            plan.extend((key, hook, kind) for key, (hook, kind) in hooks.items())
+            plan.extend((key, hook, kind, key in required) for key, (hook, kind) in hooks.items())
             if array_of is not None and cls in FAST_CLASSES:
                 fast.append(make_fast(cls, hooks, array_of))
         if fast:
@@ -389,59 +501,97 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], array_of: ArrayOf |
                 return fast[0](value)
             except (Doubt, ValidationError, TypeError, ValueError, KeyError):
                 pass  # the ordinary way below decides, and reports
-        arguments = {}
-        if value.keys() <= known:
+        arguments, collected = _collect(value, cls, plan=plan, known=known)
+        if not collected:
             try:
-                for key, hook, kind in plan:
-                    if key in value:
-                        arguments[key] = hook(value[key], kind)
-            except ValidationError:
-                arguments = {}
-        if len(arguments) != len(value) or any(key not in arguments for key in required):
-            arguments = _collect(value, cls, plan=plan, known=known, required=required, names=names)
-        try:
-            return cls(**arguments)
-        except ValidationError as error:
-            raise ValidationError(_placed(error.problems, cls, arguments)) from None
+                return cls(**arguments)
+            except ValidationError as error:
+                problems = error.problems
+            # Outside the handler: the error raised below keeps no context.
+            _validate_fields(cls, arguments, collected)
+            if not collected:  # every field is valid alone: the class's own checks spoke
+                raise ValidationError(_placed(problems, cls, arguments))
+        # Checks across fields wait until every field can be read.
+        collected.more_may_follow = collected.more_may_follow or _checks_across(cls)
+        raise collected.error()
 
     return structure
+
+
+def _checks_across(cls: type[Any]) -> bool:
+    """Whether ``cls`` checks its fields against each other once they are all read."""
+    return hasattr(cls, "__attrs_post_init__")
 
 
 def _collect(
     value: dict[str, Any],
     cls: type[Any],
     *,
-    plan: list[tuple[str, Hook, Any]],
+    plan: list[tuple[str, Hook, Any, bool]],
     known: frozenset[str],
-    required: list[str],
-    names: str,
-) -> dict[str, Any]:
-    """Read every field of an object with a problem, and raise listing every problem."""
-    problems: list[Problem] = [
-        Problem(
-            path=f"$.{key}" if key.isidentifier() else "$",
-            expected=f"only the keys of {cls.__name__} ({names})",
-            found=f"an unknown key {show_code(key)}",
-        )
-        for key in value
-        if key not in known
-    ]
-    problems += [
-        Problem(path=f"$.{key}", expected="a value (the key is required)", found="no key")
-        for key in required
-        if key not in value
-    ]
-    arguments = {}
-    for key, hook, kind in plan:
+) -> tuple[dict[str, Any], Collected]:
+    """Read every field of an object: the fields read, and every problem found.
+
+    A field that is read is also checked alone (its converter and validator), so a bad
+    code is reported beside another field's wrong type, not after it is mended.
+    """
+    collected = Collected()
+    arguments: dict[str, Any] = {}
+    if not value.keys() <= known:
+        unknown_keys(value, cls, collected)
+    for key, hook, kind, required in plan:
         if key not in value:
+            if required:
+                collected.add(
+                    Problem(
+                        path=f"$.{key}", expected="a value (the key is required)", found="no key"
+                    )
+                )
             continue
         try:
             arguments[key] = hook(value[key], kind)
         except ValidationError as error:
-            problems.extend(problem.under(f"$.{key}") for problem in error.problems)
-    if problems:
-        raise ValidationError(problems)
-    return arguments
+            collected.take(error, f"$.{key}")
+    if collected:
+        _validate_fields(cls, arguments, collected)
+    return arguments, collected
+
+
+def unknown_keys(value: dict[str, Any], cls: type[Any], collected: Collected) -> None:
+    """Collect a problem for each key of ``value`` that is not a field of ``cls``."""
+    fields = [field.name for field in attrs.fields(cls) if field.init]
+    names = ", ".join(fields)
+    for key in value:
+        if key not in fields:
+            collected.add(
+                Problem(
+                    path=key_path("$", key),
+                    expected=f"only the keys of {cls.__name__} ({names})",
+                    found=f"an unknown key {show_code(key)}",
+                )
+            )
+
+
+def validate_field(
+    shell: object, field: attrs.Attribute[Any], value: object, collected: Collected
+) -> object:
+    """Convert and check one field's value as the constructor would; collect its problems."""
+    try:
+        if field.converter is not None:
+            value = typing.cast("Callable[[object], object]", field.converter)(value)
+        if field.validator is not None:
+            field.validator(shell, field, value)
+    except ValidationError as error:
+        collected.take(error, "$")
+    return value
+
+
+def _validate_fields(cls: type[Any], arguments: dict[str, Any], collected: Collected) -> None:
+    """Check each field read on its own, as the class's constructor would, collecting problems."""
+    shell = object.__new__(cls)  # only its class is read, to name the path
+    for field in attrs.fields(cls):
+        if field.name in arguments:
+            validate_field(shell, field, arguments[field.name], collected)
 
 
 def _placed(
@@ -521,7 +671,7 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
     )
     converter.register_structure_hook_factory(
         _is_tuple,
-        lambda cls: _tuple_hook(converter, typing.get_args(cls)[0], fast_arrays),
+        lambda cls: _TupleHook(converter, typing.get_args(cls)[0], fast_arrays),
     )
     for cls in MODEL_CLASSES:
         converter.register_structure_hook(cls, _class_hook(converter, cls, fast_arrays))

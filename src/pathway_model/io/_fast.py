@@ -166,7 +166,9 @@ def _read_field(
             f"        {local} = _array{number}({local})",
         ]
         if field.default is not attrs.NOTHING:
-            lines.append(f"    elif {local} is not _default{number}:")
+            # Only the key's absence gives the default: an empty object, which the strict
+            # parser reads as the empty tuple (the very object the default is), is refused.
+            lines.append(f"    elif {field.name!r} in value:")
         else:
             lines.append("    else:")
         lines.append("        raise _Doubt")

@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+import re
+import typing
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
+
+import attrs
 
 from pathway_model.catalogue import DEFINITIONS
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.io._converter import (
-    COLLECTION_POSITION,
     CONVERTER,
+    Collected,
     json_type,
     key_path,
     object_of,
+    read_items,
+    unknown_keys,
+    validate_field,
 )
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
-from pathway_model.model._checks import show_code, show_number, type_name
+from pathway_model.model._checks import CODE_EXPECTED, show_code, show_number, type_name
+from pathway_model.model._record import (
+    Goal,
+    Incident,
+    Placement,
+    Review,
+    record_problems,
+)
 from pathway_model.rules import Assessment, Readiness, ReviewSchedule
 
 __all__ = [
@@ -65,6 +79,9 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _HEADER = ("schema_version", "document")
+
+#: Each kind of document by the name its ``document`` key carries.
+_KINDS: dict[str, type[Any]] = {name: cls for cls, name in DOCUMENTS.items()}
 
 
 def to_dict(obj: object) -> dict[str, Any]:
@@ -129,70 +146,141 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     )
 
 
-def from_dict(data: object, cls: type[T], *, definition: PathwayDefinition | None = None) -> T:
+@overload
+def from_dict(data: object, cls: type[T], *, definition: PathwayDefinition | None = None) -> T: ...
+@overload
+def from_dict(
+    data: object, cls: None = None, *, definition: PathwayDefinition | None = None
+) -> object: ...
+def from_dict(
+    data: object, cls: type[Any] | None = None, *, definition: PathwayDefinition | None = None
+) -> object:
     """Read a top-level object from a parsed JSON document (dicts, lists, str, numbers).
 
     The checks are those of [`loads`][pathway_model.loads], less those of the text itself.
 
     Args:
         data: The parsed document, e.g. from ``json.load``.
-        cls: What the document holds (see [`loads`][pathway_model.loads]).
+        cls: What the document holds (see [`loads`][pathway_model.loads]); when ``None``,
+            the kind its own ``document`` key names.
         definition: The definition to check a pathway against.
 
     Raises:
         ValidationError: Every problem found, each with its JSON path.
+        WrongTypeError: ``cls`` is not a kind of document, or an object in ``data`` has a
+            key that is not a string.
     """
-    if cls not in DOCUMENTS:
-        raise WrongTypeError.single("cls", _document_kinds(), getattr(cls, "__name__", repr(cls)))
-    fields = _body(data, DOCUMENTS[cls])
-    obj: T = CONVERTER.structure(fields, cls)
-    if isinstance(obj, Pathway):
-        _check_record(obj, fields, definition)
-    return obj
+    try:
+        return _from_tree(data, cls, definition)
+    except ValidationError as error:
+        failure = _bare(error)
+    del data  # the error must not keep the document alive through this frame
+    raise failure
 
 
+@overload
 def loads(
     data: str | bytes,
     cls: type[T],
     *,
     definition: PathwayDefinition | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
-) -> T:
+) -> T: ...
+@overload
+def loads(
+    data: str | bytes,
+    cls: None = None,
+    *,
+    definition: PathwayDefinition | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> object: ...
+def loads(
+    data: str | bytes,
+    cls: type[Any] | None = None,
+    *,
+    definition: PathwayDefinition | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> object:
     """Read a top-level object from a JSON document.
 
-    Everything is checked, in four steps: the text, the header, the values, and (for a
-    pathway) the record against its definition. Every problem a step finds is reported at
-    once, each with its JSON path (``$.reviews[3].ratings[1].team``), what was expected
-    and what was found; a step runs only when the ones before it found nothing. Notes and
-    goal wording are never repeated. Refused: text that is not UTF-8 or not JSON; ``NaN`` and
-    ``Infinity``; an object with the same key twice; unknown keys; values of the wrong
-    JSON type; unknown codes; dates that do not exist; datetimes without a zone (a
-    datetime with a zone becomes its date in England); a document of another kind; a
-    ``schema_version`` newer than this library reads. Older versions are migrated.
+    Everything is checked: the text, the header, the values, and (for a pathway) the
+    record on its own terms and against its definition. Every problem is reported at once,
+    each with its JSON path (``$.reviews[3].ratings[1].team``), what was expected and what
+    was found; a record with a bad item is still checked, without that item, against its
+    stays and its definition. Only a check that cannot be made until a problem is mended is
+    held back (a review's date, when a stay could not be read), and then the error says
+    that more problems may follow. The first hundred problems are listed and the rest
+    counted. Notes and goal wording are never repeated, and the error keeps no part of the
+    document. Refused: text that is not UTF-8 or not JSON; ``NaN`` and ``Infinity``; an
+    object with the same key twice; unknown keys; values of the wrong JSON type; unknown
+    codes; dates that do not exist; datetimes without a zone (a datetime with a zone
+    becomes its date in England); a document of another kind; a ``schema_version`` newer
+    than this library reads. Older versions are migrated.
 
     A pathway is also checked against its definition: ``definition`` when given, else
     the built-in definition it names, if there is one.
 
     With the ``fast`` extra (orjson) installed, a pathway exactly as `dumps` wrote it is
     parsed by orjson, and trusted only if written again it gives back the same bytes (so no
-    key was given twice); every other document takes the strict parser. The result is the
-    same either way.
+    key was given twice); every other document takes the strict parser. The result, or
+    the problems, are the same either way.
 
     Args:
         data: The document, as text or UTF-8 bytes.
         cls: What the document holds: ``Pathway``, ``OutcomeFramework``,
-            ``PathwayDefinition``, ``Assessment``, ``Readiness`` or ``ReviewSchedule``.
+            ``PathwayDefinition``, ``Assessment``, ``Readiness`` or ``ReviewSchedule``;
+            when ``None``, the kind its own ``document`` key names.
         definition: The definition to check a pathway against.
         max_bytes: The largest document accepted, in bytes of UTF-8.
 
     Raises:
         ValidationError: Every problem found (a ``ValueError``).
         WrongTypeError: ``data`` is neither text nor bytes.
+
+    Examples:
+        >>> from pathway_model import dumps, loads
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> type(loads(dumps(SECURE_PATHWAY))).__name__
+        'PathwayDefinition'
     """
-    tree = _canonical_record(data, max_bytes) if cls is Pathway else None
+    try:
+        return _load(data, cls, definition, max_bytes)
+    except ValidationError as error:
+        failure = _bare(error)
+    del data  # the error must not keep the document alive through this frame
+    raise failure
+
+
+def _bare(error: ValidationError) -> ValidationError:
+    """The error with nothing attached but its problems: no context, cause or traceback.
+
+    A context (the ``JSONDecodeError`` of a parser, say) could hold the whole document,
+    and frames of the traceback hold parts of it, notes included.
+    """
+    error.__cause__ = None
+    error.__context__ = None
+    error.__suppress_context__ = False
+    return error.with_traceback(None)
+
+
+def _load(
+    data: object, cls: type[Any] | None, definition: PathwayDefinition | None, max_bytes: int
+) -> object:
+    tree = _canonical_record(data, max_bytes) if cls in (None, Pathway) else None
     if tree is None:
-        tree = parse(data, max_bytes=max_bytes)
-    return from_dict(tree, cls, definition=definition)
+        tree = parse(data, max_bytes=max_bytes)  # type: ignore[arg-type]  # parse checks it
+    return _from_tree(tree, cls, definition)
+
+
+def _from_tree(tree: object, cls: object, definition: PathwayDefinition | None) -> object:
+    if cls is not None and not (isinstance(cls, type) and cls in DOCUMENTS):
+        found = cls.__name__ if isinstance(cls, type) else f"a {type_name(cls)}"
+        raise WrongTypeError.single("cls", _document_kinds(), found)
+    cls, fields = _body(tree, cls)
+    if cls is Pathway:
+        return _read_record(fields, definition)
+    obj: object = CONVERTER.structure(fields, cls)
+    return obj
 
 
 #: How a record written by `dumps` begins, in each layout orjson writes alike.
@@ -265,30 +353,16 @@ def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
             non-finite number.
         WrongTypeError: ``data`` is neither text nor bytes.
     """
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        raw = bytes(data)
-        if len(raw) > max_bytes:
-            raise _too_large(len(raw), max_bytes)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ValidationError.single(
-                "$", "UTF-8 text", f"a byte that is not UTF-8 at offset {error.start}"
-            ) from None
-    elif isinstance(data, str):
-        text = data
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > max_bytes:
-            raise _too_large(size, max_bytes)
-    else:
-        raise WrongTypeError.single("data", "JSON text (str or bytes)", type_name(data))
-    text = text.removeprefix("\ufeff")
+    text = _text_of(data, max_bytes).removeprefix("\ufeff")
     non_finite: list[_NonFinite] = []
 
     def constant(name: str) -> _NonFinite:
         non_finite.append(_NonFinite(name))
         return non_finite[-1]
 
+    # Each failure is raised outside its handler: the parser's exception holds the whole
+    # text (notes included), and must not ride along as the error's context.
+    failure: Problem | None = None
     try:
         try:
             tree = json.loads(
@@ -308,18 +382,53 @@ def parse(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
                 parse_float=functools.partial(_fraction, found=non_finite),
             )
     except json.JSONDecodeError as error:
-        raise ValidationError.single(
-            "$", "a JSON document", f"{error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
+        failure = Problem(
+            path="$",
+            expected="a JSON document",
+            found=f"{error.msg} at line {error.lineno} column {error.colno}",
+        )
     except RecursionError:
-        raise ValidationError.single(
-            "$", "a document nested less deeply", "nesting too deep to read"
-        ) from None
+        failure = Problem(
+            path="$", expected="a document nested less deeply", found="nesting too deep to read"
+        )
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        failure = Problem(
+            path="$",
+            expected="a JSON document Python can read",
+            found=f"a value it cannot ({type(error).__name__})",
+        )
+    if failure is not None:
+        raise ValidationError([failure])
     if non_finite:
-        problems: list[Problem] = []
-        _find_non_finite(tree, "$", problems)
-        raise ValidationError(problems)
+        collected = Collected()
+        _find_non_finite(tree, "$", collected)
+        raise collected.error()
     return tree
+
+
+def _text_of(data: object, max_bytes: int) -> str:
+    """The document's text, refused when it is too large or (as bytes) not UTF-8."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if len(raw) > max_bytes:
+            raise _too_large(len(raw), max_bytes)
+        offset = -1
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            offset = error.start
+        if offset >= 0:  # raised outside the handler: the decode error holds every byte
+            raise ValidationError.single(
+                "$", "UTF-8 text", f"a byte that is not UTF-8 at offset {offset}"
+            )
+    elif isinstance(data, str):
+        text = data
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise _too_large(size, max_bytes)
+    else:
+        raise WrongTypeError.single("data", "JSON text (str or bytes)", type_name(data))
+    return text
 
 
 _ORDINARY_NUMBER = "a number of ordinary size"
@@ -348,13 +457,13 @@ def _too_large(size: int, limit: int) -> ValidationError:
     return ValidationError.single("$", f"a document of at most {limit:,} bytes", f"{size:,} bytes")
 
 
-def _find_non_finite(value: object, path: str, problems: list[Problem]) -> None:
+def _find_non_finite(value: object, path: str, problems: Collected) -> None:
     """Find the non-finite numbers in a parsed tree, with their paths."""
     stack: list[tuple[object, str]] = [(value, path)]
     while stack:
         item, where = stack.pop()
         if isinstance(item, _NonFinite):
-            problems.append(
+            problems.add(
                 Problem(
                     path=where,
                     expected=item.expected,
@@ -378,11 +487,15 @@ def _document_kinds() -> str:
     return "one of " + ", ".join(cls.__name__ for cls in DOCUMENTS)
 
 
-def _body(data: object, document: str) -> dict[str, Any]:
-    """Check the header, migrate older versions, and return the fields."""
+def _body(data: object, cls: type[Any] | None) -> tuple[type[Any], dict[str, Any]]:
+    """Check the header, migrate older versions, and return the kind and the fields.
+
+    With ``cls`` ``None``, the kind is the one the ``document`` key names.
+    """
     header = object_of(data, "$")
     if header is None:
-        raise WrongTypeError.single("$", f"a JSON object (a {document} document)", json_type(data))
+        what = "a pathway_model document" if cls is None else f"a {DOCUMENTS[cls]} document"
+        raise WrongTypeError.single("$", f"a JSON object ({what})", json_type(data))
     data = header
     version = data.get("schema_version")
     problems = []
@@ -421,27 +534,34 @@ def _body(data: object, document: str) -> dict[str, Any]:
                 else show_number(version),
             )
         )
-    if data.get("document") != document:
-        found = data.get("document")
+    named = data.get("document")
+    kind = cls if cls is not None else _KINDS.get(named) if type(named) is str else None
+    if kind is None or named != DOCUMENTS[kind]:
+        expected = (
+            f"one of {', '.join(repr(name) for name in DOCUMENTS.values())}"
+            if cls is None
+            else repr(DOCUMENTS[cls])
+        )
         problems.append(
             Problem(
                 path="$.document",
-                expected=repr(document),
+                expected=expected,
                 found="no key"
                 if "document" not in data
-                else (show_code(found) if isinstance(found, str) else json_type(found)),
+                else (show_code(named) if isinstance(named, str) else json_type(named)),
             )
         )
     if problems:
         raise ValidationError(problems)
     assert isinstance(version, int)  # checked above; narrows the type
+    assert kind is not None
     body = dict(data)
     if version < SCHEMA_VERSION:
         body = _plain(body, "$")  # migrations work on dicts and lists
     while version < SCHEMA_VERSION:
         body = MIGRATIONS[version](body)
         version += 1
-    return {key: value for key, value in body.items() if key not in _HEADER}
+    return kind, {key: value for key, value in body.items() if key not in _HEADER}
 
 
 def _plain(value: Any, where: str) -> Any:
@@ -454,34 +574,221 @@ def _plain(value: Any, where: str) -> Any:
     return value
 
 
-def _check_record(
-    pathway: Pathway, fields: Mapping[str, Any], definition: PathwayDefinition | None
-) -> None:
-    """Check a loaded record against its definition, with paths into the document."""
+# --- a person's record ----------------------------------------------------------------------------
+
+#: The fields of a record that hold one code each.
+_SCALARS = ("person_id", "definition_id", "definition_version")
+
+#: A record's collections, each with the class of its items.
+_COLLECTIONS: tuple[tuple[str, type[Any]], ...] = (
+    ("placements", Placement),
+    ("goals", Goal),
+    ("reviews", Review),
+    ("incidents", Incident),
+)
+
+#: A path into one of a record's collections, e.g. ``$.reviews[3]``.
+_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
+
+#: Checks that cannot be judged while a collection has an item that could not be read,
+#: by that collection: a review's date needs every stay, a goal update every goal.
+_HELD_BACK = {
+    "placements": re.compile(
+        r"\$\.placements(?:\[[0-9]+\]\..*)?|\$\.(?:reviews|incidents)\[[0-9]+\]\.date"
+    ),
+    "goals": re.compile(r"\$\.reviews\[[0-9]+\]\.goal_progress\[[0-9]+\]\.goal"),
+}
+
+#: Codes the definition gives the only values for, by where they sit in a record.
+_DEFINED_CODE = re.compile(
+    r"\$\.(?:placements\[[0-9]+\]\.(?P<stage>stage)|goals\[[0-9]+\]\.(?P<goal>domain)"
+    r"|reviews\[[0-9]+\]\.ratings\[[0-9]+\]\.(?:(?P<domain>domain)|(?P<level>team|person)))"
+)
+
+
+@attrs.define
+class _RecordParts:
+    """What could be read of a record, item by item, and the problems with the rest."""
+
+    codes: dict[str, str]
+    items: dict[str, tuple[Any, ...]]
+    positions: dict[str, Sequence[int]]
+    broken: set[str]
+    collected: Collected
+
+
+def _read_parts(fields: dict[str, Any]) -> _RecordParts:
+    """Read each field of a record, and each item of its collections, on its own."""
+    collected = Collected()
+    attributes = attrs.fields_dict(Pathway)
+    if not fields.keys() <= attributes.keys():
+        unknown_keys(fields, Pathway, collected)
+    parts = _RecordParts(codes={}, items={}, positions={}, broken=set(), collected=collected)
+    _read_codes(fields, parts)
+    for name, item in _COLLECTIONS:
+        built: tuple[Any, ...] = ()
+        positions: Sequence[int] = ()
+        raw = fields.get(name, ())
+        if name not in fields and attributes[name].default is attrs.NOTHING:
+            collected.add(_missing(name))
+            parts.broken.add(name)
+        elif type(raw) is list:
+            built, positions, problems = read_items(item, raw)
+            if problems:
+                collected.take(problems, f"$.{name}")
+                parts.broken.add(name)
+        elif name in fields:
+            collected.add(Problem(path=f"$.{name}", expected="an array", found=json_type(raw)))
+            parts.broken.add(name)
+        parts.items[name] = built
+        parts.positions[name] = positions
+    return parts
+
+
+def _read_codes(fields: dict[str, Any], parts: _RecordParts) -> None:
+    """Read the record's person and definition ids, each on its own."""
+    collected = parts.collected
+    attributes = attrs.fields_dict(Pathway)
+    shell = object.__new__(Pathway)  # only its class is read, to name the path
+    string = CONVERTER.get_structure_hook(str)
+    for name in _SCALARS:
+        before = collected.total
+        if name not in fields:
+            collected.add(_missing(name))
+        else:
+            try:
+                value = string(fields[name], str)
+            except ValidationError as error:
+                collected.take(error, f"$.{name}")
+            else:
+                validate_field(shell, attributes[name], value, collected)
+        if collected.total == before:
+            parts.codes[name] = value
+        else:
+            parts.broken.add(name)
+
+
+def _missing(name: str) -> Problem:
+    return Problem(path=f"$.{name}", expected="a value (the key is required)", found="no key")
+
+
+def _read_record(fields: dict[str, Any], definition: PathwayDefinition | None) -> Pathway:
+    """Read a record and check it on its own terms and against its definition.
+
+    A valid record is read in one pass. A record with a problem is read again item by
+    item: the items that can be read are checked against each other and the definition,
+    so every problem that can be judged is reported at once.
+    """
+    parts = _read_parts(fields)
     if definition is None:
-        named = (pathway.definition_id, pathway.definition_version)
+        named = (parts.codes.get("definition_id"), parts.codes.get("definition_version"))
         definition = next((d for d in DEFINITIONS if (d.id, d.version) == named), None)
-        if definition is None:
-            return
-    problems = check_pathway(pathway, definition)
-    if problems:
-        raise ValidationError(_to_input_positions(problem, pathway, fields) for problem in problems)
+    if not parts.collected:
+        try:
+            arguments: dict[str, Any] = {**parts.codes, **parts.items}
+            pathway = Pathway(**arguments)
+        except ValidationError:
+            pass  # every problem is found below
+        else:
+            if definition is None or not check_pathway(pathway, definition):
+                return pathway
+    raise _record_error(parts, definition)
 
 
-def _to_input_positions(problem: Problem, pathway: Pathway, fields: Mapping[str, Any]) -> Problem:
+def _record_error(parts: _RecordParts, definition: PathwayDefinition | None) -> ValidationError:
+    """Every problem of a record that can be judged, with paths into the document."""
+    collected = parts.collected
+    if definition is not None:
+        collected.problems[:] = [_name_codes(problem, definition) for problem in collected.problems]
+    # An item that could not be read is checked no further: mending it may show more;
+    # so is a record whose definition cannot be known.
+    more = any(name in parts.broken for name, _ in _COLLECTIONS) or (
+        definition is None and not parts.broken.isdisjoint(_SCALARS[1:])
+    )
+    shell = _shell(parts, definition)
+    judged = list(record_problems(shell))
+    if definition is not None:
+        judged += check_pathway(shell, definition)
+    held = [_HELD_BACK[name] for name in _HELD_BACK if name in parts.broken]
+    positions = {
+        name: {id(item): parts.positions[name][n] for n, item in enumerate(parts.items[name])}
+        for name, _ in _COLLECTIONS
+    }
+    for problem in judged:
+        if any(pattern.fullmatch(problem.path) for pattern in held):
+            more = True
+            continue
+        collected.add(_to_input_position(problem, shell, positions))
+    if "placements" in parts.broken and definition is not None:
+        # Moves between stays wait for every stay; each stay's own stage does not.
+        for placement in shell.placements:
+            alone = _shell(parts, definition, placements=(placement,), others=False)
+            for problem in check_pathway(alone, definition):
+                if problem.path.endswith(".stage"):
+                    collected.add(_to_input_position(problem, alone, positions))
+    collected.more_may_follow = collected.more_may_follow or more
+    return collected.error()
+
+
+def _shell(
+    parts: _RecordParts,
+    definition: PathwayDefinition | None,
+    *,
+    placements: tuple[Placement, ...] | None = None,
+    others: bool = True,
+) -> Pathway:
+    """A record of the parts that could be read, built without its checks, to check them.
+
+    It never leaves this module: its collections may break the record's rules.
+    """
+    shell = object.__new__(Pathway)
+    fallback = {
+        "person_id": "",
+        "definition_id": definition.id if definition else "",
+        "definition_version": definition.version if definition else "",
+    }
+    attributes = attrs.fields_dict(Pathway)
+    for name in _SCALARS:
+        object.__setattr__(shell, name, parts.codes.get(name, fallback[name]))
+    for name, _ in _COLLECTIONS:
+        items = parts.items[name] if others else ()
+        if name == "placements" and placements is not None:
+            items = placements
+        # Each collection in its canonical order, as the constructor would put it.
+        convert = typing.cast("Callable[[object], object]", attributes[name].converter)
+        object.__setattr__(shell, name, convert(items))
+    return shell
+
+
+def _to_input_position(
+    problem: Problem, shell: Pathway, positions: dict[str, dict[int, int]]
+) -> Problem:
     """Map a position in the record's canonical order to the document's array position."""
-    match = COLLECTION_POSITION.match(problem.path)
+    match = _POSITION.match(problem.path)
     if match is None:
         return problem
     field, index = match[1], int(match[2])
-    wanted = getattr(pathway, field)[index].id
-    raw = fields.get(field, [])
-    position = next(
-        (n for n, item in enumerate(raw) if (object_of(item, "$") or {}).get("id") == wanted),
-        index,
-    )
-    return Problem(
-        path=f"$.{field}[{position}]{problem.path[match.end() :]}",
-        expected=problem.expected,
-        found=problem.found,
-    )
+    item = getattr(shell, field)[index]
+    position = positions[field].get(id(item), index)
+    return attrs.evolve(problem, path=f"$.{field}[{position}]{problem.path[match.end() :]}")
+
+
+def _name_codes(problem: Problem, definition: PathwayDefinition) -> Problem:
+    """Say which codes the definition has where a value is not a code at all.
+
+    ``'partly met'`` as a level is told the scale's levels, not the form of a code.
+    """
+    if problem.expected != CODE_EXPECTED:
+        return problem
+    match = _DEFINED_CODE.fullmatch(problem.path)
+    if match is None:
+        return problem
+    framework = definition.framework
+    if match["stage"]:
+        expected = f"a stage of {definition.id!r} ({', '.join(definition.stage_codes)})"
+    elif match["level"]:
+        scale = framework.scale
+        expected = f"a level of {scale.code!r} ({', '.join(scale.codes)})"
+    else:
+        expected = f"a domain of {framework.id!r} ({', '.join(framework.domain_codes)})"
+    return attrs.evolve(problem, expected=expected)

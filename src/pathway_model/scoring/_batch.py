@@ -18,6 +18,7 @@ cell is ``""`` for a valid row.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import operator
@@ -34,8 +35,9 @@ __all__ = ["Batch", "OnError", "RowProblem", "score_records"]
 OnError = Literal["raise", "collect"]
 """What a batch function does with invalid records: raise, or collect the problems."""
 
-#: Problems listed by a batch or data-frame function's error; the rest are counted.
-MAX_LISTED = 100
+#: Problems listed by a batch or data-frame function's error; the rest are counted. The
+#: same cap as every other error (`ValidationError.MAX_PROBLEMS`).
+MAX_LISTED = ValidationError.MAX_PROBLEMS
 
 #: Numbers at least this large (in size) are described, never written out: a message
 #: stays short, and Python refuses to write an integer of more than 4,300 digits.
@@ -168,29 +170,15 @@ def problem_texts(problems: Iterable[RowProblem], size: int) -> list[str]:
     return [" | ".join(found) for found in texts]
 
 
-def refuse(listed: Iterable[Problem], *, total: int, rows: int) -> NoReturn:
-    """Raise the first ``MAX_LISTED`` problems of a batch, and count the rest.
+def refuse(listed: Iterable[Problem], *, total: int) -> NoReturn:
+    """Raise the first ``MAX_LISTED`` problems of a batch, counting every one.
 
     Args:
         listed: The problems in input order; only the first ``MAX_LISTED`` are read.
         total: How many problems there are in all.
-        rows: How many rows have a problem.
     """
-    shown: list[Problem] = []
-    for problem in listed:
-        if len(shown) == MAX_LISTED:
-            break
-        shown.append(problem)
-    if total > len(shown):
-        shown.append(
-            Problem(
-                path="$",
-                expected=f"valid values in every row (the first {MAX_LISTED} problems are listed)",
-                found=f"{total - len(shown):,} more problems, not listed "
-                f"({total:,} in {rows:,} rows)",
-            )
-        )
-    raise ValidationError(shown)
+    shown = list(itertools.islice(listed, MAX_LISTED))
+    raise ValidationError(shown, max(total, len(shown)))
 
 
 @attrs.frozen(kw_only=True)
@@ -305,6 +293,5 @@ def score_records(
         refuse(
             (problem.as_problem() for problem in problems),
             total=len(problems),
-            rows=len({problem.row for problem in problems}),
         )
     return Batch(rows=tuple(rows), problems=tuple(problems))

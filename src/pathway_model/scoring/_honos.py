@@ -1054,7 +1054,7 @@ def _frame_problems(
             if column.bad[row]
         )
         total = sum(int(column.bad.sum()) for _field, _expected, column in fields)
-        refuse(listed, total=total, rows=len(rows))
+        refuse(listed, total=total)
     texts = np.full(n, "", dtype=object)
     for row in rows:
         texts[row] = " | ".join(
