@@ -717,8 +717,9 @@ class TestErrors:
     def test_a_record_with_a_stage_its_definition_lacks(self) -> None:
         """Found by the record's position, never by its person id."""
         bad = person("P-1", [("ward", "North", D(2024, 1, 1), None)])
-        with pytest.raises(pm.ValidationError, match=r"\$\[1\]: expected a record whose codes"):
+        with pytest.raises(pm.UnknownCodeError) as caught:
             cohort_report([hand_cohort()[0], bad], as_of=AS_OF)
+        assert ("ward", "$[1].placements[0].stage") == (caught.value.code, caught.value.path)
 
     def test_something_that_is_not_a_record(self) -> None:
         """Each item must be a Pathway."""

@@ -184,6 +184,17 @@ class TestRulesRefuseUnknownCodes:
         assert ["$.criteria[0].domain", "$.criteria[0].domain"] == paths
 
 
+class TestCohortsRefuseUnknownCodes:
+    def test_a_misspelt_domain_stops_the_cohort_report_at_the_records_path(self) -> None:
+        """A cohort report never counts ready days for a record rating a misspelt domain."""
+        good, bad = medium_secure(), misspelt()
+        bad = attrs.evolve(bad, person_id="P-2")
+        with pytest.raises(pm.UnknownCodeError) as caught:
+            pm.cohort_report([good, bad], as_of=AS_OF)
+        expected = "$[1]" + _rating_path(bad, "r2", "mental_health_recover")[1:]
+        assert ("mental_health_recover", expected) == (caught.value.code, caught.value.path)
+
+
 def with_gap(
     *, reviews: tuple[pm.Review, ...] = (), incidents: tuple[pm.Incident, ...] = ()
 ) -> pm.Pathway:

@@ -167,11 +167,12 @@ def _code_problems(pathway: Pathway, definition: PathwayDefinition) -> list[Prob
     ]
 
 
-def refuse_unknown_codes(pathway: Pathway, definition: PathwayDefinition) -> None:
+def refuse_unknown_codes(pathway: Pathway, definition: PathwayDefinition, *, at: str = "$") -> None:
     """Raise for the first code of ``pathway`` that ``definition`` lacks, naming its path.
 
     The rules call this once a call, before deciding anything: a rating of a misspelt
-    domain must stop the decision, not be read as a domain left unrated.
+    domain must stop the decision, not be read as a domain left unrated. ``at`` is the
+    record's own path, e.g. ``$[3]`` for the fourth record of a cohort.
 
     Raises:
         UnknownCodeError: A stage, domain or level code of the record is not in the
@@ -182,7 +183,7 @@ def refuse_unknown_codes(pathway: Pathway, definition: PathwayDefinition) -> Non
             kind,
             code,
             _known(definition, kind),
-            path=path,
+            path=at + path[1:],
             hint="check_pathway() lists every problem with the record",
         )
 

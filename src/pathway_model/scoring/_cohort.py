@@ -49,6 +49,7 @@ from pathway_model.model import (
     _checks,
 )
 from pathway_model.model._checks import show_code, type_name
+from pathway_model.model._validation import refuse_unknown_codes
 from pathway_model.rules._readiness import check_date, readiness_of, stay_evidence
 from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
@@ -1172,10 +1173,13 @@ def _definition_of(
                 f"the definition given ({definition.id}@{definition.version})",
                 f"a record on {key[0]}@{key[1]}",
             )
-        return pathway, definition
-    found = cache.get(key)
-    if found is None:
+        found = definition
+    elif key in cache:
+        found = cache[key]
+    else:
         found = cache[key] = definition_for(pathway)
+    # A misspelt code must stop the report, not be read as a domain left unrated.
+    refuse_unknown_codes(pathway, found, at=f"$[{index}]")
     return pathway, found
 
 
@@ -1260,18 +1264,9 @@ def cohort_report(
                 "since", f"a date on or before as_of ({as_of.isoformat()})", since.isoformat()
             )
     reader = _Reader(as_of=as_of, since=since, combined=combined_long_stay, community=community)
-    index = 0
     with decimal.localcontext(MONEY):
-        try:
-            for index, (pathway, used) in enumerate(records):  # noqa: B007 - used below
-                reader.read(pathway, used)
-        except UnknownCodeError as error:
-            used = records[index][1]
-            raise ValidationError.single(
-                f"$[{index}]",
-                f"a record whose codes are all in {used.id}@{used.version}",
-                str(error),
-            ) from error
+        for pathway, used in records:
+            reader.read(pathway, used)
         groups = _groups(reader)
     return CohortReport(
         as_of=as_of,
