@@ -1566,7 +1566,47 @@ class TestRegistry:
         ]
 
 
+class TestCommandTable:
+    def test_every_command_in_the_table_is_in_its_module(self) -> None:
+        """Each entry of the static command table names a module that holds its command."""
+        loaded = {words: info.load() for words, info in _app.COMMANDS.items()}
+        assert all(isinstance(item, _app.Command) for item in loaded.values())
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["assess", "p.json", "--as-of", "2025-01-15", "--for", "person"],
+            ["--progress", "--debug", "readiness", "-", "--as-of", "2025-01-15", "--json"],
+            ["--no-progress", "fhir", "export", "p.json", "--indent", "0", "-o", "b.json"],
+            ["fhir", "import", "b.json", "--progress", "--instruments", "r.json"],
+            ["cohort", "a.jsonl", "b", "--as-of", "2025-03-31", "--by", "stage", "--csv"],
+            ["validate", "a.json", "--definition", "d.json", "--progress"],
+            ["--deb", "schema", "framework"],
+            ["demo", "--people", "30", "--seed", "7"],
+        ],
+    )
+    def test_a_command_line_is_read_as_the_full_parser_reads_it(self, argv: list[str]) -> None:
+        """Building only the command that runs reads a command line as the full parser does."""
+        assert vars(_app.build_parser().parse_args(argv)) == vars(_app._parse(argv))
+
+
 # --- the real command ----------------------------------------------------------------------------
+
+
+@functools.cache
+def assess_in_a_fresh_interpreter() -> tuple[int, list[str]]:
+    """Run ``main`` for ``assess`` on the example in a new Python; its exit code and modules."""
+    script = (
+        "import json, sys\n"
+        "from pathway_model.cli import main\n"
+        "code = main(['assess', 'examples/medium_secure.json', '--as-of', '2025-01-15'])\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, cwd=ROOT, check=True
+    )
+    code, modules = json.loads(result.stderr)
+    return code, modules
 
 
 class TestRealCommand:
@@ -1626,6 +1666,26 @@ class TestRealCommand:
             cohort.stdout,
             demo.stderr + cohort.stderr,
         )
+
+    def test_assess_loads_neither_scoring_fhir_nor_plotting(self) -> None:
+        """``assess`` on one record imports the core only: no scoring, FHIR, plots or frames."""
+        heavy = {"scoring", "fhir", "plot", "synthetic", "pandas", "numpy", "matplotlib"}
+        code, modules = assess_in_a_fresh_interpreter()
+        assert (0, []) == (
+            code,
+            [
+                name
+                for name in modules
+                if any(part.lstrip("_").split("_")[0] in heavy for part in name.split("."))
+            ],
+        )
+
+    def test_assess_loads_no_other_command(self) -> None:
+        """Of the command modules, ``assess`` imports its own (``_rules``) alone."""
+        commands = {info.module for info in _app.COMMANDS.values()}
+        assert ["pathway_model.cli._rules"] == [
+            name for name in assess_in_a_fresh_interpreter()[1] if name in commands
+        ]
 
     def test_importing_the_package_does_not_load_the_command(self) -> None:
         """``import pathway_model`` stays cheap: the command's module loads only when run."""

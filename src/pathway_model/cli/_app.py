@@ -33,7 +33,6 @@ import os
 import re
 import shutil
 import sys
-import traceback
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -337,31 +336,35 @@ class _Parser(argparse.ArgumentParser):
         raise CommandError(msg)
 
 
-def _common_options(*, top: bool) -> _Parser:
-    """Options every command takes, before or after its name."""
-    common = _Parser(add_help=False)
+def _add_common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Add the options every command takes, before or after its name."""
     # Given after the command's name, an option must not reset what was given before it.
     default = None if top else argparse.SUPPRESS
-    common.add_argument(
+    parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=default,
         help="show a progress line on stderr for long runs (default: when stderr is a terminal)",
     )
-    common.add_argument(
+    parser.add_argument(
         "--debug",
         action="store_true",
         default=False if top else argparse.SUPPRESS,
         help="on an internal error, show the traceback",
     )
-    return common
 
 
-def _parser(load: Collection[tuple[str, ...]] | None) -> _Parser:
+#: The options of the command itself, before a command's name: none takes a value.
+_TOP_OPTIONS = frozenset({"--progress", "--no-progress", "--debug", "--version"})
+
+
+def _parser(load: Collection[tuple[str, ...]] | None, *, others: bool = True) -> _Parser:
     """The parser, with the commands in ``load`` (every command when ``None``) built in full.
 
-    Every other command is a stub that knows only its name and summary: enough for the
-    list of commands, and for finding which command a command line runs.
+    With ``others``, every other command is a stub that knows only its name and summary:
+    enough for the list of commands, and for finding which command a command line runs.
+    Without it, the other commands are left out, and only the command line of a command
+    in ``load`` can be parsed.
     """
     parser = _Parser(
         prog=PROG,
@@ -375,15 +378,17 @@ def _parser(load: Collection[tuple[str, ...]] | None) -> _Parser:
         ),
         epilog=f"Run '{PROG} COMMAND --help' for the options of a command.",
         formatter_class=_HelpFormatter,
-        parents=[_common_options(top=True)],
     )
+    _add_common_options(parser, top=True)
     parser.add_argument("--version", action="version", version=f"{PROG} {pm.__version__}")
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", title="commands", required=True
     )
     groups: dict[str, argparse._SubParsersAction[_Parser]] = {}
-    common = _common_options(top=False)
     for words, info in COMMANDS.items():
+        full = load is None or words in load
+        if not (full or others):
+            continue
         parent = commands
         if len(words) > 1:
             if words[0] not in groups:
@@ -397,7 +402,7 @@ def _parser(load: Collection[tuple[str, ...]] | None) -> _Parser:
                     dest="subcommand", metavar="COMMAND", title="commands", required=True
                 )
             parent = groups[words[0]]
-        if load is not None and words not in load:
+        if not full:
             parent.add_parser(words[-1], help=info.summary, add_help=False)
             continue
         loaded = info.load()
@@ -406,8 +411,8 @@ def _parser(load: Collection[tuple[str, ...]] | None) -> _Parser:
             help=info.summary,
             description=loaded.description,
             formatter_class=_HelpFormatter,
-            parents=[common],
         )
+        _add_common_options(sub, top=False)
         loaded.arguments(sub)
         sub.set_defaults(handler=loaded.run)
     return parser
@@ -418,14 +423,39 @@ def build_parser() -> argparse.ArgumentParser:
     return _parser(None)
 
 
+def _command_words(arguments: Sequence[str]) -> tuple[str, ...] | None:
+    """The words of the command a command line runs, when they can be told at a glance.
+
+    That is when only the command's own options, spelt in full, come before the command's
+    words; ``None`` otherwise (help, say, or an unknown command).
+    """
+    words: tuple[str, ...] = ()
+    for argument in arguments:
+        if not words and argument in _TOP_OPTIONS:
+            continue
+        if argument.startswith("-"):
+            return None
+        words += (argument,)
+        if words in COMMANDS:
+            return words
+        if len(words) > 1 or argument not in GROUPS:
+            return None
+    return None
+
+
 def _parse(arguments: Sequence[str]) -> argparse.Namespace:
     """Parse a command line, building in full only the parser of the command it runs.
 
-    A first pass, with every command a stub, finds the command as the full parser would;
-    the second parses the command line with that command built.
+    Most command lines name their command at once, and are parsed by a parser that holds
+    that command alone. Any other (help, or an unknown command) is parsed in two passes:
+    the first, with every command a stub, finds the command as the full parser would; the
+    second parses the command line with that command built.
     """
+    words = _command_words(arguments)
+    if words is not None:
+        return _parser({words}, others=False).parse_args(arguments)
     found, _ = _parser(()).parse_known_args(arguments)
-    words: tuple[str, ...] = (found.command,)
+    words = (found.command,)
     if found.command in GROUPS:
         words += (found.subcommand,)
     return _parser({words}).parse_args(arguments)
@@ -466,6 +496,8 @@ def _failure(error: BaseException, console: Console, *, debug: bool) -> int:
         code = ExitCode.BROKEN_PIPE
     else:
         if debug:
+            import traceback  # noqa: PLC0415 - only a bug needs it
+
             traceback.print_exception(type(error), error, error.__traceback__, file=console.stderr)
         hint = "" if debug else "; run it again with --debug to see where"
         console.error(
@@ -477,7 +509,7 @@ def _failure(error: BaseException, console: Console, *, debug: bool) -> int:
 
 
 def _run(arguments: list[str], console: Console) -> int:
-    from pathway_model.cli._console import is_terminal  # noqa: PLC0415 (the console imports this)
+    from pathway_model.cli._console import is_terminal  # noqa: PLC0415 - the console imports this
 
     try:
         args = _parse(arguments)
@@ -502,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit code (see ``ExitCode``).
     """
-    from pathway_model.cli._console import Console  # noqa: PLC0415 (the console imports this)
+    from pathway_model.cli._console import Console  # noqa: PLC0415 - the console imports this
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     _use_utf8(sys.stdout)
