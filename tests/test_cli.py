@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 import pathway_model as pm
 from pathway_model import cli
 from pathway_model.catalogue import SECURE_PATHWAY
+from pathway_model.cli import _app, _cohort, _console, _fhir, _inputs, _render
 from tests import strategies as s
 from tests import test_fhir_golden as golden
 
@@ -821,7 +822,7 @@ class TestInstrumentsFile:
         """Whatever the file holds, it is read, or refused with the library's own error."""
         problems: tuple[pm.Problem, ...] = ()
         try:
-            read = len(cli._instrument_ratings(json.dumps(document).encode()))
+            read = len(_fhir._instrument_ratings(json.dumps(document).encode()))
         except pm.ValidationError as error:
             read, problems = 0, error.problems
         assert (0 if problems else len(document), True) == (
@@ -838,7 +839,7 @@ class TestInstrumentsFile:
             date=dt.date(2024, 3, 28),
             record=dict(zip(HONOS_RECORD, values, strict=True)),
         )
-        assert (rating,) == cli._instrument_ratings(instruments_json([rating]).encode())
+        assert (rating,) == _fhir._instrument_ratings(instruments_json([rating]).encode())
 
 
 class TestFhirImport:
@@ -1058,14 +1059,14 @@ class TestCohortText:
         everyone = pm.payments(demo_report())[-1]
         assert [
             f"{everyone.bed_days:,}",
-            cli._pounds(everyone.bed_day_payment),
-            cli._pounds(everyone.outcome_currency_payment),
-            cli._pounds(everyone.difference),
+            _render.pounds(everyone.bed_day_payment),
+            _render.pounds(everyone.outcome_currency_payment),
+            _render.pounds(everyone.difference),
         ] == table(result.out, "Payments")["All providers"]
 
     def test_every_measure_is_in_one_table(self) -> None:
         """The text tables show each cohort measure once."""
-        shown = [column.field for _, columns in cli._MEASURE_TABLES for column in columns]
+        shown = [column.field for _, columns in _cohort._MEASURE_TABLES for column in columns]
         assert sorted(measure.name for measure in pm.COHORT_MEASURES) == sorted(shown)
 
     @pytest.mark.parametrize("by", ["provider", "stage", "provider-stage"])
@@ -1111,13 +1112,17 @@ class TestCohortText:
     )
     def test_tables_are_aligned(self, rows: list[tuple[str, Any, Any, Any]]) -> None:
         """Every line of a table fits within the rule under its header."""
-        columns = [cli._c("a", "A", "days"), cli._c("b", "B", "%"), cli._c("c", "C", "£")]
+        columns = [
+            _render.column("a", "A", "days"),
+            _render.column("b", "B", "%"),
+            _render.column("c", "C", "£"),
+        ]
         units = {"a": "days", "b": "share", "c": "GBP"}
-        shown = cli._table(
+        shown = _render.table(
             "Title",
             columns,
             [
-                cli._Row(label=label, values=dict(zip("abc", values, strict=True)).get)
+                _render.Row(label=label, values=dict(zip("abc", values, strict=True)).get)
                 for label, *values in rows
             ],
             units,
@@ -1130,14 +1135,14 @@ class TestPounds:
     @given(st.decimals(-(10**12), 10**12, places=2))
     def test_whole_pounds_half_to_even(self, amount: Decimal) -> None:
         """An amount is shown rounded to whole pounds, half to even, with thousands separators."""
-        shown = cli._pounds(amount)
+        shown = _render.pounds(amount)
         value = Decimal(shown.replace("£", "").replace(",", ""))
         assert amount.quantize(Decimal(1), rounding="ROUND_HALF_EVEN") == value
 
     def test_examples(self) -> None:
         """Thousands are separated, and a negative amount has its sign before the pound sign."""
         assert ["£1,234", "-£56", "£2", "£0"] == [
-            cli._pounds(Decimal(text)) for text in ("1234.49", "-56.2", "2.50", "0.5")
+            _render.pounds(Decimal(text)) for text in ("1234.49", "-56.2", "2.50", "0.5")
         ]
 
 
@@ -1448,7 +1453,7 @@ class TestProgress:
     def test_on_a_terminal_the_line_is_redrawn_and_cleared(self) -> None:
         """On a terminal, the line is redrawn in place and cleared at the end."""
         stream = io.StringIO()
-        progress = cli.Progress(stream, "Checking", 2, interactive=True)
+        progress = _console.Progress(stream, "Checking", 2, interactive=True)
         progress.advance()
         progress.advance()
         progress.finish()
@@ -1458,7 +1463,7 @@ class TestProgress:
     def test_output_on_a_terminal_clears_the_line_first(self) -> None:
         """A result written mid-run clears the progress line, so it does not run on from it."""
         terminal = _Terminal()
-        console = cli.Console(
+        console = _console.Console(
             stdin=None, stdout=terminal, stderr=terminal, progress=True, progress_explicit=True
         )
         progress = console.progress_for("Checking", 2)
@@ -1473,7 +1478,7 @@ class TestProgress:
     def test_a_step_is_drawn_and_cleared_on_a_terminal(self) -> None:
         """A step without a count is named on the terminal while it runs, then cleared."""
         terminal = _Terminal()
-        console = cli.Console(stdin=None, stdout=io.StringIO(), stderr=terminal, progress=True)
+        console = _console.Console(stdin=None, stdout=io.StringIO(), stderr=terminal, progress=True)
         with console.step("Reporting on 3 records"):
             drawn = terminal.getvalue()
         shown = "Reporting on 3 records"
@@ -1482,7 +1487,7 @@ class TestProgress:
     def test_a_step_is_one_line_in_a_log(self) -> None:
         """With --progress and no terminal, a step is one whole line."""
         log = io.StringIO()
-        console = cli.Console(
+        console = _console.Console(
             stdin=None, stdout=io.StringIO(), stderr=log, progress=True, progress_explicit=True
         )
         with console.step("Reporting on 3 records"):
@@ -1492,7 +1497,7 @@ class TestProgress:
     def test_without_a_total_it_counts(self) -> None:
         """When the number of documents is not known, the line counts those done."""
         stream = io.StringIO()
-        progress = cli.Progress(stream, "Reading", None)
+        progress = _console.Progress(stream, "Reading", None)
         for _ in range(1_000):
             progress.advance()
         progress.finish()
@@ -1506,13 +1511,13 @@ class TestJsonLinesDetection:
     def test_several_one_line_documents_are_json_lines(self, documents: list[Any]) -> None:
         """Two or more compact documents, one a line, are read as JSON Lines."""
         data = "\n".join(json.dumps(document) for document in documents).encode()
-        assert cli._is_json_lines(data)
+        assert _inputs._is_json_lines(data)
 
     @given(st.dictionaries(st.text(), st.lists(st.integers(), max_size=3)), st.booleans())
     def test_one_document_is_one_document(self, document: Any, indent: bool) -> None:
         """A single document, compact or indented, with a final newline or not, is one document."""
         text = json.dumps(document, indent=2 if indent else None) + "\n"
-        assert not cli._is_json_lines(text.encode())
+        assert not _inputs._is_json_lines(text.encode())
 
 
 class TestRegistry:
@@ -1520,30 +1525,30 @@ class TestRegistry:
         self, run: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A function registered with ``command`` becomes a command, listed in the help."""
-        monkeypatch.setattr(cli, "COMMANDS", dict(cli.COMMANDS))
+        monkeypatch.setattr(_app, "COMMANDS", dict(_app.COMMANDS))
 
         def arguments(parser: argparse.ArgumentParser) -> None:
-            cli.add_input_arguments(parser, what="pathways")
+            _app.add_input_arguments(parser, what="pathways")
 
-        @cli.command("count", summary="count pathways", arguments=arguments)
-        def count(args: argparse.Namespace, console: cli.Console) -> int:
-            loaded = list(cli.load_pathways(args.inputs, console))
+        @_app.command("count", summary="count pathways", arguments=arguments)
+        def count(args: argparse.Namespace, console: _console.Console) -> int:
+            loaded = list(_inputs.load_pathways(args.inputs, console))
             console.write(str(sum(item.pathway is not None for item in loaded)))
-            return cli.ExitCode.OK
+            return _app.ExitCode.OK
 
         result = run("count", str(EXAMPLE), "-", stdin=EXAMPLE.read_bytes())
         assert ("2\n", True) == (result.out, "count pathways" in run("--help").out)
 
     def test_a_command_in_a_group(self, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         """Two-word commands such as ``fhir export`` live in a group with its own help."""
-        monkeypatch.setattr(cli, "COMMANDS", dict(cli.COMMANDS))
-        monkeypatch.setattr(cli, "GROUPS", dict(cli.GROUPS))
-        cli.group("fhir", "FHIR R4 export and import")
+        monkeypatch.setattr(_app, "COMMANDS", dict(_app.COMMANDS))
+        monkeypatch.setattr(_app, "GROUPS", dict(_app.GROUPS))
+        _app.group("fhir", "FHIR R4 export and import")
 
-        @cli.command("fhir export", summary="export a pathway")
-        def export(args: argparse.Namespace, console: cli.Console) -> int:
+        @_app.command("fhir export", summary="export a pathway")
+        def export(args: argparse.Namespace, console: _console.Console) -> int:
             console.write("exported")
-            return cli.ExitCode.OK
+            return _app.ExitCode.OK
 
         assert ("exported\n", True) == (
             run("fhir", "export").out,
@@ -1554,14 +1559,54 @@ class TestRegistry:
         """Pathways read from a JSON Lines file come with their problems, named by line."""
         compact = pm.dumps(example_pathway())
         lines = write(tmp_path / "cohort.jsonl", f"{compact}\n{{}}\n")
-        console = cli.Console(stdin=None, stdout=io.StringIO(), stderr=io.StringIO())
-        loaded = list(cli.load_pathways([lines], console))
+        console = _console.Console(stdin=None, stdout=io.StringIO(), stderr=io.StringIO())
+        loaded = list(_inputs.load_pathways([lines], console))
         assert [(f"{lines}:1", True, 0), (f"{lines}:2", False, 2)] == [
             (item.source, item.pathway is not None, len(item.problems)) for item in loaded
         ]
 
 
+class TestCommandTable:
+    def test_every_command_in_the_table_is_in_its_module(self) -> None:
+        """Each entry of the static command table names a module that holds its command."""
+        loaded = {words: info.load() for words, info in _app.COMMANDS.items()}
+        assert all(isinstance(item, _app.Command) for item in loaded.values())
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["assess", "p.json", "--as-of", "2025-01-15", "--for", "person"],
+            ["--progress", "--debug", "readiness", "-", "--as-of", "2025-01-15", "--json"],
+            ["--no-progress", "fhir", "export", "p.json", "--indent", "0", "-o", "b.json"],
+            ["fhir", "import", "b.json", "--progress", "--instruments", "r.json"],
+            ["cohort", "a.jsonl", "b", "--as-of", "2025-03-31", "--by", "stage", "--csv"],
+            ["validate", "a.json", "--definition", "d.json", "--progress"],
+            ["--deb", "schema", "framework"],
+            ["demo", "--people", "30", "--seed", "7"],
+        ],
+    )
+    def test_a_command_line_is_read_as_the_full_parser_reads_it(self, argv: list[str]) -> None:
+        """Building only the command that runs reads a command line as the full parser does."""
+        assert vars(_app.build_parser().parse_args(argv)) == vars(_app._parse(argv))
+
+
 # --- the real command ----------------------------------------------------------------------------
+
+
+@functools.cache
+def assess_in_a_fresh_interpreter() -> tuple[int, list[str]]:
+    """Run ``main`` for ``assess`` on the example in a new Python; its exit code and modules."""
+    script = (
+        "import json, sys\n"
+        "from pathway_model.cli import main\n"
+        "code = main(['assess', 'examples/medium_secure.json', '--as-of', '2025-01-15'])\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, cwd=ROOT, check=True
+    )
+    code, modules = json.loads(result.stderr)
+    return code, modules
 
 
 class TestRealCommand:
@@ -1621,6 +1666,26 @@ class TestRealCommand:
             cohort.stdout,
             demo.stderr + cohort.stderr,
         )
+
+    def test_assess_loads_neither_scoring_fhir_nor_plotting(self) -> None:
+        """``assess`` on one record imports the core only: no scoring, FHIR, plots or frames."""
+        heavy = {"scoring", "fhir", "plot", "synthetic", "pandas", "numpy", "matplotlib"}
+        code, modules = assess_in_a_fresh_interpreter()
+        assert (0, []) == (
+            code,
+            [
+                name
+                for name in modules
+                if any(part.lstrip("_").split("_")[0] in heavy for part in name.split("."))
+            ],
+        )
+
+    def test_assess_loads_no_other_command(self) -> None:
+        """Of the command modules, ``assess`` imports its own (``_rules``) alone."""
+        commands = {info.module for info in _app.COMMANDS.values()}
+        assert ["pathway_model.cli._rules"] == [
+            name for name in assess_in_a_fresh_interpreter()[1] if name in commands
+        ]
 
     def test_importing_the_package_does_not_load_the_command(self) -> None:
         """``import pathway_model`` stays cheap: the command's module loads only when run."""
@@ -1727,10 +1792,10 @@ class TestDocs:
     def test_the_how_to_shows_every_command(self) -> None:
         """The how-to has an example of every registered command."""
         commands = {command for command, _ in console_examples(HOW_TO)}
-        shown = {" ".join(words) for words in cli.COMMANDS if any(
+        shown = {" ".join(words) for words in _app.COMMANDS if any(
             f"pathway-model {' '.join(words)} " in command for command in commands
         )}  # fmt: skip
-        assert {" ".join(words) for words in cli.COMMANDS} == shown
+        assert {" ".join(words) for words in _app.COMMANDS} == shown
 
     def test_the_reference_is_the_help_of_every_command(
         self, monkeypatch: pytest.MonkeyPatch
@@ -1763,7 +1828,7 @@ def reference_page() -> str:
             "`python -m tests.test_cli`. -->\n"
         ),
     ]
-    for parser in _parsers(cli.build_parser()):
+    for parser in _parsers(_app.build_parser()):
         help_text = parser.format_help().replace(pm.__version__, DOCS_VERSION).rstrip()
         parts.append(f"## {parser.prog}\n\n```text\n{help_text}\n```\n")
     return "\n".join(parts)

@@ -1,0 +1,430 @@
+"""The ``cohort`` command: report on many pathways, and the report ``demo`` prints too."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+import pathway_model as pm
+from pathway_model.cli._app import (
+    Command,
+    CommandError,
+    ExitCode,
+    add_as_of_option,
+    add_definition_option,
+    add_input_arguments,
+    as_of_date,
+)
+from pathway_model.cli._console import Console
+from pathway_model.cli._inputs import load_definition, load_pathways, stdin_once
+from pathway_model.cli._render import INDENT, Column, Row, column, json_text, plural, table
+from pathway_model.errors import ValidationError
+
+# The library's scoring names this module uses: the one place to re-point when they move
+# to their own subpackage.
+from pathway_model import (  # isort: skip
+    COHORT_MEASURES,
+    benchmark_table,
+    cohort_report,
+    payments,
+)
+
+__all__ = ["COHORT", "add_report_options", "make_report", "option_error", "write_report"]
+
+
+#: The tables of the text report: every cohort measure, in one table each, by topic.
+_MEASURE_TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
+    (
+        "Size (bed-day value at the stages' bed-day costs: estimates, not tariffs, when built in)",
+        (
+            column("people", "People", "people"),
+            column("stays", "Stays", "stays"),
+            column("stays_open", "Open", "stays"),
+            column("admissions", "Admitted", "stays"),
+            column("bed_days", "Bed days", "days"),
+            column("bed_day_value", "Bed-day value", "£"),
+        ),
+    ),
+    (
+        "Length of stay of admissions (Kaplan-Meier, open stays censored)",
+        (
+            column("los_q1_days", "Q1", "days"),
+            column("los_median_days", "Median", "days"),
+            column("los_q3_days", "Q3", "days"),
+        ),
+    ),
+    (
+        "Ready to move on, in the window (cost of delay at the same estimated bed-day costs)",
+        (
+            column("ready_days", "Ready days", "days"),
+            column("ready_day_share", "Share", "of bed days"),
+            column("cost_of_delay", "Cost of delay", "£"),
+        ),
+    ),
+    (
+        "Ready to move on, at the date",
+        (
+            column("ready_now", "Ready now", "people"),
+            column("days_beyond_readiness_median", "Median", "days beyond"),
+            column("days_beyond_readiness_max", "Most", "days beyond"),
+        ),
+    ),
+    (
+        "Long stay at the date",
+        (
+            column("long_stay_in_stage", "In stage", "people"),
+            column("long_stay_combined", "Combined", "people"),
+            column("long_stay", "Either", "people"),
+            column("long_stay_share", "Share", "of open stays"),
+        ),
+    ),
+    (
+        "Reviews",
+        (
+            column("reviews_due", "Due", "reviews"),
+            column("reviews_on_time", "On time", "reviews"),
+            column("reviews_late", "Late", "reviews"),
+            column("reviews_missed", "Missed", "reviews"),
+            column("reviews_on_time_share", "Share", "on time"),
+        ),
+    ),
+    (
+        "Goals and outcomes",
+        (
+            column("goals", "Goals", "goals"),
+            column("goals_achieved", "Achieved", "goals"),
+            column("goals_achieved_share", "Share", "achieved"),
+            column("outcomes_met", "Outcomes met", "domains"),
+        ),
+    ),
+    (
+        "Moving on",
+        (
+            column("stays_ended", "Ended", "stays"),
+            column("step_downs", "Step downs", "moves"),
+            column("step_ups", "Step ups", "moves"),
+            column("step_down_share", "Share", "of ended"),
+            column("step_downs_per_100_person_years", "Per 100 years", "of bed days"),
+        ),
+    ),
+    (
+        "Readmission from the community",
+        (
+            column("community_days", "Community", "days"),
+            column("community_spells_ended", "Ended", "spells"),
+            column("readmissions", "Readmitted", "moves"),
+            column("readmission_share", "Share", "of ended"),
+            column("readmissions_per_100_person_years", "Per 100 years", "in community"),
+            column("community_days_before_readmission_median", "Spell length", "median days"),
+        ),
+    ),
+)
+
+#: The tables of payments: the two currencies side by side, then the outcome currency's parts.
+_PAYMENT_TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
+    (
+        "Payments: the occupied-bed-day currency and an outcome currency (illustrative amounts)",
+        (
+            column("bed_days", "Bed days", "days"),
+            column("bed_day_payment", "Bed-day currency", "£"),
+            column("outcome_currency_payment", "Outcome currency", "£"),
+            column("difference", "Difference", "£"),
+        ),
+    ),
+    (
+        "Outcome currency by part: base + step downs + goals + outcomes - ready days",
+        (
+            column("base_payment", "Base", "£"),
+            column("step_down_payment", "Step downs", "£"),
+            column("goal_payment", "Goals", "£"),
+            column("outcome_payment", "Outcomes", "£"),
+            column("ready_day_deduction", "Ready days", "£ taken off"),
+        ),
+    ),
+)
+
+#: How the rows of the text tables are grouped, for ``--by``.
+_BY_CHOICES = ("provider", "stage", "provider-stage")
+
+
+def _ranks(rows: Iterable[Any]) -> dict[str, dict[str, int | None]]:
+    """Each provider's rank on each ranked measure, from benchmark rows."""
+    ranks: dict[str, dict[str, int | None]] = {}
+    for row in rows:
+        ranks.setdefault(row.provider, {})[row.measure] = row.rank
+    return ranks
+
+
+def _group_rows(report: Any, by: str) -> list[Row]:
+    """The rows of the measure tables, grouped as ``--by`` asks."""
+
+    def of(group: Any) -> Callable[[str], object]:
+        return lambda field: getattr(group, field)
+
+    rows: list[Row] = []
+    if by == "provider":
+        ranks = _ranks(benchmark_table(report))
+        rows = [
+            Row(label=provider, values=of(report.group(provider)), ranks=ranks.get(provider, {}))
+            for provider in report.providers
+        ]
+        total = "All providers"
+    elif by == "stage":
+        rows = [Row(label=stage, values=of(report.group(None, stage))) for stage in report.stages]
+        total = "All stages"
+    else:
+        for stage in report.stages:
+            rows.append(Row(label=stage, values=of(report.group(None, stage))))
+            ranks = _ranks(benchmark_table(report, stage=stage))
+            rows.extend(
+                Row(
+                    label=INDENT + provider,
+                    values=of(report.group(provider, stage)),
+                    ranks=ranks[provider],
+                )
+                for provider in sorted(ranks)
+            )
+        total = "All"
+    rows.append(Row(label=total, values=of(report.group())))
+    return rows
+
+
+def _payment_rows(report: Any, by: str) -> list[Row]:
+    rows = []
+    for payment in payments(report, by_stage=by == "provider-stage"):
+        if payment.provider is None:
+            label = "All providers"
+        elif payment.stage is None:
+            label = payment.provider
+        else:
+            label = INDENT + payment.stage
+        rows.append(Row(label=label, values=functools.partial(getattr, payment)))
+    return rows
+
+
+def _report_text(report: Any, by: str, skipped: int) -> str:
+    """The benchmarking report: the measures by topic, providers ranked, then payments."""
+    skipped_text = f" ({plural(skipped, 'record')} with problems skipped)" if skipped else ""
+    lines = [
+        (
+            f"Cohort report as of {report.as_of.isoformat()}, window from "
+            f"{report.since.isoformat()}: {plural(report.records, 'record')}{skipped_text}, "
+            f"{plural(len(report.providers), 'provider')}, "
+            f"{plural(len(report.stages), 'stage')}."
+        ),
+        "Amounts in whole pounds; shares in percent; '-': nothing to measure.",
+    ]
+    units = {measure.name: measure.unit for measure in COHORT_MEASURES}
+    better = {
+        measure.name: measure.better for measure in COHORT_MEASURES if measure.better is not None
+    }
+    rows = _group_rows(report, by)
+    rank_of = "the provider's rank" + (" in the stage" if by == "provider-stage" else "")
+    tables = [
+        table(title, columns, rows, units, better=better, rank_of=rank_of)
+        for title, columns in _MEASURE_TABLES
+    ]
+    payment_rows = _payment_rows(report, "provider" if by == "stage" else by)
+    payment_units = dict.fromkeys(
+        (column.field for _, columns in _PAYMENT_TABLES for column in columns), "GBP"
+    )
+    payment_units["bed_days"] = "days"
+    tables += [
+        table(title, columns, payment_rows, payment_units) for title, columns in _PAYMENT_TABLES
+    ]
+    return "\n\n".join(["\n".join(lines), *tables])
+
+
+def _json_value(value: object) -> object:
+    """A value for the JSON report: amounts as decimal strings, as the library writes them."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _json_row(row: Any) -> dict[str, object]:
+    return {field.name: _json_value(getattr(row, field.name)) for field in attrs.fields(type(row))}
+
+
+def _report_json(report: Any, skipped: int) -> str:
+    """The report as one line of JSON: every group's measures, the ranks and the payments."""
+    benchmark = list(benchmark_table(report))
+    for stage in report.stages:
+        benchmark += benchmark_table(report, stage=stage)
+    document = {
+        "as_of": report.as_of.isoformat(),
+        "since": report.since.isoformat(),
+        "records": report.records,
+        "records_skipped": skipped,
+        "rows": [_json_row(row) for row in report.rows()],
+        "benchmark": [_json_row(row) for row in benchmark],
+        "payments": [_json_row(row) for row in payments(report, by_stage=True)],
+    }
+    return json_text(document, 0)
+
+
+def _report_csv(report: Any) -> str:
+    """Every group's measures as CSV: provider, stage, measure, value, unit."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["provider", "stage", "measure", "value", "unit"])
+    for row in report.rows():
+        value = "" if row.value is None else str(row.value)
+        writer.writerow([row.provider or "", row.stage or "", row.measure, value, row.unit])
+    return out.getvalue()
+
+
+def write_report(report: Any, args: argparse.Namespace, console: Console, skipped: int) -> None:
+    if args.json:
+        console.write(_report_json(report, skipped))
+    elif args.csv:
+        console.write(_report_csv(report))
+    else:
+        console.write(_report_text(report, args.by, skipped))
+
+
+#: Where a problem the library finds with an argument is named on the command line.
+_OPTION_OF = {
+    "as_of": "--as-of",
+    "since": "--since",
+    "CohortParameters.people_in_care": "--people",
+}
+
+
+def option_error(error: ValidationError) -> CommandError:
+    """An error about an argument, with the argument named as on the command line."""
+    return CommandError(
+        *(
+            str(attrs.evolve(problem, path=_OPTION_OF.get(problem.path, problem.path)))
+            for problem in error.problems
+        )
+    )
+
+
+def make_report(
+    pathways: Sequence[pm.Pathway],
+    sources: Sequence[str],
+    args: argparse.Namespace,
+    console: Console,
+    definition: pm.PathwayDefinition | None = None,
+) -> Any:
+    """Work out the cohort report, naming a record's problems by where it came from."""
+    try:
+        with console.step(f"Reporting on {plural(len(pathways), 'record')}"):
+            return cohort_report(
+                pathways, as_of=args.as_of, since=args.since, definition=definition
+            )
+    except ValidationError as error:
+        lines: list[str] = []
+        for problem in error.problems:
+            record = re.match(r"\$\[([0-9]+)\]", problem.path)
+            if record is None:
+                lines.extend(option_error(ValidationError([problem])).lines)
+            else:
+                path = "$" + problem.path[record.end() :]
+                lines.append(f"{sources[int(record[1])]}: {attrs.evolve(problem, path=path)}")
+        raise CommandError(*lines) from None
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--by",
+        choices=_BY_CHOICES,
+        default="provider",
+        help=(
+            "the rows of the text tables: each provider, ranked (the default); each stage; "
+            "or each stage with its providers, ranked within it"
+        ),
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument(
+        "--json",
+        action="store_true",
+        help=(
+            "write the report as JSON on one line instead: every group's measures, the "
+            "ranks of providers overall and in each stage, and the payments"
+        ),
+    )
+    output.add_argument(
+        "--csv",
+        action="store_true",
+        help="write every group's measures as CSV instead: provider,stage,measure,value,unit",
+    )
+
+
+def _cohort_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser, what="the pathways")
+    add_as_of_option(parser, what="report at")
+    parser.add_argument(
+        "--since",
+        type=as_of_date,
+        metavar="DATE",
+        help="the first day of the window (default: the earliest first day of any record)",
+    )
+    add_definition_option(parser)
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help=(
+            "report on the valid records when some have problems (each problem is still "
+            "listed on stderr); without it, any problem stops the command with exit code 2"
+        ),
+    )
+    add_report_options(parser)
+
+
+def _cohort(args: argparse.Namespace, console: Console) -> int:
+    stdin_once(args.definition, *args.inputs)
+    definition = load_definition(args.definition, console)
+    pathways: list[pm.Pathway] = []
+    sources: list[str] = []
+    invalid = 0
+    for loaded in load_pathways(args.inputs, console, definition=definition):
+        if loaded.pathway is None:
+            invalid += 1
+            for line in loaded.problems:
+                (console.warning if args.skip_invalid else console.error)(line)
+        else:
+            pathways.append(loaded.pathway)
+            sources.append(loaded.source)
+    read = len(pathways) + invalid
+    if invalid and not args.skip_invalid:
+        msg = (
+            f"{invalid:,} of {plural(read, 'record')} with problems: no report written "
+            "(give --skip-invalid to report on the others)"
+        )
+        raise CommandError(msg)
+    if not pathways:
+        msg = f"no valid records to report on (of {plural(read, 'record')} read)"
+        raise CommandError(msg)
+    if invalid:
+        console.warning(f"{invalid:,} of {plural(read, 'record')} with problems skipped")
+    report = make_report(pathways, sources, args, console, definition)
+    write_report(report, args, console, invalid)
+    return ExitCode.OK
+
+
+COHORT = Command(
+    description=(
+        "Work out the cohort measures of many pathways at --as-of, over the window from\n"
+        "--since: length of stay, ready days and the cost of delay, long stay, reviews on\n"
+        "time, goals, step downs and readmissions. The text report ranks the providers on\n"
+        "each measure with a better direction, and sets what each would be paid under the\n"
+        "occupied-bed-day currency beside an outcome currency (illustrative amounts).\n"
+        "\n"
+        "Every record is checked first. A record with problems is listed on stderr, one\n"
+        "line per problem with its file (and line, for JSON Lines); the command then stops\n"
+        "with exit code 2, or with --skip-invalid reports on the others."
+    ),
+    arguments=_cohort_arguments,
+    run=_cohort,
+)
+"""``pathway-model cohort INPUT... --as-of DATE``."""
