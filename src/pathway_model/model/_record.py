@@ -121,12 +121,7 @@ def _achievement(value: GoalAchievementStatus | str | None) -> GoalAchievementSt
     return _checks.to_enum(GoalAchievementStatus)(value)  # type: ignore[return-value]  # validated
 
 
-_ACHIEVEMENT_MEMBER = _checks.enum_member(GoalAchievementStatus)
-
-
-def _optional_achievement(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _ACHIEVEMENT_MEMBER(instance, attribute, value)
+_optional_achievement = _checks.enum_member(GoalAchievementStatus, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -441,22 +436,36 @@ def looks_like_nhs_number(value: str) -> bool:
     return check != 10 and check == digits[9]
 
 
-def _person_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a pseudonymous person id without ever showing it: it may identify someone."""
-    if not isinstance(value, str):
-        raise WrongTypeError.single("Pathway.person_id", "a code (str)", _checks.type_name(value))
-    if looks_like_nhs_number(value):
-        raise ValidationError.single(
-            "Pathway.person_id",
-            "a pseudonymous id, not an NHS number",
-            "a value that passes the NHS number check",
-        )
-    if not _checks.CODE_PATTERN.fullmatch(value):
-        raise ValidationError.single(
-            "Pathway.person_id",
-            _checks.CODE_EXPECTED,
-            f"a value of {len(value)} characters that is not a code (not shown)",
-        )
+@attrs.frozen(repr=False)
+class PersonIdValidator(_checks.CodeValidator):
+    """Check a pseudonymous person id: a code that is not an NHS number, never shown.
+
+    A person id may identify someone, so no message shows it.
+    """
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str):
+            raise WrongTypeError.single(
+                "Pathway.person_id", "a code (str)", _checks.type_name(value)
+            )
+        if looks_like_nhs_number(value):
+            raise ValidationError.single(
+                "Pathway.person_id",
+                "a pseudonymous id, not an NHS number",
+                "a value that passes the NHS number check",
+            )
+        if not _checks.CODE_PATTERN.fullmatch(value):
+            raise ValidationError.single(
+                "Pathway.person_id",
+                _checks.CODE_EXPECTED,
+                f"a value of {len(value)} characters that is not a code (not shown)",
+            )
+
+    def __repr__(self) -> str:
+        return "<person id validator>"
+
+
+_person_id = PersonIdValidator()
 
 
 @attrs.frozen(kw_only=True)
@@ -762,3 +771,8 @@ def record_problems(pathway: Pathway) -> list[Problem]:
                     )
                 )
     return problems
+
+
+#: The converters above give back a value already of the field's type unchanged.
+_checks.keeps_type(_setter, _lifecycle, _achievement, _ratings, _progress, _review_kind)
+_checks.keeps_type(_kind, _severity)
