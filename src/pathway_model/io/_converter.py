@@ -191,6 +191,12 @@ def _non_string_key(value: dict[Any, Any], where: str) -> WrongTypeError:
     return WrongTypeError([problem])
 
 
+FAST_PATH = True
+"""Whether converters made with ``fast=True`` (`CONVERTER` among them) take the generated
+fast path for the classes a record holds by the hundred. Only tests turn it off, to run
+every loading test through the validated constructors alone as well."""
+
+
 class Collected:
     """Problems gathered from many errors: the first `ValidationError.MAX_PROBLEMS` kept.
 
@@ -430,7 +436,7 @@ class _TupleHook:
         if type(value) is not list:
             raise _wrong("an array", value)
         hook = self.hook or self._resolve()
-        if self.fast is not None:
+        if self.fast is not None and FAST_PATH:
             try:
                 return self.fast(value)
             except (Doubt, ValidationError, TypeError, ValueError, KeyError):
@@ -443,7 +449,7 @@ class _TupleHook:
     def items(self, values: list[Any]) -> tuple[tuple[Any, ...], Sequence[int], Collected]:
         """Read an array, keeping what can be read: see `structure_items`."""
         hook = self.hook or self._resolve()
-        if self.fast is not None:
+        if self.fast is not None and FAST_PATH:
             try:
                 built = self.fast(values)
                 return built, range(len(built)), Collected()
@@ -497,7 +503,7 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], array_of: ArrayOf |
             plan.extend((key, hook, kind, key in required) for key, (hook, kind) in hooks.items())
             if array_of is not None and cls in FAST_CLASSES:
                 fast.append(make_fast(cls, hooks, array_of))
-        if fast:
+        if fast and FAST_PATH:
             try:
                 return fast[0](value)
             except (Doubt, ValidationError, TypeError, ValueError, KeyError):

@@ -403,7 +403,10 @@ _BY_TYPE: dict[
 ] = {
     Period: lambda _, defs: _scalar("Period", defs),
     dt.date: lambda _, defs: _scalar("Date", defs),
-    Decimal: lambda validator, defs: _scalar("Amount" if validator else "Total", defs),
+    # An amount given in (a bed-day cost); else a total the rules work out (no validator).
+    Decimal: lambda validator, defs: _scalar(
+        "Amount" if isinstance(validator, _checks.AmountValidator) else "Total", defs
+    ),
     bool: lambda _, __: {"type": "boolean"},
     int: lambda validator, _: _integer(validator),
     str: _string,

@@ -205,7 +205,7 @@ class CodeValidator:
     optional: bool = False
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if type(value) is str and is_code(value):
+        if type(value) is str and (value in KNOWN_CODES or is_code(value)):
             return  # the common case, decided without building a message
         if value is None and self.optional:
             return
@@ -239,7 +239,7 @@ class TextValidator:
             type(value) is str
             and len(value) <= self.limit
             and (self.may_be_empty or (value and not value.isspace()))
-            and is_unicode(value)
+            and (value.isascii() or is_unicode(value))
         ):
             return
         if value is None and self.optional:
@@ -422,6 +422,33 @@ class ItemsOfValidator:
 
     def __repr__(self) -> str:
         return f"<items_of validator for {self.kind.__name__}>"
+
+
+@attrs.frozen(repr=False)
+class AmountValidator:
+    """Check an amount: exactly the amounts the JSON loader reads (see `amount_problem`).
+
+    Attributes:
+        optional: Whether ``None`` is allowed.
+    """
+
+    optional: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and self.optional:
+            return
+        path = path_of(instance, attribute)
+        expected = "an amount (Decimal, int or a decimal string)"
+        if isinstance(value, str):
+            raise WrongTypeError.single(path, expected, "text that is not a number")
+        if not isinstance(value, Decimal):
+            raise WrongTypeError.single(path, expected, type_name(value))
+        problem = amount_problem(value)
+        if problem is not None:
+            raise ValidationError.single(path, AMOUNT_EXPECTED, f"{show_amount(value)}: {problem}")
+
+    def __repr__(self) -> str:
+        return f"<{'optional ' if self.optional else ''}amount validator>"
 
 
 #: Validate a code or id.
