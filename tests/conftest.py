@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from pathway_model.io import _converter
 
 settings.register_profile(
     "default",
@@ -21,3 +24,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("default")
+
+
+@pytest.fixture(params=["fast", "constructors"])
+def loading_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the loader's generated fast path on, then with it off.
+
+    Off, every object is built by its validated constructor alone, so each loading test
+    holds the two ways to the same results (as cattrs' tests run in each converter mode).
+    The serialisation test modules use it for every test: ``pytestmark``.
+    """
+    monkeypatch.setattr(_converter, "FAST_PATH", request.param == "fast")
+    return str(request.param)

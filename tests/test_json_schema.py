@@ -32,6 +32,9 @@ from pathway_model import catalogue
 from pathway_model.model import _checks
 from tests import strategies as s
 
+#: Every test here runs twice: with the fast path, and by the validated constructors.
+pytestmark = pytest.mark.usefixtures("loading_mode")
+
 DOCUMENT_CLASSES = (
     pm.Pathway,
     pm.OutcomeFramework,

@@ -30,6 +30,9 @@ from pathway_model.io import _json
 from tests.scenarios import SIMPLE, record, review
 from tests.test_serialisation import _mutate
 
+#: Every test here runs twice: with the fast path, and by the validated constructors.
+pytestmark = pytest.mark.usefixtures("loading_mode")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = runpy.run_path(str(ROOT / "examples" / "medium_secure.py"))
 #: Clinical free text that must never reach an error.

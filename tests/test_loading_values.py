@@ -27,6 +27,9 @@ from pathway_model.io._converter import CONVERTER, make_converter
 from pathway_model.io._json import DOCUMENTS, parse
 from tests import strategies as s
 
+#: Every test here runs twice: with the fast path, and by the validated constructors.
+pytestmark = pytest.mark.usefixtures("loading_mode")
+
 ROOT = Path(__file__).resolve().parents[1]
 RECORD: pm.Pathway = runpy.run_path(str(ROOT / "examples" / "medium_secure.py"))["build_pathway"]()
 ASSESSMENT = pm.assess(RECORD, dt.date(2025, 1, 15), definition=SECURE_PATHWAY)

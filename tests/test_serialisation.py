@@ -21,6 +21,9 @@ from pathway_model.io import _converter, _json
 from pathway_model.io._json import DOCUMENTS
 from tests import strategies as s
 
+#: Every test here runs twice: with the fast path, and by the validated constructors.
+pytestmark = pytest.mark.usefixtures("loading_mode")
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLE = runpy.run_path(str(ROOT / "examples" / "medium_secure.py"))
@@ -496,6 +499,23 @@ class TestFastPath:
     """Records are read by generated code; it must agree with the validated constructors."""
 
     ordinary = _converter.make_converter(fast=False)
+
+    def test_the_mode_decides_who_builds_each_review(
+        self, loading_mode: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With the fast path off, every review is built by its validated constructor."""
+        text = pm.dumps(EXAMPLE["build_pathway"]())
+        built: list[str] = []
+        original = pm.Review.__init__
+
+        def spy(review: pm.Review, **fields: Any) -> None:
+            built.append(fields["id"])
+            original(review, **fields)
+
+        monkeypatch.setattr(pm.Review, "__init__", spy)
+        reviews = pm.loads(text, pm.Pathway).reviews
+        expected = [] if loading_mode == "fast" else [review.id for review in reviews]
+        assert expected == built
 
     @given(s.definitions_and_pathways())
     def test_valid_records_are_read_the_same_both_ways(

@@ -46,6 +46,10 @@ class Problem:
             or ``Placement.end`` for a single object.
         expected: What the library expected there, in words.
         found: What it found, in words. Never the content of a free-text field.
+        wrong_type: Whether the value was of the wrong type (a number where a date
+            belongs), rather than of the right type but wrong. It chooses the error's
+            class (see `ValidationError.of`); it is not part of the problem's identity,
+            so it takes no part in equality and is not shown.
 
     Examples:
         >>> str(Problem(path="Placement.end", expected="a date after start", found="2024-01-01"))
@@ -55,6 +59,7 @@ class Problem:
     path: str
     expected: str
     found: str
+    wrong_type: bool = attrs.field(default=False, eq=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.path}: expected {self.expected}; found {self.found}"
@@ -177,14 +182,35 @@ class ValidationError(PathwayModelError, ValueError):
 
     @classmethod
     def single(cls, path: str, expected: str, found: str) -> ValidationError:
-        """Build the error for one problem.
+        """Build the error for one problem; a `WrongTypeError`'s problem is of a wrong type.
 
         Args:
             path: Where the problem is.
             expected: What was expected there.
             found: What was found there (never free text).
         """
-        return cls([Problem(path=path, expected=expected, found=found)])
+        wrong_type = issubclass(cls, WrongTypeError)
+        return cls([Problem(path=path, expected=expected, found=found, wrong_type=wrong_type)])
+
+    @staticmethod
+    def of(problems: Iterable[Problem]) -> ValidationError:
+        """Build the error for ``problems``, its class chosen by their kind.
+
+        A `WrongTypeError` when every problem is of a wrong type (`Problem.wrong_type`),
+        else a `ValidationError`.
+
+        Args:
+            problems: What was found wrong (at least one).
+
+        Examples:
+            >>> from pathway_model import Problem, ValidationError
+            >>> wrong = Problem(path="$.date", expected="a date", found="int", wrong_type=True)
+            >>> type(ValidationError.of([wrong])).__name__
+            'WrongTypeError'
+        """
+        found = list(problems)
+        kind = WrongTypeError if found and all(p.wrong_type for p in found) else ValidationError
+        return kind(found)
 
 
 class WrongTypeError(ValidationError, TypeError):

@@ -39,6 +39,7 @@ from pathway_model.model._checks import (
     type_name,
     unicode_problem,
 )
+from pathway_model.model._record import input_positions, to_input_position
 from pathway_model.rules import (
     Assessment,
     Criterion,
@@ -188,6 +189,12 @@ def _non_string_key(value: dict[Any, Any], where: str) -> WrongTypeError:
         found=f"a key of type {type_name(key)}",
     )
     return WrongTypeError([problem])
+
+
+FAST_PATH = True
+"""Whether converters made with ``fast=True`` (`CONVERTER` among them) take the generated
+fast path for the classes a record holds by the hundred. Only tests turn it off, to run
+every loading test through the validated constructors alone as well."""
 
 
 class Collected:
@@ -429,7 +436,7 @@ class _TupleHook:
         if type(value) is not list:
             raise _wrong("an array", value)
         hook = self.hook or self._resolve()
-        if self.fast is not None:
+        if self.fast is not None and FAST_PATH:
             try:
                 return self.fast(value)
             except (Doubt, ValidationError, TypeError, ValueError, KeyError):
@@ -442,7 +449,7 @@ class _TupleHook:
     def items(self, values: list[Any]) -> tuple[tuple[Any, ...], Sequence[int], Collected]:
         """Read an array, keeping what can be read: see `structure_items`."""
         hook = self.hook or self._resolve()
-        if self.fast is not None:
+        if self.fast is not None and FAST_PATH:
             try:
                 built = self.fast(values)
                 return built, range(len(built)), Collected()
@@ -496,7 +503,7 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any], array_of: ArrayOf |
             plan.extend((key, hook, kind, key in required) for key, (hook, kind) in hooks.items())
             if array_of is not None and cls in FAST_CLASSES:
                 fast.append(make_fast(cls, hooks, array_of))
-        if fast:
+        if fast and FAST_PATH:
             try:
                 return fast[0](value)
             except (Doubt, ValidationError, TypeError, ValueError, KeyError):
@@ -602,35 +609,25 @@ def _placed(
     A ``Pathway`` reports problems by position in its canonical (sorted) collections; the
     document's arrays may be in another order, so positions are mapped back to the input.
     """
-    placed = []
-    for problem in problems:
-        path = problem.path
-        if cls is Pathway and path.startswith("$."):
-            path = _input_position(path, arguments)
-            placed.append(attrs.evolve(problem, path=path))
-        else:
-            placed.append(problem.under("$"))
-    return placed
+    if cls is not Pathway:
+        return [problem.under("$") for problem in problems]
+    fields = attrs.fields_dict(Pathway)
+    given = {name: arguments.get(name, ()) for name in _COLLECTIONS}
+    canonical = {
+        name: typing.cast("Callable[[object], Sequence[object]]", fields[name].converter)(items)
+        for name, items in given.items()
+    }
+    positions = {name: input_positions(items) for name, items in given.items()}
+    return [
+        to_input_position(problem, canonical, positions)
+        if problem.path.startswith("$.")
+        else problem.under("$")
+        for problem in problems
+    ]
 
 
-#: A path into one of a record's collections, e.g. ``$.reviews[3]``.
-COLLECTION_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
-
-
-def _input_position(path: str, arguments: dict[str, Any]) -> str:
-    match = COLLECTION_POSITION.match(path)
-    if match is None:
-        return path
-    field, index = match[1], int(match[2])
-    given = arguments.get(field, ())
-    canonical = getattr(Pathway, "__attrs_attrs__")  # noqa: B009 - attrs' own field table
-    convert = getattr(canonical, field).converter
-    ordered = convert(given)
-    if index >= len(ordered):
-        return path
-    item = ordered[index]
-    position = next(n for n, candidate in enumerate(given) if candidate is item)
-    return f"$.{field}[{position}]{path[match.end() :]}"
+#: A record's collections, as named in problem paths.
+_COLLECTIONS = ("placements", "goals", "reviews", "incidents")
 
 
 def _is_tuple(cls: object) -> bool:

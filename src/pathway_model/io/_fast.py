@@ -56,54 +56,40 @@ FAST_CLASSES: tuple[type[Any], ...] = (
     Incident,
 )
 
-#: Inline checks equal to a validator, by the validator's qualified name. ``{v}`` is the value.
-_INLINE = {
-    "code": "(type({v}) is str and ({v} in _codes or _code({v})))",
-    "optional_code": "({v} is None or (type({v}) is str and ({v} in _codes or _code({v}))))",
-    "name": (
-        "(type({v}) is str and 0 < len({v}) <= _NAME and not {v}.isspace()"
-        " and ({v}.isascii() or _unicode({v})))"
-    ),
-    "text": (
-        "(type({v}) is str and 0 < len({v}) <= _TEXT and not {v}.isspace()"
-        " and ({v}.isascii() or _unicode({v})))"
-    ),
-    "optional_text": (
-        "({v} is None or (type({v}) is str and 0 < len({v}) <= _TEXT and not {v}.isspace()"
-        " and ({v}.isascii() or _unicode({v}))))"
-    ),
-    "description": "(type({v}) is str and len({v}) <= _TEXT and ({v}.isascii() or _unicode({v})))",
-    # Dates, enums and tuples of model objects come from hooks that only ever return
-    # values of the right type, so their validators have nothing left to check.
-    "date": "True",
-    "optional_date": "True",
-    "enum_member.<locals>.check": "True",
-    "items_of.<locals>.check": "True",
-    "_optional_achievement": "True",
-}
-
-
-_PLAIN_STRINGS = (str, str | None)
-
-#: Converters that return a value of the right type unchanged (a tuple stays the same
-#: tuple, an enum member stays itself), so the generated code may skip them: the hooks
-#: already give values of the right type. Any other converter is always applied.
-_IDENTITY_CONVERTERS = frozenset(
-    {
-        "_setter",
-        "_lifecycle",
-        "_achievement",
-        "_review_kind",
-        "_kind",
-        "_severity",
-        "_ratings",
-        "_progress",
-    }
+#: Validators with nothing left to check after the read: dates, enums and tuples of model
+#: objects come from hooks that only ever return values of the right type.
+_CHECKED_BY_READ = (
+    _checks.DateValidator,
+    _checks.EnumMemberValidator,
+    _checks.ItemsOfValidator,
 )
 
 
-def _converter_name(field: attrs.Attribute[Any]) -> str:
-    return str(getattr(field.converter, "__name__", ""))
+def _inline(validator: object) -> str | None:
+    """The inline check equal to ``validator``, ``{v}`` standing for the value.
+
+    Read off the validator's fields. ``"True"`` when the read leaves nothing to check;
+    ``None`` when there is no inline form (then no fast function is made).
+    """
+    # Exact types: a subclass (a person id) checks more than its base.
+    if type(validator) is _checks.CodeValidator:
+        check = "(type({v}) is str and ({v} in _codes or _code({v})))"
+        return f"({{v}} is None or {check})" if validator.optional else check
+    if type(validator) is _checks.TextValidator:
+        text = validator
+        length = (
+            f"len({{v}}) <= {text.limit}"
+            if text.may_be_empty
+            else f"0 < len({{v}}) <= {text.limit} and not {{v}}.isspace()"
+        )
+        check = f"(type({{v}}) is str and {length} and ({{v}}.isascii() or _unicode({{v}})))"
+        return f"({{v}} is None or {check})" if text.optional else check
+    if isinstance(validator, _CHECKED_BY_READ):
+        return "True"
+    return None
+
+
+_PLAIN_STRINGS = (str, str | None)
 
 
 def _is_optional(kind: Any) -> bool:
@@ -117,10 +103,6 @@ def _members(kind: Any) -> dict[str, Enum] | None:
         if isinstance(candidate, type) and issubclass(candidate, Enum):
             return {member.value: member for member in candidate}
     return None
-
-
-def _qualname(field: attrs.Attribute[Any]) -> str:
-    return str(getattr(field.validator, "__qualname__", ""))
 
 
 def _array_item(kind: Any) -> type[Any] | None:
@@ -172,7 +154,7 @@ def _read_field(
         else:
             lines.append("    else:")
         lines.append("        raise _Doubt")
-    elif kind in _PLAIN_STRINGS and _INLINE.get(_qualname(field)) not in (None, "True"):
+    elif kind in _PLAIN_STRINGS and _inline(field.validator) not in (None, "True"):
         # A string field's inline check is all its hook would do: read it directly.
         lines = []
     elif members is not None:
@@ -188,7 +170,7 @@ def _read_field(
         ]
     else:
         lines = [f"    {local} = _hook{number}({local}, _type{number})"]
-    if field.converter is not None and _converter_name(field) not in _IDENTITY_CONVERTERS:
+    if field.converter is not None and field.converter not in _checks.TYPE_KEEPING:
         namespace[f"_convert{number}"] = field.converter
         lines.append(f"    {local} = _convert{number}({local})")
     return lines
@@ -198,10 +180,9 @@ def _check_field(cls: type[Any], number: int, field: attrs.Attribute[Any]) -> st
     """The inline check equal to the field's validator, or ``None`` if the read checks all."""
     if field.validator is None:
         return None
-    qualname = _qualname(field)
-    inline = _INLINE.get(qualname)
+    inline = _inline(field.validator)
     if inline is None:
-        msg = f"no inline check for {cls.__name__}.{field.name} ({qualname})"
+        msg = f"no inline check for {cls.__name__}.{field.name} ({field.validator!r})"
         raise TypeError(msg)
     return None if inline == "True" else inline.format(v=f"v{number}")
 
@@ -224,8 +205,6 @@ def _namespace(cls: type[Any]) -> dict[str, Any]:
         "_code": _checks.is_code,
         "_codes": _checks.KNOWN_CODES,
         "_unicode": _checks.is_unicode,
-        "_NAME": _checks.MAX_NAME_LENGTH,
-        "_TEXT": _checks.MAX_TEXT_LENGTH,
     }
 
 

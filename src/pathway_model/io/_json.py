@@ -33,6 +33,7 @@ from pathway_model.model._record import (
     Placement,
     Review,
     record_problems,
+    to_input_position,
 )
 from pathway_model.rules import Assessment, Readiness, ReviewSchedule
 
@@ -587,9 +588,6 @@ _COLLECTIONS: tuple[tuple[str, type[Any]], ...] = (
     ("incidents", Incident),
 )
 
-#: A path into one of a record's collections, e.g. ``$.reviews[3]``.
-_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
-
 #: Checks that cannot be judged while a collection has an item that could not be read,
 #: by that collection: a review's date needs every stay, a goal update every goal.
 _HELD_BACK = {
@@ -714,18 +712,19 @@ def _record_error(parts: _RecordParts, definition: PathwayDefinition | None) -> 
         name: {id(item): parts.positions[name][n] for n, item in enumerate(parts.items[name])}
         for name, _ in _COLLECTIONS
     }
+    canonical = _collections(shell)
     for problem in judged:
         if any(pattern.fullmatch(problem.path) for pattern in held):
             more = True
             continue
-        collected.add(_to_input_position(problem, shell, positions))
+        collected.add(to_input_position(problem, canonical, positions))
     if "placements" in parts.broken and definition is not None:
         # Moves between stays wait for every stay; each stay's own stage does not.
         for placement in shell.placements:
             alone = _shell(parts, definition, placements=(placement,), others=False)
             for problem in check_pathway(alone, definition):
                 if problem.path.endswith(".stage"):
-                    collected.add(_to_input_position(problem, alone, positions))
+                    collected.add(to_input_position(problem, _collections(alone), positions))
     collected.more_may_follow = collected.more_may_follow or more
     return collected.error()
 
@@ -760,17 +759,9 @@ def _shell(
     return shell
 
 
-def _to_input_position(
-    problem: Problem, shell: Pathway, positions: dict[str, dict[int, int]]
-) -> Problem:
-    """Map a position in the record's canonical order to the document's array position."""
-    match = _POSITION.match(problem.path)
-    if match is None:
-        return problem
-    field, index = match[1], int(match[2])
-    item = getattr(shell, field)[index]
-    position = positions[field].get(id(item), index)
-    return attrs.evolve(problem, path=f"$.{field}[{position}]{problem.path[match.end() :]}")
+def _collections(record: Pathway) -> dict[str, tuple[Any, ...]]:
+    """A record's collections by field name, in its canonical order."""
+    return {name: getattr(record, name) for name, _ in _COLLECTIONS}
 
 
 def _name_codes(problem: Problem, definition: PathwayDefinition) -> Problem:

@@ -44,7 +44,6 @@ from pathway_model.model import (
     RatingScale,
     _checks,
 )
-from pathway_model.model._record import _person_id
 
 __all__ = ["json_schema"]
 
@@ -152,22 +151,26 @@ _SCALARS: dict[str, dict[str, Any]] = {
     },
 }
 
-#: How a ``str`` field's validator constrains it: the ``$defs`` name of its scalar.
-_STRINGS: dict[Callable[..., None], str] = {
-    _checks.code: "Code",
-    _checks.optional_code: "Code",
-    _person_id: "Code",
-    _checks.name: "Name",
-    _checks.text: "Text",
-    _checks.optional_text: "Text",
-    _checks.description: "Description",
+#: The ``$defs`` name of each kind of text, by its validator's limit and whether it may
+#: be empty: read off the validator's fields, never off its name.
+_TEXTS: dict[tuple[int, bool], str] = {
+    (_checks.MAX_NAME_LENGTH, False): "Name",
+    (_checks.MAX_TEXT_LENGTH, False): "Text",
+    (_checks.MAX_TEXT_LENGTH, True): "Description",
 }
+
+
+def _string_def(validator: object) -> str | None:
+    """The ``$defs`` name of the scalar a ``str`` field's validator accepts, else ``None``."""
+    if isinstance(validator, _checks.CodeValidator):  # a person id is a code, and more
+        return "Code"
+    if isinstance(validator, _checks.TextValidator):
+        return _TEXTS.get((validator.limit, validator.may_be_empty))
+    return None
+
 
 #: The class of ``attrs.Factory(...)`` defaults (typed as a function in attrs' stubs).
 _FACTORY: type[Any] = type(attrs.Factory(list))
-
-#: The code every ``_checks.integer(minimum=...)`` validator shares.
-_INTEGER_CHECK = _checks.integer().__code__
 
 #: Counts that the classes check once their fields are read, and that a schema can state.
 _MIN_ITEMS: dict[tuple[type[Any], str], int] = {
@@ -375,11 +378,10 @@ def _integer(validator: Callable[..., Any] | None) -> dict[str, Any]:
         "maximum": _checks.MAX_SAFE_INTEGER,
     }
     if validator is not None:
-        if getattr(validator, "__code__", None) is not _INTEGER_CHECK:  # pragma: no cover
+        if not isinstance(validator, _checks.IntegerValidator):  # pragma: no cover
             msg = f"no JSON Schema rule for the int validator {validator!r}"
             raise TypeError(msg)
-        closure = inspect.getclosurevars(validator).nonlocals
-        bounds = {"minimum": closure["minimum"], "maximum": closure["maximum"]}
+        bounds = {"minimum": validator.minimum, "maximum": validator.maximum}
     return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
 
 
@@ -388,7 +390,7 @@ def _string(
 ) -> dict[str, Any]:
     if validator is None:
         return {"type": "string"}  # the rules' results: written by the library, not checked
-    name = _STRINGS.get(validator)
+    name = _string_def(validator)
     if name is None:  # pragma: no cover - a new validator needs a rule here
         msg = f"no JSON Schema rule for the str validator {validator!r}"
         raise TypeError(msg)
@@ -401,7 +403,10 @@ _BY_TYPE: dict[
 ] = {
     Period: lambda _, defs: _scalar("Period", defs),
     dt.date: lambda _, defs: _scalar("Date", defs),
-    Decimal: lambda validator, defs: _scalar("Amount" if validator else "Total", defs),
+    # An amount given in (a bed-day cost); else a total the rules work out (no validator).
+    Decimal: lambda validator, defs: _scalar(
+        "Amount" if isinstance(validator, _checks.AmountValidator) else "Total", defs
+    ),
     bool: lambda _, __: {"type": "boolean"},
     int: lambda validator, _: _integer(validator),
     str: _string,

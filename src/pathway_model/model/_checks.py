@@ -187,137 +187,147 @@ def path_of(instance: object, attribute: attrs.Attribute[Any]) -> str:
     return f"{type(instance).__name__}.{attribute.name}"
 
 
-def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a code or id."""
-    if type(value) is str and is_code(value):
-        return  # the common case, decided without building a message
-    path = path_of(instance, attribute)
-    if not isinstance(value, str):
-        raise WrongTypeError.single(path, "a code (str)", type_name(value))
-    if not CODE_PATTERN.fullmatch(value):
-        raise ValidationError.single(path, CODE_EXPECTED, show_code(value))
+# --- validators ---------------------------------------------------------------------------
+#
+# Each validator is a small frozen callable, as attrs' own validators are: what it checks
+# is held in its fields, which the JSON Schema generator and the loader's generated fast
+# path read as data. The names below are the ones the model's classes use.
 
 
-def optional_code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a code or id that may be ``None``."""
-    if value is not None:
-        code(instance, attribute, value)
+@attrs.frozen(repr=False)
+class CodeValidator:
+    """Check a code or id (see ``CODE_PATTERN``); with ``optional``, ``None`` too.
+
+    Attributes:
+        optional: Whether ``None`` is allowed.
+    """
+
+    optional: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is str and (value in KNOWN_CODES or is_code(value)):
+            return  # the common case, decided without building a message
+        if value is None and self.optional:
+            return
+        path = path_of(instance, attribute)
+        if not isinstance(value, str):
+            raise WrongTypeError.single(path, "a code (str)", type_name(value))
+        if not CODE_PATTERN.fullmatch(value):
+            raise ValidationError.single(path, CODE_EXPECTED, show_code(value))
+
+    def __repr__(self) -> str:
+        return f"<{'optional ' if self.optional else ''}code validator>"
 
 
-def _text_problem(path: str, value: object, *, limit: int) -> Problem | None:
-    if not isinstance(value, str):
-        return Problem(path=path, expected="text (str)", found=type_name(value))
-    if not value.strip():
-        return Problem(path=path, expected="non-empty text", found="empty or blank text")
-    if len(value) > limit:
-        return Problem(
-            path=path,
-            expected=f"text of at most {limit:,} characters",
-            found=f"text of {len(value):,} characters",
+@attrs.frozen(repr=False)
+class TextValidator:
+    """Check text of at most ``limit`` characters, never showing it.
+
+    Attributes:
+        limit: The most characters allowed.
+        optional: Whether ``None`` is allowed.
+        may_be_empty: Whether empty (or blank) text is allowed; otherwise the text must
+            hold a character that is not whitespace.
+    """
+
+    limit: int
+    optional: bool = False
+    may_be_empty: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if (
+            type(value) is str
+            and len(value) <= self.limit
+            and (self.may_be_empty or (value and not value.isspace()))
+            and (value.isascii() or is_unicode(value))
+        ):
+            return
+        if value is None and self.optional:
+            return
+        problem = self.problem(path_of(instance, attribute), value)
+        if problem is not None:
+            raise ValidationError.of([problem])
+
+    def problem(self, path: str, value: object) -> Problem | None:
+        """What is wrong with ``value`` at ``path``, described by its length, or ``None``."""
+        if not isinstance(value, str):
+            return Problem(
+                path=path, expected="text (str)", found=type_name(value), wrong_type=True
+            )
+        if not self.may_be_empty and not value.strip():
+            return Problem(path=path, expected="non-empty text", found="empty or blank text")
+        if len(value) > self.limit:
+            return Problem(
+                path=path,
+                expected=f"text of at most {self.limit:,} characters",
+                found=f"text of {len(value):,} characters",
+            )
+        return unicode_problem(path, value)
+
+    def __repr__(self) -> str:
+        extras = "".join(
+            f", {word}"
+            for word, on in (("optional", self.optional), ("may be empty", self.may_be_empty))
+            if on
         )
-    return unicode_problem(path, value)
+        return f"<text validator of at most {self.limit:,} characters{extras}>"
 
 
-def _raise_text(problem: Problem) -> None:
-    if problem.expected == "text (str)":
-        raise WrongTypeError([problem])
-    raise ValidationError([problem])
-
-
-def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a short, non-empty name or label."""
-    if (
-        type(value) is str
-        and 0 < len(value) <= MAX_NAME_LENGTH
-        and not value.isspace()
-        and is_unicode(value)
-    ):
-        return
-    problem = _text_problem(path_of(instance, attribute), value, limit=MAX_NAME_LENGTH)
-    if problem is not None:
-        _raise_text(problem)
-
-
-def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate non-empty free text without ever showing it."""
-    if (
-        type(value) is str
-        and 0 < len(value) <= MAX_TEXT_LENGTH
-        and not value.isspace()
-        and is_unicode(value)
-    ):
-        return
-    problem = _text_problem(path_of(instance, attribute), value, limit=MAX_TEXT_LENGTH)
-    if problem is not None:
-        _raise_text(problem)
-
-
-def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate free text that may be ``None`` (but not blank)."""
-    if value is not None:
-        text(instance, attribute, value)
-
-
-def description(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate descriptive text that may be empty."""
-    if type(value) is str and len(value) <= MAX_TEXT_LENGTH and is_unicode(value):
-        return
-    path = path_of(instance, attribute)
-    if not isinstance(value, str):
-        raise WrongTypeError.single(path, "text (str)", type_name(value))
-    if len(value) > MAX_TEXT_LENGTH:
-        raise ValidationError.single(
-            path,
-            f"text of at most {MAX_TEXT_LENGTH:,} characters",
-            f"text of {len(value):,} characters",
-        )
-    problem = unicode_problem(path, value)
-    if problem is not None:
-        raise ValidationError([problem])
-
-
-def date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a calendar date: a ``datetime.date`` that is not a ``datetime``.
+@attrs.frozen(repr=False)
+class DateValidator:
+    """Check a calendar date: a ``datetime.date`` that is not a ``datetime``.
 
     A ``datetime`` is refused even though it is a subclass of ``date``: its calendar
     date depends on its zone, so it must be converted at the edge with
     `pathway_model.uk_date`.
-    """
-    if type(value) is dt.date:
-        return
-    path = path_of(instance, attribute)
-    if isinstance(value, dt.datetime):
-        raise WrongTypeError.single(
-            path, "a date (datetime.date); convert datetimes with uk_date()", "datetime"
-        )
-    if not isinstance(value, dt.date):
-        raise WrongTypeError.single(path, "a date (datetime.date)", type_name(value))
 
-
-def optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a date that may be ``None``."""
-    if value is not None:
-        date(instance, attribute, value)
-
-
-def boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a ``bool`` (not an int that happens to be 0 or 1)."""
-    if not isinstance(value, bool):
-        raise WrongTypeError.single(path_of(instance, attribute), "a bool", type_name(value))
-
-
-def integer(
-    *, minimum: int = -MAX_SAFE_INTEGER, maximum: int | None = MAX_SAFE_INTEGER
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Return a validator for an ``int`` (not a ``bool``) from ``minimum`` to ``maximum``.
-
-    The bounds default to the whole numbers every JSON reader holds exactly, so what
-    the model accepts is written and read back unchanged by any reader. ``maximum=None``
-    leaves the top open, for a number that is never written as a JSON number and whose
-    class bounds it itself (a `Period`'s parts).
+    Attributes:
+        optional: Whether ``None`` is allowed.
     """
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    optional: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is dt.date or (value is None and self.optional):
+            return
+        path = path_of(instance, attribute)
+        if isinstance(value, dt.datetime):
+            raise WrongTypeError.single(
+                path, "a date (datetime.date); convert datetimes with uk_date()", "datetime"
+            )
+        if not isinstance(value, dt.date):
+            raise WrongTypeError.single(path, "a date (datetime.date)", type_name(value))
+
+    def __repr__(self) -> str:
+        return f"<{'optional ' if self.optional else ''}date validator>"
+
+
+@attrs.frozen(repr=False)
+class BoolValidator:
+    """Check a ``bool`` (not an int that happens to be 0 or 1)."""
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, bool):
+            raise WrongTypeError.single(path_of(instance, attribute), "a bool", type_name(value))
+
+    def __repr__(self) -> str:
+        return "<bool validator>"
+
+
+@attrs.frozen(repr=False)
+class IntegerValidator:
+    """Check an ``int`` (not a ``bool``) from ``minimum`` to ``maximum``.
+
+    Attributes:
+        minimum: The least value allowed.
+        maximum: The greatest value allowed; ``None`` leaves the top open.
+    """
+
+    minimum: int
+    maximum: int | None
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        minimum, maximum = self.minimum, self.maximum
         if type(value) is int and minimum <= value and (maximum is None or value <= maximum):
             return
         path = path_of(instance, attribute)
@@ -326,47 +336,185 @@ def integer(
         bound = f">= {minimum:,}" if value < minimum else f"<= {maximum or 0:,}"
         raise ValidationError.single(path, f"an integer {bound}", show_number(value))
 
-    return check
+    def __repr__(self) -> str:
+        top = "" if self.maximum is None else f" to {self.maximum}"
+        return f"<integer validator from {self.minimum}{top}>"
 
 
-def instance_of(
-    kind: type[Any], expected: str
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Return a validator that checks ``isinstance(value, kind)``."""
+@attrs.frozen(repr=False)
+class InstanceOfValidator:
+    """Check ``isinstance(value, kind)``; with ``optional``, ``None`` too.
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
-            raise WrongTypeError.single(path_of(instance, attribute), expected, type_name(value))
+    Attributes:
+        kind: The class the value must be an instance of.
+        expected: What is expected, in words, for the message.
+        optional: Whether ``None`` is allowed.
+    """
 
-    return check
+    kind: type[Any]
+    expected: str
+    optional: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, self.kind) or (value is None and self.optional):
+            return
+        raise WrongTypeError.single(path_of(instance, attribute), self.expected, type_name(value))
+
+    def __repr__(self) -> str:
+        optional = " or None" if self.optional else ""
+        return f"<instance_of validator for {self.kind.__name__}{optional}>"
 
 
-def optional_instance_of(
-    kind: type[Any], expected: str
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Return a validator that checks ``value is None or isinstance(value, kind)``."""
-    inner = instance_of(kind, expected)
+@attrs.frozen(repr=False)
+class EnumMemberValidator:
+    """Check a member of ``enum`` (codes are converted before this runs).
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
-            inner(instance, attribute, value)
+    Attributes:
+        enum: The vocabulary.
+        optional: Whether ``None`` is allowed.
+    """
 
-    return check
+    enum: type[Enum]
+    optional: bool = False
 
-
-def enum_member(kind: type[E]) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Return a validator for a member of ``kind`` (codes are converted before this runs)."""
-    expected = f"one of {', '.join(repr(m.value) for m in kind)}"
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, kind):
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, self.enum) or (value is None and self.optional):
             return
         path = path_of(instance, attribute)
+        expected = f"one of {', '.join(repr(m.value) for m in self.enum)}"
         if isinstance(value, str):
             raise ValidationError.single(path, expected, show_code(value))
         raise WrongTypeError.single(path, expected, type_name(value))
 
-    return check
+    def __repr__(self) -> str:
+        optional = " or None" if self.optional else ""
+        return f"<enum_member validator for {self.enum.__name__}{optional}>"
+
+
+@attrs.frozen(repr=False)
+class ItemsOfValidator:
+    """Check a tuple whose every item is a ``kind``.
+
+    Attributes:
+        kind: The class of every item.
+        label: An item, in words, for the message (``"a Review"``).
+    """
+
+    kind: type[Any]
+    label: str
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        kind = self.kind
+        if type(value) is tuple and all(isinstance(item, kind) for item in value):
+            return
+        path = path_of(instance, attribute)
+        if not isinstance(value, tuple):
+            raise WrongTypeError.single(path, f"a sequence of {self.label}", type_name(value))
+        problems = [
+            Problem(
+                path=f"{path}[{index}]", expected=self.label, found=type_name(item), wrong_type=True
+            )
+            for index, item in enumerate(value)
+            if not isinstance(item, kind)
+        ]
+        if problems:
+            raise WrongTypeError(problems)
+
+    def __repr__(self) -> str:
+        return f"<items_of validator for {self.kind.__name__}>"
+
+
+@attrs.frozen(repr=False)
+class AmountValidator:
+    """Check an amount: exactly the amounts the JSON loader reads (see `amount_problem`).
+
+    Attributes:
+        optional: Whether ``None`` is allowed.
+    """
+
+    optional: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and self.optional:
+            return
+        path = path_of(instance, attribute)
+        expected = "an amount (Decimal, int or a decimal string)"
+        if isinstance(value, str):
+            raise WrongTypeError.single(path, expected, "text that is not a number")
+        if not isinstance(value, Decimal):
+            raise WrongTypeError.single(path, expected, type_name(value))
+        problem = amount_problem(value)
+        if problem is not None:
+            raise ValidationError.single(path, AMOUNT_EXPECTED, f"{show_amount(value)}: {problem}")
+
+    def __repr__(self) -> str:
+        return f"<{'optional ' if self.optional else ''}amount validator>"
+
+
+#: Validate a code or id.
+code = CodeValidator()
+#: Validate a code or id that may be ``None``.
+optional_code = CodeValidator(optional=True)
+#: Validate a short, non-empty name or label.
+name = TextValidator(limit=MAX_NAME_LENGTH)
+#: Validate non-empty free text without ever showing it.
+text = TextValidator(limit=MAX_TEXT_LENGTH)
+#: Validate free text that may be ``None`` (but not blank).
+optional_text = TextValidator(limit=MAX_TEXT_LENGTH, optional=True)
+#: Validate descriptive text that may be empty.
+description = TextValidator(limit=MAX_TEXT_LENGTH, may_be_empty=True)
+#: Validate a calendar date (see `DateValidator`).
+date = DateValidator()
+#: Validate a date that may be ``None``.
+optional_date = DateValidator(optional=True)
+#: Validate a ``bool``.
+boolean = BoolValidator()
+
+
+def integer(
+    *, minimum: int = -MAX_SAFE_INTEGER, maximum: int | None = MAX_SAFE_INTEGER
+) -> IntegerValidator:
+    """Return a validator for an ``int`` (not a ``bool``) from ``minimum`` to ``maximum``.
+
+    The bounds default to the whole numbers every JSON reader holds exactly, so what
+    the model accepts is written and read back unchanged by any reader. ``maximum=None``
+    leaves the top open, for a number that is never written as a JSON number and whose
+    class bounds it itself (a `Period`'s parts).
+    """
+    return IntegerValidator(minimum=minimum, maximum=maximum)
+
+
+def instance_of(kind: type[Any], expected: str) -> InstanceOfValidator:
+    """Return a validator that checks ``isinstance(value, kind)``."""
+    return InstanceOfValidator(kind, expected)
+
+
+def optional_instance_of(kind: type[Any], expected: str) -> InstanceOfValidator:
+    """Return a validator that checks ``value is None or isinstance(value, kind)``."""
+    return InstanceOfValidator(kind, expected, optional=True)
+
+
+def enum_member(kind: type[Enum], *, optional: bool = False) -> EnumMemberValidator:
+    """Return a validator for a member of ``kind`` (codes are converted before this runs)."""
+    return EnumMemberValidator(kind, optional=optional)
+
+
+def items_of(kind: type[Any], expected: str) -> ItemsOfValidator:
+    """Return a validator for a tuple whose every item is a ``kind``."""
+    return ItemsOfValidator(kind, expected)
+
+
+# --- converters -----------------------------------------------------------------------------
+
+#: Converters that give back, unchanged, a value already of the field's type (a tuple stays
+#: the same tuple, a member stays itself). The loader's generated fast path, whose hooks
+#: only ever give values of the field's type, skips them.
+TYPE_KEEPING: set[object] = set()
+
+
+def keeps_type(*converters: Callable[..., Any]) -> None:
+    """Mark ``converters`` as ones that return a value of the field's type unchanged."""
+    TYPE_KEEPING.update(converters)
 
 
 @functools.cache
@@ -392,26 +540,6 @@ def tuple_of(value: Iterable[T]) -> tuple[T, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         return value  # type: ignore[return-value]  # reported by items_of()
     return tuple(value)
-
-
-def items_of(
-    kind: type[Any], expected: str
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Return a validator for a tuple whose every item is a ``kind``."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        path = path_of(instance, attribute)
-        if not isinstance(value, tuple):
-            raise WrongTypeError.single(path, f"a sequence of {expected}", type_name(value))
-        problems = [
-            Problem(path=f"{path}[{index}]", expected=expected, found=type_name(item))
-            for index, item in enumerate(value)
-            if not isinstance(item, kind)
-        ]
-        if problems:
-            raise WrongTypeError(problems)
-
-    return check
 
 
 def unique_codes(path: str, codes: Iterable[str], what: str) -> list[Problem]:

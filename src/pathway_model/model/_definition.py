@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import attrs
 
-from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
+from pathway_model.errors import Problem, UnknownCodeError, WrongTypeError
 from pathway_model.model import _checks
 from pathway_model.model._enums import IncidentKind, IncidentSeverity
 from pathway_model.model._framework import OutcomeFramework
@@ -204,26 +204,8 @@ def _money(value: Decimal | int | str | None) -> Decimal | None:
     return raw  # type: ignore[return-value]  # None, or refused by the validator
 
 
-def _check_money(
-    instance: object, attribute: attrs.Attribute[Decimal | None], value: object
-) -> None:
-    """Accept exactly the amounts the JSON loader reads (see `_checks.amount_problem`)."""
-    if value is None:
-        return
-    path = _checks.path_of(instance, attribute)
-    if isinstance(value, str):
-        raise WrongTypeError.single(
-            path, "an amount (Decimal, int or a decimal string)", "text that is not a number"
-        )
-    if not isinstance(value, Decimal):
-        raise WrongTypeError.single(
-            path, "an amount (Decimal, int or a decimal string)", _checks.type_name(value)
-        )
-    problem = _checks.amount_problem(value)
-    if problem is not None:
-        raise ValidationError.single(
-            path, _checks.AMOUNT_EXPECTED, f"{_checks.show_amount(value)}: {problem}"
-        )
+#: Accept exactly the amounts the JSON loader reads (see `_checks.amount_problem`).
+_check_money = _checks.AmountValidator(optional=True)
 
 
 @attrs.frozen(kw_only=True)

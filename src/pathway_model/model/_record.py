@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -121,12 +121,7 @@ def _achievement(value: GoalAchievementStatus | str | None) -> GoalAchievementSt
     return _checks.to_enum(GoalAchievementStatus)(value)  # type: ignore[return-value]  # validated
 
 
-_ACHIEVEMENT_MEMBER = _checks.enum_member(GoalAchievementStatus)
-
-
-def _optional_achievement(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _ACHIEVEMENT_MEMBER(instance, attribute, value)
+_optional_achievement = _checks.enum_member(GoalAchievementStatus, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -441,22 +436,36 @@ def looks_like_nhs_number(value: str) -> bool:
     return check != 10 and check == digits[9]
 
 
-def _person_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a pseudonymous person id without ever showing it: it may identify someone."""
-    if not isinstance(value, str):
-        raise WrongTypeError.single("Pathway.person_id", "a code (str)", _checks.type_name(value))
-    if looks_like_nhs_number(value):
-        raise ValidationError.single(
-            "Pathway.person_id",
-            "a pseudonymous id, not an NHS number",
-            "a value that passes the NHS number check",
-        )
-    if not _checks.CODE_PATTERN.fullmatch(value):
-        raise ValidationError.single(
-            "Pathway.person_id",
-            _checks.CODE_EXPECTED,
-            f"a value of {len(value)} characters that is not a code (not shown)",
-        )
+@attrs.frozen(repr=False)
+class PersonIdValidator(_checks.CodeValidator):
+    """Check a pseudonymous person id: a code that is not an NHS number, never shown.
+
+    A person id may identify someone, so no message shows it.
+    """
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str):
+            raise WrongTypeError.single(
+                "Pathway.person_id", "a code (str)", _checks.type_name(value)
+            )
+        if looks_like_nhs_number(value):
+            raise ValidationError.single(
+                "Pathway.person_id",
+                "a pseudonymous id, not an NHS number",
+                "a value that passes the NHS number check",
+            )
+        if not _checks.CODE_PATTERN.fullmatch(value):
+            raise ValidationError.single(
+                "Pathway.person_id",
+                _checks.CODE_EXPECTED,
+                f"a value of {len(value)} characters that is not a code (not shown)",
+            )
+
+    def __repr__(self) -> str:
+        return "<person id validator>"
+
+
+_person_id = PersonIdValidator()
 
 
 @attrs.frozen(kw_only=True)
@@ -698,6 +707,65 @@ def _stay_arguments(
         raise UnknownCodeError("stage", str(stage), definition.stage_codes, path="stage")
 
 
+#: A path into one of a record's collections, e.g. ``$.reviews[3]``.
+COLLECTION_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
+
+
+def item_at(
+    path: str, collections: Mapping[str, Sequence[object]]
+) -> tuple[str, object, str] | None:
+    """The item a record's problem path points at, counted in canonical order.
+
+    A record reports a problem by position in its canonical (sorted) collections, as
+    ``$.reviews[3].date``; a reader that was given the items in another order finds
+    here which item that is, to name it in the input's own terms.
+
+    Args:
+        path: A problem's path, e.g. ``$.reviews[3].ratings[1].team``.
+        collections: Each collection by field name, in the record's canonical order.
+
+    Returns:
+        The field (``"reviews"``), the item, and the rest of the path
+        (``".ratings[1].team"``); ``None`` if the path points into no collection given.
+    """
+    match = COLLECTION_POSITION.match(path)
+    if match is None:
+        return None
+    field, index = match[1], int(match[2])
+    items = collections.get(field, ())
+    if index >= len(items):
+        return None
+    return field, items[index], path[match.end() :]
+
+
+def to_input_position(
+    problem: Problem,
+    collections: Mapping[str, Sequence[object]],
+    positions: Mapping[str, Mapping[int, int]],
+) -> Problem:
+    """Place a record's problem at the item's position in the input, not in canonical order.
+
+    Args:
+        problem: A problem whose path counts in the record's canonical order.
+        collections: Each collection by field name, in canonical order.
+        positions: For each collection, each item's position in the input, by the
+            item's ``id()``; an item not found keeps its canonical position.
+    """
+    found = item_at(problem.path, collections)
+    if found is None:
+        return problem
+    field, item, rest = found
+    position = positions.get(field, {}).get(id(item))
+    if position is None:
+        return problem
+    return attrs.evolve(problem, path=f"$.{field}[{position}]{rest}")
+
+
+def input_positions(given: Iterable[object]) -> dict[int, int]:
+    """Each item's position in ``given``, by its ``id()``: for `to_input_position`."""
+    return {id(item): position for position, item in enumerate(given)}
+
+
 def record_problems(pathway: Pathway) -> list[Problem]:
     """Return every problem with a pathway record on its own terms (see `Pathway`)."""
     problems: list[Problem] = []
@@ -762,3 +830,8 @@ def record_problems(pathway: Pathway) -> list[Problem]:
                     )
                 )
     return problems
+
+
+#: The converters above give back a value already of the field's type unchanged.
+_checks.keeps_type(_setter, _lifecycle, _achievement, _ratings, _progress, _review_kind)
+_checks.keeps_type(_kind, _severity)

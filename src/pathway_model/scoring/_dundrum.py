@@ -543,8 +543,15 @@ class DundrumScore:
 
 # --- reading ratings -----------------------------------------------------------------------
 
+
 #: ``(field, expected, found)``, as the batch machinery takes them.
 _Found = tuple[str, str, str]
+
+
+class _WrongType(tuple[str, str, str]):
+    """A finding of a value of the wrong type, not of a wrong value of the right type."""
+
+    __slots__ = ()
 
 
 #: Stands for an item absent from a record: a problem, unlike ``None`` (not rated).
@@ -556,6 +563,8 @@ def _rating_problem(code: str, value: object) -> _Found | None:
         return None
     if value is _ABSENT:
         return (code, _RATING_EXPECTED, "no field")
+    if not is_real(value):  # not a number at all: a bool, a str, ...
+        return _WrongType((code, _RATING_EXPECTED, show_number(value)))
     return (code, _RATING_EXPECTED, show_number(value))
 
 
@@ -588,7 +597,7 @@ def _values(instrument: DundrumInstrument, items: object) -> tuple[list[object],
             return [], [("", expected, f"{len(items)} values")]
         return list(items), []
     expected = f"{instrument.name} ratings: a mapping of item code to rating, or a sequence"
-    return [], [("", expected, type_name(items))]
+    return [], [_WrongType(("", expected, type_name(items)))]
 
 
 def _read(
@@ -653,13 +662,13 @@ def _bands_of(instrument: DundrumInstrument, bands: object) -> HeuristicBands | 
 
 def _raise_single(problems: list[_Found]) -> NoReturn:
     """Raise the problems of one record, paths ``$.d3_4``; all of wrong types: WrongTypeError."""
-    # A wrong type is reported by its type's name (an identifier); every other finding
-    # ("7", "no field", "5 values", ...) is not an identifier.
-    wrong_type = all(found.isidentifier() for _, _, found in problems)
-    raise (WrongTypeError if wrong_type else ValidationError)(
-        Problem(path=f"$.{field}" if field else "$", expected=expected, found=found)
-        for field, expected, found in problems
-    )
+    found = []
+    for problem in problems:
+        field, expected, what = problem
+        path = f"$.{field}" if field else "$"
+        wrong_type = isinstance(problem, _WrongType)
+        found.append(Problem(path=path, expected=expected, found=what, wrong_type=wrong_type))
+    raise ValidationError.of(found)
 
 
 # --- arithmetic ----------------------------------------------------------------------------
