@@ -58,8 +58,8 @@ from pathway_model.errors import PathwayModelError, Problem, ValidationError
 from pathway_model.io._converter import json_type, object_of
 from pathway_model.io._fhir import FHIR_INSTRUMENTS
 from pathway_model.io._json import DOCUMENTS, parse
-from pathway_model.model._checks import show_code
-from pathway_model.rules._explain import money
+from pathway_model.model._seam import show_code
+from pathway_model.rules._stay import money
 
 __all__ = [
     "COMMANDS",

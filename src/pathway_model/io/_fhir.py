@@ -16,7 +16,8 @@ from typing import Any
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model import Pathway, _checks
+from pathway_model.model import Pathway
+from pathway_model.model import _seam as _checks
 from pathway_model.scoring._batch import show_number
 from pathway_model.scoring._honos import HONOS, HONOS_SECURE, NOT_KNOWN, Instrument
 

@@ -10,7 +10,7 @@ import attrs
 from pathway_model._version import VERSION
 from pathway_model.errors import ValidationError
 from pathway_model.model import ExitCriteria, Pathway, PathwayDefinition, RatingScale, Review
-from pathway_model.model._validation import outside_stays
+from pathway_model.model._seam import outside_stays
 from pathway_model.rules._readiness import (
     Readiness,
     StayEvidence,

@@ -15,7 +15,7 @@ from enum import Enum
 from pathway_model.catalogue import definition as builtin_definition
 from pathway_model.errors import UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import PathwayDefinition, Period
-from pathway_model.model._checks import type_name
+from pathway_model.model._seam import type_name
 from pathway_model.rules._assess import Assessment, AssessmentStatus, Criterion, CriterionKind
 
 __all__ = ["Audience", "explain", "explain_for_person", "explain_for_team"]

@@ -33,8 +33,7 @@ from pathway_model.model import (
     Review,
     Stage,
 )
-from pathway_model.model._checks import type_name
-from pathway_model.model._validation import refuse_unknown_codes
+from pathway_model.model._seam import refuse_unknown_codes, type_name
 
 __all__ = [
     "Readiness",

@@ -46,10 +46,10 @@ from pathway_model.model import (
     Placement,
     Review,
     Stage,
-    _checks,
 )
-from pathway_model.model._checks import show_code, type_name
-from pathway_model.rules._readiness import check_date, readiness_of, stay_evidence
+from pathway_model.model import _seam as _checks
+from pathway_model.model._seam import show_code, type_name
+from pathway_model.rules._stay import check_date, readiness_of, stay_evidence
 from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
 __all__ = [

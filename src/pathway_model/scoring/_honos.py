@@ -36,7 +36,7 @@ from typing import Any, Literal
 import attrs
 
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
-from pathway_model.model import _checks
+from pathway_model.model import _seam as _checks
 from pathway_model.scoring._batch import (
     MAX_LISTED,
     Batch,

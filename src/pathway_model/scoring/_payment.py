@@ -25,8 +25,9 @@ from typing import Any
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model import Pathway, PathwayDefinition, _checks
-from pathway_model.model._checks import type_name
+from pathway_model.model import Pathway, PathwayDefinition
+from pathway_model.model import _seam as _checks
+from pathway_model.model._seam import type_name
 from pathway_model.scoring._batch import show_number
 from pathway_model.scoring._cohort import (
     MONEY,

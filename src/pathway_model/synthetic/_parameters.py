@@ -15,7 +15,7 @@ import attrs
 from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError
 from pathway_model.model import Stage
-from pathway_model.model._checks import MAX_NAME_LENGTH, type_name
+from pathway_model.model._seam import MAX_NAME_LENGTH, type_name
 
 #: The stages a person can be admitted to or stay in; "discharged" ends the record.
 STAY_STAGES = ("high_secure", "medium_secure", "low_secure", "community")
