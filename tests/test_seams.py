@@ -71,9 +71,7 @@ class TestSeams:
         """A seam's ``__all__`` is sorted, and names every public name it binds."""
         seam = importlib.import_module(f"{package}.{SEAMS[package][0]}")
         bound = sorted(
-            name
-            for name in vars(seam)
-            if not name.startswith("_") and name != "annotations"
+            name for name in vars(seam) if not name.startswith("_") and name != "annotations"
         )
 
         assert sorted(seam.__all__) == seam.__all__
