@@ -1,4 +1,4 @@
-"""Properties of the readiness rules: the invariants of DESIGN §3, and a literal oracle.
+"""The readiness rules: the invariants of "How readiness is decided", and a literal oracle.
 
 The oracle (``naive_ready``) is the specification written out day by day, with no
 shortcuts; the library works over event dates instead. They must agree on every day.
@@ -22,7 +22,7 @@ Case = tuple[pm.PathwayDefinition, pm.Pathway, dt.date]
 
 
 def naive_qualifies(review: pm.Review, criteria: pm.ExitCriteria, scale: pm.RatingScale) -> bool:
-    """DESIGN §3 "Qualifying review", literally."""
+    """A qualifying review ("How readiness is decided"), literally."""
     ranks = {level.code: level.rank for level in scale.levels}
     for requirement in criteria.requirements:
         ratings = [r for r in review.ratings if r.domain == requirement.domain]
@@ -39,7 +39,7 @@ def naive_qualifies(review: pm.Review, criteria: pm.ExitCriteria, scale: pm.Rati
 
 
 def naive_ready(pathway: pm.Pathway, definition: pm.PathwayDefinition, t: dt.date) -> bool:
-    """DESIGN §3 "Ready", literally, for one day (same-day reviews are taken together)."""
+    """Ready ("How readiness is decided"), literally, for one day (same-day reviews together)."""
     placement = next(
         (p for p in pathway.placements if p.start <= t and (p.end is None or t < p.end)), None
     )
@@ -129,7 +129,7 @@ def up_to(pathway: pm.Pathway, t: dt.date) -> pm.Pathway:
 class TestOracle:
     @given(cases())
     def test_ready_on_agrees_with_the_specification(self, case: Case) -> None:
-        """ready_on(t) is DESIGN §3's ready(t), day by day."""
+        """ready_on(t) is ready(t) of "How readiness is decided", day by day."""
         definition, pathway, t = case
         assert naive_ready(pathway, definition, t) == pm.ready_on(pathway, t, definition=definition)
 

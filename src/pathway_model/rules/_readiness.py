@@ -1,4 +1,4 @@
-"""Readiness to move on, and "not a day more": the rules of DESIGN §3.
+"""Readiness to move on, and "not a day more", as "How readiness is decided" sets out.
 
 Every function here is pure: it takes the record, the definition and an explicit date,
 never reads the clock, and returns values that carry their own evidence.
