@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -20,6 +21,19 @@ class TestStrategies:
         """Every generated record passes every check against its definition."""
         definition, pathway = case
         assert pm.check_pathway(pathway, definition) == ()
+
+    @given(s.ready_cases())
+    def test_ready_cases_are_valid_and_ready_on_their_day(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway, dt.date]
+    ) -> None:
+        """A built ready case is a valid record, ready on its day, with a day of its stay left."""
+        definition, pathway, day = case
+        stay = pathway.placement_on(day)
+
+        assert () == pm.check_pathway(pathway, definition)
+        assert pm.ready_on(pathway, day, definition=definition)
+        assert stay is not None
+        assert stay.end is None or day + dt.timedelta(days=1) < stay.end
 
     @given(s.pathway_definitions())
     def test_generated_definitions_step_down_along_their_stages(

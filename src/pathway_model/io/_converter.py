@@ -706,6 +706,8 @@ def _level_fields(value: dict[str, Any]) -> dict[str, str | None]:
         return dict.fromkeys(_LEVEL_FIELDS)
     if type(expected) is not str or type(actual) is not str:
         return dict.fromkeys(_LEVEL_FIELDS)
+    if unicode_problem("$", expected) or unicode_problem("$", actual):
+        return dict.fromkeys(_LEVEL_FIELDS)  # refused where they are, not again here
     no_level = actual in _NO_LEVEL
     return {
         "required_level": expected.removeprefix("at least "),
