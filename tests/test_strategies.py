@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import Phase, find, given, settings
@@ -72,3 +76,25 @@ class TestStrategies:
             settings=settings(database=None, phases=[Phase.generate]),
         )
         assert condition(found), shape
+
+
+class TestProfiles:
+    @pytest.mark.parametrize(("chosen", "examples"), [(None, 100), ("fast", 10)])
+    def test_the_environment_chooses_the_profile(self, chosen: str | None, examples: int) -> None:
+        """CI's default runs 100 examples a property; HYPOTHESIS_PROFILE=fast runs 10."""
+        environment = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"}
+        if chosen is not None:
+            environment["HYPOTHESIS_PROFILE"] = chosen
+        script = (
+            "import tests.conftest; from hypothesis import settings; print(settings().max_examples)"
+        )
+        ran = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=Path(__file__).resolve().parents[1],
+            check=True,
+        )
+
+        assert str(examples) == ran.stdout.strip()
