@@ -1,10 +1,13 @@
 """Test configuration: Hypothesis profiles.
 
-``default`` is what CI runs. ``thorough`` is for a longer local search:
-``pytest --hypothesis-profile=thorough``.
+``default`` is what CI runs. ``fast`` is for quick local runs, a few examples a
+property: ``HYPOTHESIS_PROFILE=fast pytest`` or ``pytest --hypothesis-profile=fast``.
+``thorough`` is for a longer local search: ``pytest --hypothesis-profile=thorough``.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -23,7 +26,13 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.load_profile("default")
+settings.register_profile(
+    "fast",
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(params=["fast", "constructors"])

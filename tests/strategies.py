@@ -13,6 +13,7 @@ import itertools
 import string
 from decimal import Decimal
 
+import attrs
 from hypothesis import strategies as st
 
 import pathway_model as pm
@@ -40,6 +41,7 @@ __all__ = [
     "periods",
     "positive_periods",
     "rating_scales",
+    "ready_cases",
     "stages",
 ]
 
@@ -349,11 +351,12 @@ def _timeline(
     *,
     start: dt.date | None,
     max_placements: int,
+    first_stage: str | None = None,
 ) -> tuple[list[pm.Placement], dt.date]:
     """Placements along allowed moves, and the last day events may fall on."""
     day = start if start is not None else draw(_first_days)
     count = 1 + _pick(draw, max_placements)
-    stage = definition.stage_codes[_pick(draw, len(definition.stages))]
+    stage = first_stage or definition.stage_codes[_pick(draw, len(definition.stages))]
     placements = []
     for index in range(count):
         end = day + dt.timedelta(days=draw(_stay_lengths))
@@ -396,6 +399,7 @@ def pathways(
     max_goals: int = 4,
     person_levels: bool | None = None,
     prefer_high: bool = False,
+    first_stage: str | None = None,
 ) -> pm.Pathway:
     """Valid records on ``definition``: placements along allowed moves, events inside them.
 
@@ -410,8 +414,11 @@ def pathways(
             ``None`` to draw it per rating.
         prefer_high: Draw mostly the top two levels of the scale, so that reviews
             often qualify and readiness is often reached.
+        first_stage: The stage of the first stay; drawn when ``None``.
     """
-    placements, horizon = draw(_timeline(definition, start=start, max_placements=max_placements))
+    placements, horizon = draw(
+        _timeline(definition, start=start, max_placements=max_placements, first_stage=first_stage)
+    )
     framework = definition.framework
     domains = framework.domain_codes
     levels = framework.scale.codes
@@ -506,6 +513,113 @@ def pathways(
         reviews=draw(st.permutations(reviews)),
         incidents=draw(st.permutations(incidents)),
     )
+
+
+def _later(pathway: pm.Pathway, boundary: dt.date, shift: dt.timedelta) -> pm.Pathway:
+    """The record with the first stay's end, and everything from ``boundary`` on, moved later.
+
+    ``boundary`` is the first stay's end: later stays, and the goals, reviews and
+    incidents dated in them or in the gaps between them, keep their places relative to
+    one another.
+    """
+
+    def moved(day: dt.date | None) -> dt.date | None:
+        return None if day is None or day < boundary else day + shift
+
+    placements = [
+        attrs.evolve(p, start=p.start if p.start < boundary else p.start + shift, end=moved(p.end))
+        for p in pathway.placements
+    ]
+    goals = [
+        attrs.evolve(g, set_on=g.set_on + shift, target_date=moved(g.target_date))
+        if g.set_on >= boundary
+        else g
+        for g in pathway.goals
+    ]
+    reviews = [
+        attrs.evolve(r, date=r.date + shift, next_review_date=moved(r.next_review_date))
+        if r.date >= boundary
+        else r
+        for r in pathway.reviews
+    ]
+    incidents = [
+        attrs.evolve(i, date=i.date + shift) if i.date >= boundary else i for i in pathway.incidents
+    ]
+    return attrs.evolve(
+        pathway, placements=placements, goals=goals, reviews=reviews, incidents=incidents
+    )
+
+
+#: The most reviews a built streak holds, whatever the length of the stay.
+_MAX_STREAK = 24
+
+
+@st.composite
+def ready_cases(
+    draw: st.DrawFn, **options: object
+) -> tuple[pm.PathwayDefinition, pm.Pathway, dt.date]:
+    """A definition, a record on it, and a day on which the person is ready to move on.
+
+    Built ready, never filtered for readiness: the first stay is in a stage with exit
+    criteria and holds an unbroken streak of reviews at the top level of every domain
+    (the team's and the person's), long enough to be sustained, and no incident that
+    resets the clock; the day falls in the ready run that follows, at least a day
+    before the stay ends. The rest of the record is drawn as `pathways` draws it
+    (``options`` go to it), and the first stay is lengthened (later stays and their
+    events moved on) when the streak needs more room.
+    """
+    definition = draw(definitions)
+    with_criteria = [stage for stage in definition.stages if stage.exit_criteria is not None]
+    if not with_criteria:  # a generated definition may have none: take a built-in one
+        definition = draw(st.sampled_from(DEFINITIONS))
+        with_criteria = [stage for stage in definition.stages if stage.exit_criteria]
+    stage = with_criteria[_pick(draw, len(with_criteria))]
+    criteria = stage.exit_criteria
+    assert criteria is not None
+    options.setdefault("prefer_high", True)
+    pathway = draw(pathways(definition, first_stage=stage.code, **options))  # type: ignore[arg-type]
+    first = pathway.placements[0]
+    streak_start = first.start + dt.timedelta(days=_pick(draw, 61))
+    ready_from = criteria.sustained_for.add_to(streak_start)
+    ready_days = 2 + _pick(draw, 200)
+    needed_end = ready_from + dt.timedelta(days=ready_days)
+    if first.end is not None and first.end < needed_end:
+        pathway = _later(pathway, first.end, needed_end - first.end)
+        first = pathway.placements[0]
+    end = needed_end if first.end is None else first.end
+
+    def in_first(day: dt.date) -> bool:
+        return first.start <= day and (first.end is None or day < first.end)
+
+    scale = definition.framework.scale
+    top = max(scale.levels, key=lambda level: level.rank).code
+    span = (end - streak_start).days
+    gap = max(1 + _pick(draw, 120), span // _MAX_STREAK + 1)
+    streak = [
+        pm.Review(
+            id=f"streak-{number + 1}",
+            date=streak_start + dt.timedelta(days=offset),
+            ratings=[
+                pm.DomainRating(domain=domain, team=top, person=top)
+                for domain in definition.framework.domain_codes
+            ],
+        )
+        for number, offset in enumerate(range(0, span, gap))
+    ]
+    reviews = [r for r in pathway.reviews if not (in_first(r.date) and r.date >= streak_start)]
+    incidents = [
+        incident
+        for incident in pathway.incidents
+        if not (
+            in_first(incident.date)
+            and any(
+                rule.resets(incident.kind, incident.severity) for rule in criteria.incident_rules
+            )
+        )
+    ]
+    ready = attrs.evolve(pathway, reviews=[*reviews, *streak], incidents=incidents)
+    day = ready_from + dt.timedelta(days=_pick(draw, ready_days - 1))
+    return definition, ready, day
 
 
 @st.composite

@@ -3,10 +3,10 @@
 The hand-built cohort is five people on the secure pathway, counted from 1 January 2024
 (``SINCE``) to 1 January 2025 (``AS_OF``): a leap year of 366 days. Every figure the
 tests expect is worked out by hand in the comments below. Bed-day costs are the secure
-pathway's: £822 high, £452 medium, £411 low secure, none in the community (REFERENCE §2).
+pathway's: £822 high, £452 medium, £411 low secure, none in the community (the sources page).
 The first review of a stay is due 12 weeks (84 days) after it begins; then 3 months
 after the last review in medium and low secure, 6 months in high secure and the
-community (DESIGN §3).
+community ("How readiness is decided").
 """
 
 from __future__ import annotations
@@ -645,7 +645,7 @@ class TestWindowAndLookAhead:
 
 class TestLongStay:
     def test_exactly_the_threshold_is_not_long_stay(self) -> None:
-        """Long stay is *more than* 5 years in medium secure (REFERENCE §2)."""
+        """Long stay is *more than* 5 years in medium secure (the sources page)."""
         record = person("P-1", [("medium_secure", "North", D(2020, 1, 1), None)])
         on_the_day = cohort_report([record], as_of=D(2025, 1, 1)).group()
         day_after = cohort_report([record], as_of=D(2025, 1, 2)).group()
@@ -823,7 +823,7 @@ class TestProperties:
     def test_ready_days_never_exceed_bed_days(
         self, cohort: list[pm.Pathway], as_of: dt.date
     ) -> None:
-        """Invariant 4 of DESIGN §3, for every group."""
+        """Invariant 4 of "How readiness is decided", for every group."""
         for group in cohort_report(cohort, as_of=as_of).groups:
             assert 0 <= group.ready_days <= group.bed_days
             assert group.ready_now <= group.stays_open

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model.catalogue import DEFINITIONS, SECURE_PATHWAY
+from pathway_model.rules import NoLevel
 from tests import strategies as s
 from tests.scenarios import SCENARIOS, Scenario
 
@@ -157,3 +158,75 @@ class TestAudience:
         decision = pm.assess(scenario.pathway, scenario.as_of, definition=scenario.definition)
         with pytest.raises(pm.ValidationError, match="'team' or 'person'"):
             pm.explain(decision, "board", definition=scenario.definition)
+
+
+LEVEL_KINDS = (pm.CriterionKind.TEAM_LEVEL, pm.CriterionKind.PERSON_LEVEL)
+
+
+def _reworded(decision: pm.Assessment) -> pm.Assessment:
+    """The decision with every criterion's text replaced by prose that names no code."""
+    criteria = tuple(
+        attrs.evolve(c, expected="what the stage asks", actual="what the review showed")
+        for c in decision.criteria
+    )
+    return attrs.evolve(decision, criteria=criteria)
+
+
+class TestStructuredCriteria:
+    @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.slug)
+    def test_a_level_criterion_carries_its_codes_as_fields(self, scenario: Scenario) -> None:
+        """Each level criterion holds the level required, and the level found or why none."""
+        decision = pm.assess(scenario.pathway, scenario.as_of, definition=scenario.definition)
+        for criterion in decision.criteria:
+            if criterion.kind not in LEVEL_KINDS:
+                assert (None, None, None) == (
+                    criterion.required_level,
+                    criterion.found_level,
+                    criterion.why_no_level,
+                )
+                continue
+            said = criterion.found_level or getattr(criterion.why_no_level, "value", None)
+            assert f"at least {criterion.required_level}" == criterion.expected
+            assert said == criterion.actual
+            assert (criterion.found_level is None) != (criterion.why_no_level is None)
+
+    def test_a_view_not_given_is_said_as_a_reason_not_a_level(self) -> None:
+        """A person who gave no view has no level found, and the criterion says why."""
+        scenario = next(s for s in SCENARIOS if s.slug == "agreement-missing")
+        decision = pm.assess(scenario.pathway, scenario.as_of, definition=scenario.definition)
+        person = [c for c in decision.criteria if c.kind is pm.CriterionKind.PERSON_LEVEL]
+        missing = [c for c in person if not c.met]
+
+        assert [NoLevel.NOT_GIVEN] == [c.why_no_level for c in missing]
+        assert [None] == [c.found_level for c in missing]
+
+    @pytest.mark.parametrize("audience", ["team", "person"])
+    @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.slug)
+    def test_explanations_read_the_fields_not_the_text(
+        self, scenario: Scenario, audience: str
+    ) -> None:
+        """Rewording a criterion's text changes no level named in either explanation."""
+        decision = pm.assess(scenario.pathway, scenario.as_of, definition=scenario.definition)
+        reworded = pm.explain(_reworded(decision), audience, definition=scenario.definition)
+        original = pm.explain(decision, audience, definition=scenario.definition)
+        if audience == "person":
+            assert original == reworded
+        else:
+            levels = [
+                line
+                for line in original.splitlines()
+                if "level)" in line  # the level criteria: named from their fields
+            ]
+            assert set(levels) <= set(reworded.splitlines())
+
+    def test_a_level_criterion_without_its_levels_is_refused(self) -> None:
+        """A hand-made level criterion that lacks its required level cannot be explained."""
+        scenario = next(s for s in SCENARIOS if s.slug == "agreement-missing")
+        decision = pm.assess(scenario.pathway, scenario.as_of, definition=scenario.definition)
+        index = next(n for n, c in enumerate(decision.criteria) if c.kind in LEVEL_KINDS)
+        criteria = list(decision.criteria)
+        criteria[index] = attrs.evolve(criteria[index], required_level=None)
+        broken = attrs.evolve(decision, criteria=tuple(criteria))
+
+        with pytest.raises(pm.ValidationError, match=rf"\$\.criteria\[{index}\]"):
+            pm.explain(broken, "team", definition=scenario.definition)

@@ -2,7 +2,7 @@
 
 The FHIR facts the tests check against are written out here from the R4 (4.0.1)
 specification, independently of the code under test: the required value sets of the
-status elements, and the SNOMED CT codes of the HoNOS scales (REFERENCE.md §4). Every
+status elements, and the SNOMED CT codes of the HoNOS scales (the sources page). Every
 exported resource is validated with fhir.resources' R4B models, a test-only dependency.
 """
 
@@ -39,7 +39,7 @@ from tests.test_fhir_golden import worked_pathway, worked_ratings
 SECRET = "Zanzibar-secret-wording"
 """Clinical free text that must never appear in a message."""
 
-#: SNOMED CT codes of HoNOS scales 1-12 and HoNOS-secure scales A-G (REFERENCE.md §4).
+#: SNOMED CT codes of HoNOS scales 1-12 and HoNOS-secure scales A-G (the sources page).
 HONOS_SNOMED_CT = (
     "979641000000103",
     "979651000000100",
@@ -352,7 +352,7 @@ class TestExport:
         assert 1 == len(incident["note"])
 
     def test_honos_scales_are_components_coded_with_snomed_ct(self) -> None:
-        """HoNOS and HoNOS-secure scales carry the SNOMED CT codes of REFERENCE.md §4."""
+        """HoNOS and HoNOS-secure scales carry the SNOMED CT codes of the sources page."""
         honos, secure = observations(worked_bundle(), "instrument-score")
         codes = [c["code"]["coding"][0]["code"] for c in secure["component"]]
         assert list(HONOS_SNOMED_CT + SECURE_SNOMED_CT) == codes

@@ -1,6 +1,6 @@
 """HoNOS and HoNOS-secure: instruments, scores, change, and the record and data-frame forms.
 
-Worked examples are computed by hand from REFERENCE.md §4: each scale 0-4, 9 = not known
+Worked examples are computed by hand from the sources page: each scale 0-4, 9 = not known
 and left out; subscales behaviour 1-3, impairment 4-5, symptoms 6-8, social 9-12;
 complete = all 12 rated 0-4; security scales A-G with their own total; reliable change
 8 points; paired items low 0-2, high 3-4.
@@ -143,11 +143,11 @@ class TestInstruments:
         assert HONOS.scales == HONOS_SECURE.scales[:12]
 
     def test_honos_snomed_ct_codes_are_those_reference_lists(self) -> None:
-        """Scales 1-12 carry the MHSDS SNOMED CT codes, in order (REFERENCE.md §4)."""
+        """Scales 1-12 carry the MHSDS SNOMED CT codes, in order (the sources page)."""
         assert HONOS_SNOMED_CT == [scale.snomed_ct for scale in HONOS.scales]
 
     def test_security_snomed_ct_codes_are_those_reference_lists(self) -> None:
-        """Security scales A-G carry their SNOMED CT codes, in order (REFERENCE.md §4)."""
+        """Security scales A-G carry their SNOMED CT codes, in order (the sources page)."""
         assert SECURITY_SNOMED_CT == [scale.snomed_ct for scale in HONOS_SECURE.scales[12:]]
 
     def test_all_nineteen_snomed_ct_codes_are_distinct(self) -> None:

@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pathway_model import Period, ValidationError, WrongTypeError, uk_date
+from pathway_model.model._seam import shift_date
+from pathway_model.synthetic._generator import _shift as synthetic_shift
 
 parts = st.integers(min_value=0, max_value=60)
 
@@ -347,3 +349,41 @@ class TestAgreesWithDateutil:
                 shift(day)
         else:
             assert expected == shift(day)
+
+
+class TestOneCalendarShift:
+    @given(
+        st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+        st.integers(-400, 400),
+        st.integers(-1_000, 1_000),
+    )
+    def test_shifts_as_relativedelta_does(self, day: dt.date, months: int, days: int) -> None:
+        """The one calendar shift moves months (clipped to the month's end), then days."""
+        try:
+            expected: dt.date | None = day + relativedelta(months=months, days=days)
+        except (OverflowError, ValueError):
+            expected = None
+        if expected is None:
+            with pytest.raises((OverflowError, ValueError)):
+                shift_date(day, months=months, days=days)
+        else:
+            assert expected == shift_date(day, months=months, days=days)
+
+    @given(
+        st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+        st.builds(
+            Period,
+            years=st.integers(0, 30),
+            months=st.integers(0, 40),
+            weeks=st.integers(0, 60),
+            days=st.integers(0, 400),
+        ),
+    )
+    def test_synthetic_cohorts_shift_day_numbers_as_periods_do(
+        self, day: dt.date, period: Period
+    ) -> None:
+        """The synthetic generator's day-number shift is the period's own, both ways."""
+        ordinal = day.toordinal()
+
+        assert period.add_to(day).toordinal() == synthetic_shift(period, ordinal, 1)
+        assert period.subtract_from(day).toordinal() == synthetic_shift(period, ordinal, -1)

@@ -183,6 +183,42 @@ class TestFixtures:
                 pm.loads(path.read_bytes(), documents[document])
 
 
+class TestCriterionLevels:
+    def fixture(self) -> pm.Assessment:
+        text = (FIXTURES / "v1" / "assessment.json").read_text(encoding="utf-8")
+        return pm.loads(text, pm.Assessment)
+
+    def test_a_version_1_document_gives_each_level_criterion_its_codes(self) -> None:
+        """A criterion's level codes are read from the text a version 1 document holds them in."""
+        loaded = self.fixture()
+        levels = [
+            (c.required_level, c.found_level, c.why_no_level)
+            for c in loaded.criteria
+            if c.kind is pm.CriterionKind.TEAM_LEVEL
+        ]
+
+        assert [("partly_met", "partly_met", None), ("partly_met", "met", None)] == levels[:2]
+
+    def test_a_criterion_whose_text_says_its_codes_is_written_without_them(self) -> None:
+        """The level fields add no key to a document: version 1 is written as it was."""
+        written = pm.to_dict(self.fixture())
+
+        for criterion in written["criteria"]:
+            assert {"required_level", "found_level", "why_no_level"}.isdisjoint(criterion)
+
+    def test_a_criterion_whose_text_does_not_say_its_codes_keeps_them(self) -> None:
+        """Codes the text does not carry are written as keys, and read back unchanged."""
+        loaded = self.fixture()
+        criterion = attrs.evolve(
+            loaded.criteria[0], expected="a level", actual="another", found_level="met"
+        )
+        changed = attrs.evolve(loaded, criteria=(criterion, *loaded.criteria[1:]))
+        text = pm.dumps(changed)
+
+        assert '"found_level":"met"' in text.replace(" ", "")
+        assert changed == pm.loads(text, pm.Assessment)
+
+
 class TestBadInput:
     def test_unknown_keys_are_named_with_their_paths(self) -> None:
         """Each unknown key is a problem at its own path."""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import Phase, find, given, settings
@@ -20,6 +25,19 @@ class TestStrategies:
         """Every generated record passes every check against its definition."""
         definition, pathway = case
         assert pm.check_pathway(pathway, definition) == ()
+
+    @given(s.ready_cases())
+    def test_ready_cases_are_valid_and_ready_on_their_day(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway, dt.date]
+    ) -> None:
+        """A built ready case is a valid record, ready on its day, with a day of its stay left."""
+        definition, pathway, day = case
+        stay = pathway.placement_on(day)
+
+        assert () == pm.check_pathway(pathway, definition)
+        assert pm.ready_on(pathway, day, definition=definition)
+        assert stay is not None
+        assert stay.end is None or day + dt.timedelta(days=1) < stay.end
 
     @given(s.pathway_definitions())
     def test_generated_definitions_step_down_along_their_stages(
@@ -58,3 +76,25 @@ class TestStrategies:
             settings=settings(database=None, phases=[Phase.generate]),
         )
         assert condition(found), shape
+
+
+class TestProfiles:
+    @pytest.mark.parametrize(("chosen", "examples"), [(None, 100), ("fast", 10)])
+    def test_the_environment_chooses_the_profile(self, chosen: str | None, examples: int) -> None:
+        """CI's default runs 100 examples a property; HYPOTHESIS_PROFILE=fast runs 10."""
+        environment = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"}
+        if chosen is not None:
+            environment["HYPOTHESIS_PROFILE"] = chosen
+        script = (
+            "import tests.conftest; from hypothesis import settings; print(settings().max_examples)"
+        )
+        ran = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=Path(__file__).resolve().parents[1],
+            check=True,
+        )
+
+        assert str(examples) == ran.stdout.strip()

@@ -1,4 +1,4 @@
-"""The seeded synthetic cohort: deterministic, valid, and shaped like REFERENCE §2 and §7."""
+"""The seeded synthetic cohort: deterministic, valid, and shaped like the sources page says."""
 
 from __future__ import annotations
 
@@ -315,13 +315,13 @@ class TestFullSizeMagnitudes:
     def test_exactly_the_people_asked_for_are_in_secure_care(
         self, cohort: tuple[pm.Pathway, ...]
     ) -> None:
-        """7,500 people are in high, medium or low secure care at as_of (REFERENCE §7)."""
+        """7,500 people are in high, medium or low secure care at as_of (the sources page)."""
         assert 7_500 == sum(in_hospital(p) for p in cohort)
 
     def test_high_and_medium_secure_hold_about_the_published_shares(
         self, cohort: tuple[pm.Pathway, ...]
     ) -> None:
-        """About 11% of beds are high secure and 43% medium (REFERENCE §2), within 4 points."""
+        """About 11% of beds are high secure and 43% medium (the sources page), within 4 points."""
         shares = Counter(p.current_placement.stage for p in cohort if in_hospital(p))  # type: ignore[union-attr]
         assert abs(shares["high_secure"] / 7_500 - 800 / 7_500) < 0.04
         assert abs(shares["medium_secure"] / 7_500 - 3_200 / 7_500) < 0.04
@@ -347,13 +347,13 @@ class TestFullSizeMagnitudes:
     def test_long_stay_shares_are_near_the_published_ones(
         self, cohort: tuple[pm.Pathway, ...], stage: str, years: int, published: float
     ) -> None:
-        """The share of residents long-stay is within 5 points of REFERENCE §2."""
+        """The share of residents long-stay is within 5 points of the sources page."""
         stays = residents(cohort, stage)
         long_stay = sum((AS_OF - pl.start).days > years * YEAR for pl in stays)
         assert abs(long_stay / len(stays) - published) < 0.05
 
     def test_reviews_are_every_three_to_six_months(self, cohort: tuple[pm.Pathway, ...]) -> None:
-        """Within a stay, the median gap between reviews is 3 to 6 months (REFERENCE §2)."""
+        """Within a stay, the median gap between reviews is 3 to 6 months (the sources page)."""
         gaps = [
             (later.date - earlier.date).days
             for p in cohort[:3_000]
@@ -368,7 +368,7 @@ class TestFullSizeMagnitudes:
     def test_the_first_review_of_a_stay_is_within_twelve_weeks(
         self, cohort: tuple[pm.Pathway, ...]
     ) -> None:
-        """Every stay with reviews has its first within 12 weeks of its start (REFERENCE §2)."""
+        """Every stay with reviews has its first within 12 weeks of its start (the sources page)."""
         late = [
             placement.id
             for p in cohort
@@ -424,7 +424,7 @@ class TestFullSizeMagnitudes:
         assert set(pm.IncidentSeverity) == severities
 
     def test_high_secure_is_run_by_three_providers(self, cohort: tuple[pm.Pathway, ...]) -> None:
-        """High secure stays are with the first three providers only (REFERENCE §2)."""
+        """High secure stays are with the first three providers only (the sources page)."""
         providers = {
             pl.provider for p in cohort for pl in p.placements if pl.stage == "high_secure"
         }

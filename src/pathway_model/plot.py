@@ -34,13 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 from pathway_model.errors import PathwayModelError, WrongTypeError
 from pathway_model.model import IncidentSeverity, Pathway, PathwayDefinition, Stage
-from pathway_model.model._checks import type_name
-from pathway_model.rules._readiness import (
-    check_date,
-    qualifies,
-    readiness_history,
-    resolve_definition,
-)
+from pathway_model.model._seam import type_name
+from pathway_model.rules import readiness_history
+from pathway_model.rules._stay import check_date, qualifies, resolve_definition
 from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
 if TYPE_CHECKING:

@@ -49,14 +49,6 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    """The same day ``years`` earlier; 28 February for 29 February in a common year."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def _demo_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = CohortParameters()
     parser.add_argument(
@@ -147,7 +139,7 @@ def _write_jsonl(cohort: Sequence[pm.Pathway], name: str, console: Console) -> N
 def _demo(args: argparse.Namespace, console: Console) -> int:
     parameters = _demo_parameters(args)
     if args.since is None:
-        args.since = _years_before(args.as_of, parameters.history_years)
+        args.since = pm.Period(years=parameters.history_years).subtract_from(args.as_of)
     step = (
         f"Making a synthetic cohort: {parameters.people_in_care:,} people in care, seed {args.seed}"
     )

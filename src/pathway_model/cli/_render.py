@@ -15,8 +15,8 @@ import attrs
 
 # The library's private wording helpers: the only private names the command uses outside
 # reading inputs. They have no public home yet.
-from pathway_model.model._checks import show_code
-from pathway_model.rules._explain import money
+from pathway_model.model._seam import show_code
+from pathway_model.rules._stay import money
 
 __all__ = [
     "INDENT",

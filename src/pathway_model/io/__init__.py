@@ -1,4 +1,4 @@
-"""The edges: JSON documents with schema versions and their JSON Schema (FHIR R4 to come).
+"""The edges: JSON documents with schema versions, and their JSON Schema.
 
 Import from `pathway_model`; this package's layout is private.
 """

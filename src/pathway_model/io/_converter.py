@@ -43,8 +43,10 @@ from pathway_model.model._record import input_positions, to_input_position
 from pathway_model.rules import (
     Assessment,
     Criterion,
+    CriterionKind,
     Disagreement,
     Evidence,
+    NoLevel,
     Readiness,
     ReadyRun,
     ReviewSchedule,
@@ -671,10 +673,12 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
         lambda cls: _TupleHook(converter, typing.get_args(cls)[0], fast_arrays),
     )
     for cls in MODEL_CLASSES:
-        converter.register_structure_hook(cls, _class_hook(converter, cls, fast_arrays))
-        converter.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, converter, **_OMITTED_IF_DEFAULT.get(cls, {}))
-        )
+        structure = _class_hook(converter, cls, fast_arrays)
+        unstructure = make_dict_unstructure_fn(cls, converter, **_OMITTED_IF_DEFAULT.get(cls, {}))
+        if cls is Criterion:
+            structure, unstructure = _criterion_hooks(structure, unstructure)
+        converter.register_structure_hook(cls, structure)
+        converter.register_unstructure_hook(cls, unstructure)
     return converter
 
 
@@ -683,6 +687,56 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
 _OMITTED_IF_DEFAULT: dict[type[Any], dict[str, Any]] = {
     Assessment: {"events_outside_stays": override(omit_if_default=True)},
 }
+
+
+#: A level criterion's own fields, which a version 1 document holds in ``expected``
+#: (``"at least <code>"``) and ``actual`` (the level code found, or why there is none).
+_LEVEL_FIELDS = ("required_level", "found_level", "why_no_level")
+_LEVEL_KINDS = frozenset({CriterionKind.TEAM_LEVEL.value, CriterionKind.PERSON_LEVEL.value})
+_NO_LEVEL = frozenset(reason.value for reason in NoLevel)
+
+
+def _level_fields(value: dict[str, Any]) -> dict[str, str | None]:
+    """A criterion's level fields, as JSON, as its ``expected`` and ``actual`` say them."""
+    kind, expected, actual = value.get("kind"), value.get("expected"), value.get("actual")
+    if type(kind) is not str or kind not in _LEVEL_KINDS:
+        return dict.fromkeys(_LEVEL_FIELDS)
+    if type(expected) is not str or type(actual) is not str:
+        return dict.fromkeys(_LEVEL_FIELDS)
+    if unicode_problem("$", expected) or unicode_problem("$", actual):
+        return dict.fromkeys(_LEVEL_FIELDS)  # refused where they are, not again here
+    no_level = actual in _NO_LEVEL
+    return {
+        "required_level": expected.removeprefix("at least "),
+        "found_level": None if no_level else actual,
+        "why_no_level": actual if no_level else None,
+    }
+
+
+def _criterion_hooks(
+    structure: Hook, unstructure: Callable[[Any], dict[str, Any]]
+) -> tuple[Hook, Callable[[Any], dict[str, Any]]]:
+    """Keep a criterion's level fields out of a document whose text already says them.
+
+    Version 1 documents were frozen before criteria carried their level codes as fields:
+    such a document reads them from ``expected`` and ``actual``, and a criterion whose
+    text says them is written without them, byte for byte as before.
+    """
+
+    def structure_criterion(given: object, cls: object) -> Any:
+        value = object_of(given, "$")
+        if value is not None and not any(key in value for key in _LEVEL_FIELDS):
+            given = {**value, **_level_fields(value)}
+        return structure(given, cls)
+
+    def unstructure_criterion(criterion: Any) -> dict[str, Any]:
+        written = unstructure(criterion)
+        if all(written[key] == said for key, said in _level_fields(written).items()):
+            for key in _LEVEL_FIELDS:
+                del written[key]
+        return written
+
+    return structure_criterion, unstructure_criterion
 
 
 CONVERTER = make_converter()

@@ -16,16 +16,17 @@ from typing import Any
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model import Pathway, _checks
+from pathway_model.model import Pathway
+from pathway_model.model import _seam as _checks
 from pathway_model.scoring._batch import show_number
 from pathway_model.scoring._honos import HONOS, HONOS_SECURE, NOT_KNOWN, Instrument
 
 __all__ = ["FhirImport", "InstrumentRating"]
 
 #: The instruments a FHIR export carries: those whose every scale has a SNOMED CT code
-#: (REFERENCE.md §4).
+#: ("Domain facts and sources").
 FHIR_INSTRUMENTS: dict[str, Instrument] = {HONOS.code: HONOS, HONOS_SECURE.code: HONOS_SECURE}
-#: Scale 8 problem-type letters: A-J, and K added in 2018 (REFERENCE.md §4).
+#: Scale 8 problem-type letters: A-J, and K added in 2018 ("Domain facts and sources").
 PROBLEM_TYPES = tuple("ABCDEFGHIJK")
 _RATING_EXPECTED = f"an integer 0-4, or {NOT_KNOWN} for not known"
 _SECURITY_EXPECTED = "an integer 0-4 (a security scale has no 'not known' rating)"

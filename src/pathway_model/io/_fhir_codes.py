@@ -25,7 +25,7 @@ from pathway_model.model import (
     PathwayDefinition,
     ReviewKind,
 )
-from pathway_model.model._checks import type_name
+from pathway_model.model._seam import type_name
 
 __all__ = [
     "FHIR_BASE",

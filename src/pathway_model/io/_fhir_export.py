@@ -62,8 +62,8 @@ from pathway_model.model import (
     Review,
     validate_pathway,
 )
-from pathway_model.model._checks import type_name, unique_codes
-from pathway_model.rules._readiness import resolve_definition
+from pathway_model.model._seam import type_name, unique_codes
+from pathway_model.rules._stay import resolve_definition
 from pathway_model.scoring._honos import NOT_KNOWN
 
 __all__ = ["to_fhir"]

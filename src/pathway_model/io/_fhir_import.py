@@ -74,14 +74,14 @@ from pathway_model.model import (
     Review,
     check_pathway,
 )
-from pathway_model.model._checks import (
+from pathway_model.model._seam import (
     CODE_EXPECTED,
     MAX_TEXT_LENGTH,
     is_code,
+    looks_like_nhs_number,
     show_code,
     type_name,
 )
-from pathway_model.model._record import looks_like_nhs_number
 from pathway_model.scoring._honos import NOT_KNOWN
 
 __all__ = ["from_fhir", "from_fhir_with_instruments"]

@@ -11,7 +11,7 @@ import attrs
 from pathway_model.errors import ValidationError, WrongTypeError
 from pathway_model.model import _checks
 
-__all__ = ["UK_ZONE", "Period", "uk_date"]
+__all__ = ["UK_ZONE", "Period", "shift_date", "uk_date"]
 
 #: The zone in which a datetime becomes a calendar date for a service in England.
 UK_ZONE = ZoneInfo("Europe/London")
@@ -140,30 +140,50 @@ class Period:
         return self._shift(day, -1)
 
     def _shift(self, day: dt.date, sign: int) -> dt.date:
-        # Calendar arithmetic as dateutil's relativedelta does it (a property test holds
-        # the two to the same answers): whole months first, the day clipped to the end
-        # of the month reached, then the weeks and days. Written out because the rules
-        # shift dates by periods in their inner loops.
         try:
-            months = sign * (self.years * 12 + self.months)
-            if months:
-                year, month = divmod(day.month - 1 + months, 12)
-                year += day.year
-                month += 1
-                last = _days_in_month(year, month)
-                day = day.replace(year=year, month=month, day=min(day.day, last))
-            days = sign * (self.weeks * 7 + self.days)
-            if days:
-                day += dt.timedelta(days=days)
+            return shift_date(
+                day,
+                months=sign * (self.years * 12 + self.months),
+                days=sign * (self.weeks * 7 + self.days),
+            )
         except (OverflowError, ValueError):
             bound = "no later than 9999-12-31" if sign > 0 else "no earlier than 0001-01-01"
             found = f"{day.isoformat()} {'+' if sign > 0 else '-'} {self}"
             raise ValidationError.single("Period", f"a result {bound}", found) from None
-        return day
 
     def approximate_days(self) -> float:
         """Return the period's mean length in days (365.2425 a year), for display and charts."""
         return self.years * 365.2425 + self.months * 30.436875 + self.weeks * 7 + self.days
+
+
+def shift_date(day: dt.date, *, months: int, days: int) -> dt.date:
+    """Move ``day`` by whole ``months``, then by ``days``: the library's one calendar shift.
+
+    Calendar arithmetic as dateutil's ``relativedelta`` does it (a property test holds the
+    two to the same answers): the months first, the day clipped to the end of the month
+    reached (31 January + 1 month is the last day of February), then the days. Negative
+    counts move back. `Period.add_to` and `Period.subtract_from` shift with it, and so
+    does every other part of the library that moves a date by months or years. Written
+    out, not built on ``relativedelta``, because the rules shift dates in inner loops.
+
+    Args:
+        day: The date to start from.
+        months: Whole months to move (years are 12 months).
+        days: Whole days to move after the months (weeks are 7 days).
+
+    Raises:
+        OverflowError: The result would be outside years 1 to 9999 (moving by days).
+        ValueError: The result would be outside years 1 to 9999 (moving by months).
+    """
+    if months:
+        year, month = divmod(day.month - 1 + months, 12)
+        year += day.year
+        month += 1
+        last = _days_in_month(year, month)
+        day = day.replace(year=year, month=month, day=min(day.day, last))
+    if days:
+        day += dt.timedelta(days=days)
+    return day
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

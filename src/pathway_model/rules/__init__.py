@@ -12,6 +12,7 @@ from pathway_model.rules._assess import (
     Disagreement,
     Evidence,
     EvidenceKind,
+    NoLevel,
     assess,
 )
 from pathway_model.rules._explain import Audience, explain, explain_for_person, explain_for_team
@@ -33,6 +34,7 @@ __all__ = [
     "Disagreement",
     "Evidence",
     "EvidenceKind",
+    "NoLevel",
     "Readiness",
     "ReadyRun",
     "ReviewSchedule",

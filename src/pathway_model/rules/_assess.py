@@ -10,7 +10,7 @@ import attrs
 from pathway_model._version import VERSION
 from pathway_model.errors import ValidationError
 from pathway_model.model import ExitCriteria, Pathway, PathwayDefinition, RatingScale, Review
-from pathway_model.model._validation import outside_stays
+from pathway_model.model._seam import outside_stays
 from pathway_model.rules._readiness import (
     Readiness,
     StayEvidence,
@@ -31,6 +31,7 @@ __all__ = [
     "Disagreement",
     "Evidence",
     "EvidenceKind",
+    "NoLevel",
     "assess",
 ]
 
@@ -60,6 +61,17 @@ class CriterionKind(Enum):
     """Long enough has passed since the last incident that resets the clock."""
 
 
+class NoLevel(Enum):
+    """Why a level criterion found no level at the latest review day."""
+
+    NO_REVIEW = "no review"
+    """There has been no review yet in this stay."""
+    NOT_RATED = "not rated"
+    """A review of the day did not rate the domain."""
+    NOT_GIVEN = "not given"
+    """A review of the day rated the domain without this level (the person gave no view)."""
+
+
 class EvidenceKind(Enum):
     """What kind of record a piece of evidence is."""
 
@@ -87,8 +99,10 @@ class Criterion:
     """One exit criterion, judged: what was expected, what was found, and on what evidence.
 
     ``expected`` and ``actual`` are short and built from codes, dates and ISO 8601
-    periods only, so they can be stored and compared; the explanation functions turn
-    them into sentences.
+    periods only, so they can be stored and compared. A level criterion also carries its
+    codes as fields of their own (``required_level``, and ``found_level`` or
+    ``why_no_level``): the explanation functions turn those into sentences, and never
+    read codes back out of ``expected`` or ``actual``.
 
     Attributes:
         kind: What the criterion checks.
@@ -99,6 +113,16 @@ class Criterion:
         met_from: For ``SUSTAINED`` and ``INCIDENT_FREE``: the date from which it is (or
             will be, with no new events) met; ``None`` when it cannot be met yet.
         evidence: The reviews and incidents it was judged on.
+        required_level: For a level criterion, the code of the lowest level that meets
+            it; ``None`` for other criteria. In JSON, written only when ``expected``
+            does not say it (as ``"at least <code>"``), and read from there when absent.
+        found_level: For a level criterion, the code of the level found (the lowest of
+            the latest review day); ``None`` when none was found, and for other
+            criteria. In JSON, written only when ``actual`` does not say it, and read
+            from there when absent.
+        why_no_level: For a level criterion that found no level, why not; ``None``
+            otherwise. In JSON, written only when ``actual`` does not say it, and read
+            from there when absent.
     """
 
     kind: CriterionKind
@@ -108,6 +132,9 @@ class Criterion:
     met: bool
     met_from: dt.date | None
     evidence: tuple[Evidence, ...]
+    required_level: str | None = None
+    found_level: str | None = None
+    why_no_level: NoLevel | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -224,23 +251,26 @@ def _level_criteria(
                 rank = scale.rank(level)
                 if lowest is None or rank < lowest_rank:
                     lowest, lowest_rank = level, rank
+            why: NoLevel | None = None
             if not latest:
-                actual = "no review"
+                why = NoLevel.NO_REVIEW
             elif not_rated:
-                actual = "not rated"
+                why = NoLevel.NOT_RATED
             elif not_given:
-                actual = "not given"
-            else:
-                actual = str(lowest)
+                why = NoLevel.NOT_GIVEN
+            found = None if why is not None else lowest
             judged.append(
                 Criterion(
                     kind=kind,
                     domain=requirement.domain,
                     expected=f"at least {requirement.minimum}",
-                    actual=actual,
-                    met=actual == lowest and lowest_rank >= minimum,  # a level was found
+                    actual=why.value if why is not None else str(found),
+                    met=found is not None and lowest_rank >= minimum,
                     met_from=None,
                     evidence=evidence,
+                    required_level=requirement.minimum,
+                    found_level=found,
+                    why_no_level=why,
                 )
             )
     return judged

@@ -15,8 +15,14 @@ from enum import Enum
 from pathway_model.catalogue import definition as builtin_definition
 from pathway_model.errors import UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import PathwayDefinition, Period
-from pathway_model.model._checks import type_name
-from pathway_model.rules._assess import Assessment, AssessmentStatus, Criterion, CriterionKind
+from pathway_model.model._seam import type_name
+from pathway_model.rules._assess import (
+    Assessment,
+    AssessmentStatus,
+    Criterion,
+    CriterionKind,
+    NoLevel,
+)
 
 __all__ = ["Audience", "explain", "explain_for_person", "explain_for_team"]
 
@@ -105,23 +111,25 @@ def _definition_for(
     return definition
 
 
-#: What a level criterion may have found instead of a level.
-_NO_LEVEL = frozenset({"not rated", "not given", "no review"})
+_LEVEL_KINDS = (CriterionKind.TEAM_LEVEL, CriterionKind.PERSON_LEVEL)
 
 
 def _codes(assessment: Assessment) -> Iterator[tuple[str, str, str | None]]:
-    """Each ``(path, kind, code)`` of a decision that its explanation looks up."""
+    """Each ``(path, kind, code)`` of a decision that its explanation looks up.
+
+    A level criterion's codes are placed where a version 1 document holds them: the
+    required level in ``expected``, the level found in ``actual``.
+    """
     yield "$.stage", "stage", assessment.stage
     yield "$.next_stage", "stage", assessment.next_stage
     yield "$.proposed_stage", "stage", assessment.proposed_stage
     for index, criterion in enumerate(assessment.criteria):
-        if criterion.domain is None:
+        if criterion.kind not in _LEVEL_KINDS:
             continue
         path = f"$.criteria[{index}]"
         yield f"{path}.domain", "domain", criterion.domain
-        yield f"{path}.expected", "level", criterion.expected.removeprefix("at least ")
-        if criterion.actual not in _NO_LEVEL:
-            yield f"{path}.actual", "level", criterion.actual
+        yield f"{path}.expected", "level", criterion.required_level
+        yield f"{path}.actual", "level", criterion.found_level
     for index, item in enumerate(assessment.disagreements):
         path = f"$.disagreements[{index}]"
         yield f"{path}.domain", "domain", item.domain
@@ -140,6 +148,17 @@ def _refuse_unknown_codes(assessment: Assessment, definition: PathwayDefinition)
     for path, kind, code in _codes(assessment):
         if code is not None and code not in known[kind]:
             raise UnknownCodeError(kind, code, known[kind], path=path)
+    for index, criterion in enumerate(assessment.criteria):
+        if criterion.kind not in _LEVEL_KINDS:
+            continue
+        found = (criterion.found_level is None) + (criterion.why_no_level is None)
+        if criterion.domain is None or criterion.required_level is None or found != 1:
+            raise ValidationError.single(
+                f"$.criteria[{index}]",
+                "a level criterion with its domain, its required level, and either the "
+                "level found or why none was",
+                "a criterion without them",
+            )
 
 
 # --- for the team -------------------------------------------------------------------------
@@ -185,16 +204,21 @@ def _team_status(assessment: Assessment, definition: PathwayDefinition) -> list[
 
 def _team_criterion(criterion: Criterion, definition: PathwayDefinition) -> str:
     mark = "met" if criterion.met else "NOT met"
-    if criterion.domain is not None:
+    expected, found = criterion.expected, criterion.actual
+    if criterion.kind in _LEVEL_KINDS and criterion.domain is not None:
         who = "team" if criterion.kind is CriterionKind.TEAM_LEVEL else "person"
         subject = f"{definition.framework.domain(criterion.domain).name} ({who} level)"
+        expected = f"at least {criterion.required_level}"
+        found = (
+            criterion.why_no_level.value if criterion.why_no_level else f"{criterion.found_level}"
+        )
     elif criterion.kind is CriterionKind.SUSTAINED:
         subject = "Sustained"
     else:
         subject = "Incident-free"
     since = f"; met from {criterion.met_from.isoformat()}" if criterion.met_from else ""
     return (
-        f"  - [{mark}] {subject}: expected {criterion.expected}; found {criterion.actual}"
+        f"  - [{mark}] {subject}: expected {expected}; found {found}"
         f"{since}{_evidence_words(criterion)}"
     )
 
@@ -372,31 +396,29 @@ def _person_gaps(assessment: Assessment, definition: PathwayDefinition) -> list[
     stage = definition.stage(assessment.stage)
     criteria = stage.exit_criteria
     lines: list[str] = []
-    levels = [
-        c
-        for c in assessment.criteria
-        if c.kind in (CriterionKind.TEAM_LEVEL, CriterionKind.PERSON_LEVEL)
-    ]
-    unmet = [c for c in levels if not c.met]
+    unmet = [c for c in assessment.criteria if c.kind in _LEVEL_KINDS and not c.met]
     if unmet:
         lines.append("Here is what still needs to happen.")
     for criterion in unmet:
-        name = framework.domain(criterion.domain).everyday_name if criterion.domain else ""
-        needed = _level_words(definition, criterion.expected.removeprefix("at least "))
+        # _refuse_unknown_codes saw that a level criterion has its domain and levels.
+        name = framework.domain(str(criterion.domain)).everyday_name
+        needed = _level_words(definition, str(criterion.required_level))
         who = "your team" if criterion.kind is CriterionKind.TEAM_LEVEL else "you"
         several = len(criterion.evidence) > 1
-        if criterion.actual == "not rated" and several:
+        why = criterion.why_no_level
+        if why is NoLevel.NOT_RATED and several:
             day = long_date(criterion.evidence[-1].date)
             lines.append(f"{name}: this was not looked at in one of your reviews on {day}.")
-        elif criterion.actual == "not rated":
+        elif why is NoLevel.NOT_RATED:
             lines.append(f"{name}: this was not looked at in your last review.")
-        elif criterion.actual == "not given" and several:
+        elif why is NoLevel.NOT_GIVEN and several:
             day = long_date(criterion.evidence[-1].date)
             lines.append(f"{name}: you did not give your view at one of your reviews on {day}.")
-        elif criterion.actual == "not given":
+        elif why is NoLevel.NOT_GIVEN:
             lines.append(f"{name}: you did not give your view at your last review.")
-        else:
-            lines.append(f"{name}: {who} said it is {_level_words(definition, criterion.actual)}.")
+        elif criterion.found_level is not None:
+            found = _level_words(definition, criterion.found_level)
+            lines.append(f"{name}: {who} said it is {found}.")
         lines.append(f"It needs to be at least {needed}.")
     # The person can be ready no earlier than the latest of the dates still to come.
     waiting = [

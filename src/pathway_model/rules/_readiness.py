@@ -1,4 +1,4 @@
-"""Readiness to move on, and "not a day more": the rules of DESIGN §3.
+"""Readiness to move on, and "not a day more", as "How readiness is decided" sets out.
 
 Every function here is pure: it takes the record, the definition and an explicit date,
 never reads the clock, and returns values that carry their own evidence.
@@ -33,8 +33,7 @@ from pathway_model.model import (
     Review,
     Stage,
 )
-from pathway_model.model._checks import type_name
-from pathway_model.model._validation import refuse_unknown_codes
+from pathway_model.model._seam import refuse_unknown_codes, type_name
 
 __all__ = [
     "Readiness",

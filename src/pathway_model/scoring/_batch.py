@@ -28,7 +28,7 @@ from typing import Any, Literal, NoReturn
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model._checks import type_name
+from pathway_model.model._seam import type_name
 
 __all__ = ["Batch", "OnError", "RowProblem", "score_records"]
 

@@ -3,14 +3,14 @@
 [`cohort_report`][pathway_model.cohort_report] reads every record once and works out, for
 each provider and stage, and for each provider, each stage and the whole cohort: length
 of stay (Kaplan-Meier, open stays censored), ready days and the cost of delay, who is
-ready now and for how long, long stays (REFERENCE §2), reviews held on time (DESIGN §3),
+ready now and for how long, long stays ("Domain facts and sources"), reviews held on time,
 goals achieved, step downs, and readmissions from the community. Each measure's exact
 definition is in [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and on the page
 "Cohort measures".
 
-Readiness is not worked out again here: each stay's ready days come from the rules of
-DESIGN §3 (``rules/_readiness.py``), one stay at a time, over the dates of its reviews
-and incidents, never day by day.
+Readiness is not worked out again here: each stay's ready days come from the rules'
+own functions ("How readiness is decided"), one stay at a time, over the dates of its
+reviews and incidents, never day by day.
 
 The window: day counts (bed days, ready days) count the days ``since <= day < as_of``;
 reviews and goals count when dated ``since <= date <= as_of``; a stay's end counts when
@@ -46,11 +46,10 @@ from pathway_model.model import (
     Placement,
     Review,
     Stage,
-    _checks,
 )
-from pathway_model.model._checks import show_code, type_name
-from pathway_model.model._validation import refuse_unknown_codes
-from pathway_model.rules._readiness import check_date, readiness_of, stay_evidence
+from pathway_model.model import _seam as _checks
+from pathway_model.model._seam import refuse_unknown_codes, show_code, type_name
+from pathway_model.rules._stay import check_date, readiness_of, stay_evidence
 from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
 __all__ = [
@@ -224,7 +223,7 @@ def _stage_codes(value: Iterable[str]) -> tuple[str, ...]:
 class CombinedLongStay:
     """A long-stay rule over continuous time in several stages taken together.
 
-    REFERENCE §2 (Hare Duke et al. 2018; Völlm et al. 2018): long stay is more than 10
+    "Domain facts and sources" (Hare Duke et al. 2018; Völlm et al. 2018): long stay is more than 10
     years in high secure, more than 5 years in medium secure, **or more than 15 years in
     the two combined**. The first two are each stage's ``long_stay_after``; this is the
     third.
@@ -269,9 +268,9 @@ class CombinedLongStay:
 
 SECURE_COMBINED_LONG_STAY = CombinedLongStay(
     stages=("high_secure", "medium_secure"),
-    after=Period(years=15),  # REFERENCE §2: more than 15 years in high and medium combined
+    after=Period(years=15),  # more than 15 years in high and medium combined
 )
-"""More than 15 years in high and medium secure combined (REFERENCE §2)."""
+"""More than 15 years in high and medium secure combined ("Domain facts and sources")."""
 
 
 # --- calendar arithmetic ----------------------------------------------------------------------
@@ -323,13 +322,13 @@ class CohortGroup:
         length_of_stay: The Kaplan-Meier estimate of length of stay, in days, of the
             admissions; a stay open at ``as_of`` is censored at its length so far.
         ready_days: Days in the window on which the person was ready to move on
-            (DESIGN §3), in stays that have since ended too.
+            ("How readiness is decided"), in stays that have since ended too.
         cost_of_delay: Ready days at each stage's bed-day cost.
         ready_now: People ready to move on at ``as_of``.
         days_beyond_readiness_median: The median days beyond readiness of those people.
         days_beyond_readiness_max: The most days beyond readiness among them.
         long_stay_in_stage: People at ``as_of`` whose continuous time in their stage is
-            more than the stage's ``long_stay_after`` (REFERENCE §2).
+            more than the stage's ``long_stay_after``.
         long_stay_combined: People at ``as_of`` in one of the combined rule's stages
             whose continuous time in those stages is more than the rule's period.
         long_stay: People at ``as_of`` who are long stay by either rule.
@@ -920,7 +919,7 @@ class _Reader:
         for position, placement in enumerate(placements):
             if placement.start > as_of:
                 break
-            # Continuous time (REFERENCE §2 long stay, time in the community): a stay that
+            # Continuous time (long stay, time in the community): a stay that
             # begins the day the last one ended, in the same stage or set of stages, joins it.
             joined = previous is not None and previous.end == placement.start
             before = previous.stage if previous is not None else ""
@@ -1002,10 +1001,10 @@ class _Reader:
     def _readiness(
         self, pathway: Pathway, definition: PathwayDefinition, stay: _Stay, tally: _Tally
     ) -> None:
-        """Ready days in the window, and days beyond readiness, by the rules of DESIGN §3."""
+        """Ready days in the window, and days beyond readiness ("How readiness is decided")."""
         stage = stay.stage
         if stage.exit_criteria is None or not stay.reviews:
-            return  # DESIGN §3: no exit criteria, or no review yet: never "ready"
+            return  # no exit criteria, or no review yet: never "ready"
         result = readiness_of(
             stay_evidence(pathway, definition, stay.placement), pathway.person_id, self.as_of
         )
@@ -1022,7 +1021,7 @@ class _Reader:
             tally.days_beyond.append(result.days_beyond_readiness)
 
     def _schedule(self, stay: _Stay, tally: _Tally) -> None:
-        """Reviews held on time, late, or missed, by the schedule rule of DESIGN §3."""
+        """Reviews held on time, late, or missed ("How readiness is decided": review schedule)."""
         stage = stay.stage
         first = stage.first_review_period
         if first is None:
@@ -1092,7 +1091,7 @@ class _Reader:
     def _census(
         self, stay: _Stay, tally: _Tally, same_start: dt.date, combined_start: dt.date
     ) -> None:
-        """Long stay at ``as_of`` (REFERENCE §2): continuous time, transfers joined."""
+        """Long stay at ``as_of``: continuous time, transfers joined."""
         tally.stays_open += 1
         stage, as_of = stay.stage, self.as_of
         in_stage = stage.long_stay_after is not None and as_of > self.lookups.adder(
@@ -1194,9 +1193,9 @@ def cohort_report(
 ) -> CohortReport:
     """Work out the cohort measures of many records, by provider and stage.
 
-    One pass over the records; each stay's readiness is worked out once, by the rules
-    of DESIGN §3. Stays in an *end stage* (one with no exit criteria, no reviews, no
-    bed-day cost and no move out, such as ``discharged``) are not care and are not
+    One pass over the records; each stay's readiness is worked out once, as "How
+    readiness is decided" sets out. Stays in an *end stage* (one with no exit criteria, no
+    reviews, no bed-day cost and no move out, such as ``discharged``) are not care and are not
     counted; a move into one is a step down. Every measure is defined in
     [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and on the page "Cohort
     measures".
@@ -1210,7 +1209,7 @@ def cohort_report(
             definition when ``None``.
         combined_long_stay: The long-stay rule over several stages together, besides
             each stage's ``long_stay_after``; ``None`` for none. The default is
-            REFERENCE §2's more than 15 years in high and medium secure combined.
+            the sources' more than 15 years in high and medium secure combined.
         community_stages: The codes of the stages that are the community, for
             readmissions: a community spell that ends with a move to a stage of higher
             security rank is a readmission.

@@ -42,8 +42,8 @@ from typing import Any, NoReturn
 import attrs
 
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
-from pathway_model.model import _checks
-from pathway_model.model._checks import show_code, type_name
+from pathway_model.model import _seam as _checks
+from pathway_model.model._seam import show_code, type_name
 from pathway_model.scoring._batch import (
     Batch,
     OnError,

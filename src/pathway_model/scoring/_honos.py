@@ -1,6 +1,7 @@
 """HoNOS and HoNOS-secure: totals, subscales, completeness, paired-item and reliable change.
 
-The arithmetic follows REFERENCE.md §4 (shared domain reference):
+The arithmetic follows "Scoring: HoNOS and HoNOS-secure", whose facts are listed on
+"Domain facts and sources":
 
 - HoNOS (working-age adults) has 12 scales, each rated 0-4; **9 means not known** and is
   left out of every sum. Total 0-48; subscales behaviour (scales 1-3, 0-12), impairment
@@ -8,8 +9,8 @@ The arithmetic follows REFERENCE.md §4 (shared domain reference):
 - An assessment is **complete** only when all 12 scales are rated 0-4 (the rule NHS
   analysis uses).
 - HoNOS-secure adds 7 security scales A-G, each rated 0-4 with their own total (0-28).
-  The sources give the security scales no "not known" rating: REFERENCE.md §4 rates each
-  0-4, and the Mental Health Services Data Set counts a score valid only within 0-4. So a
+  The sources give the security scales no "not known" rating: they are rated
+  0-4 only, and the Mental Health Services Data Set counts a score valid only within 0-4. So a
   9 is refused there (see "Domain facts and sources" in the docs).
 - Reliable change on the total is about 8 points (Parabiaghi et al. 2005: an 8-point
   change was needed to be confident a real change had occurred); paired-item change
@@ -36,7 +37,7 @@ from typing import Any, Literal
 import attrs
 
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
-from pathway_model.model import _checks
+from pathway_model.model import _seam as _checks
 from pathway_model.scoring._batch import (
     MAX_LISTED,
     Batch,
@@ -75,14 +76,13 @@ ReliableChange = Literal["improved", "deteriorated", "no reliable change"]
 ItemChange = Literal["improvement", "deterioration", "no change"]
 """The paired-item change of one HoNOS scale."""
 
-#: The rating that means "not known / not applicable" (REFERENCE.md §4).
+#: The rating that means "not known / not applicable" ("Domain facts and sources").
 NOT_KNOWN = 9
-#: The default reliable change on the HoNOS total, in points (REFERENCE.md §4;
-#: Parabiaghi et al. 2005).
+#: The default reliable change on the HoNOS total, in points (Parabiaghi et al. 2005).
 DEFAULT_RELIABLE_CHANGE = 8
-#: Paired-item method: ratings up to this are "low", above it "high" (REFERENCE.md §4).
+#: Paired-item method: ratings up to this are "low", above it "high" (Crawford et al. 2017).
 _HIGHEST_LOW = 2
-#: Scale 8 problem-type letters: A-J, and K added in 2018 (REFERENCE.md §4).
+#: Scale 8 problem-type letters: A-J, and K added in 2018 ("Domain facts and sources").
 _PROBLEM_TYPES = frozenset("ABCDEFGHIJK")
 
 _SNOMED_CT_EXPECTED = "a SNOMED CT identifier (a string of 6-18 digits)"
@@ -241,7 +241,7 @@ _LICENCE = (
     "and arithmetic only, never the instrument's wording"
 )
 
-#: HoNOS scale number → subscale (REFERENCE.md §4).
+#: HoNOS scale number → subscale ("Scoring: HoNOS and HoNOS-secure").
 _SUBSCALE_OF = (
     *["behaviour"] * 3,
     *["impairment"] * 2,
@@ -249,7 +249,7 @@ _SUBSCALE_OF = (
     *["social"] * 4,
 )
 #: SNOMED CT codes for HoNOS scales 1-12, as used by the Mental Health Services Data Set
-#: (REFERENCE.md §4; NHS Digital mental-health-monthly-statistics reference tables).
+#: (NHS Digital mental-health-monthly-statistics reference tables).
 _HONOS_SNOMED_CT = (
     "979641000000103",
     "979651000000100",
@@ -265,7 +265,7 @@ _HONOS_SNOMED_CT = (
     "979751000000109",
 )
 #: HoNOS-secure security scales A-G: topic in neutral words, and SNOMED CT code
-#: (REFERENCE.md §4).
+#: ("Domain facts and sources").
 _SECURITY = (
     ("a", "risk of harm to others", "981391000000108"),
     ("b", "risk of self-harm", "981401000000106"),
@@ -299,8 +299,8 @@ HONOS = Instrument(
 """HoNOS (Health of the Nation Outcome Scales, working-age adults): 12 scales ``h1``-``h12``.
 
 Each scale is rated 0-4, or 9 for not known; each carries its subscale and the SNOMED CT
-code the Mental Health Services Data Set uses (REFERENCE.md §4). © Royal College of
-Psychiatrists: codes, short neutral labels and arithmetic only.
+code the Mental Health Services Data Set uses ("Domain facts and sources"). © Royal
+College of Psychiatrists: codes, short neutral labels and arithmetic only.
 """
 
 HONOS_SECURE = Instrument(
@@ -325,9 +325,9 @@ HONOS_SECURE = Instrument(
 )
 """HoNOS-secure: the 12 HoNOS scales ``h1``-``h12`` and 7 security scales ``sa``-``sg``.
 
-The security scales are rated 0-4, with no "not known" rating (REFERENCE.md §4; the
-Mental Health Services Data Set counts only 0-4 as valid), and sum to a separate
-security total, 0-28. HoNOS-secure is not a risk assessment tool (REFERENCE.md §4).
+The security scales are rated 0-4, with no "not known" rating ("Domain facts and sources";
+the Mental Health Services Data Set counts only 0-4 as valid), and sum to a separate
+security total, 0-28. HoNOS-secure is not a risk assessment tool.
 © Royal College of Psychiatrists: codes, short neutral labels and arithmetic only.
 """
 
@@ -677,7 +677,7 @@ def honos_change(
     at least ``reliable_change`` points is ``"improved"``, a rise of at least that much
     ``"deteriorated"``. Paired-item change compares each scale rated 0-4 in both: low
     (0-2) to high (3-4) is a deterioration, high to low an improvement, anything else no
-    change (REFERENCE.md §4).
+    change (Crawford et al. 2017).
 
     Args:
         before: The earlier assessment: its scores (a HoNOS-secure score is accepted;

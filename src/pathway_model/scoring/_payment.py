@@ -5,9 +5,10 @@ outcome currency pays for what the stay achieved: here a base share of the bed-d
 a payment for each step down, each goal achieved and each required outcome met, less a
 deduction for each day the person was ready to move on but stayed.
 
-Secure services never had national tariffs (REFERENCE §5), and the bed-day costs of the
-built-in secure pathway are estimates (REFERENCE §2). **Every default amount here is
-illustrative**, chosen to show the arithmetic, not a proposal: set your own.
+Secure services never had national tariffs, and the bed-day costs of the built-in
+secure pathway are estimates ("Domain facts and sources", "Bed-day costs"). **Every
+default amount here is illustrative**, chosen to show the arithmetic, not a proposal:
+set your own.
 
 All amounts are ``Decimal`` pounds. Each component is worked out at full precision over
 the provider's stays and rounded to pence (half to even) once; a total is the sum of its
@@ -25,8 +26,9 @@ from typing import Any
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model import Pathway, PathwayDefinition, _checks
-from pathway_model.model._checks import type_name
+from pathway_model.model import Pathway, PathwayDefinition
+from pathway_model.model import _seam as _checks
+from pathway_model.model._seam import type_name
 from pathway_model.scoring._batch import show_number
 from pathway_model.scoring._cohort import (
     MONEY,
@@ -176,7 +178,7 @@ class OutcomeCurrency:
     (the base paid ``base_share`` of it, the deduction takes back the whole cost).
 
     **Every default is illustrative**: secure services never had national tariffs
-    (REFERENCE §5) and the built-in bed-day costs are estimates (REFERENCE §2).
+    and the built-in bed-day costs are estimates ("Domain facts and sources").
 
     Every amount (``base_share`` included) is a finite ``Decimal`` (or an ``int`` or a
     decimal string) from 0 to below 10^12, as the JSON format allows.

@@ -35,8 +35,8 @@ import attrs
 
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import DomainRating, Pathway, PathwayDefinition, RatingScale, Review
-from pathway_model.model._checks import is_code, show_code, type_name
-from pathway_model.rules._readiness import resolve_definition
+from pathway_model.model._seam import is_code, show_code, type_name
+from pathway_model.rules._stay import resolve_definition
 from pathway_model.scoring._batch import (
     Batch,
     OnError,

@@ -29,7 +29,7 @@ from fractions import Fraction
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model._checks import type_name
+from pathway_model.model._seam import type_name
 from pathway_model.scoring._batch import as_int, show_number
 
 __all__ = ["KaplanMeier", "kaplan_meier"]

@@ -7,8 +7,8 @@ every few months with the team's and the person's views, goals, incidents, long 
 moves back to a more secure level, and people who are ready to move on but have not
 been moved. The shape of the population is set by
 [`CohortParameters`][pathway_model.CohortParameters]; every default names
-its source on the docs page "Domain facts and sources" (cited as "REFERENCE §n") or is
-marked as an illustrative assumption. "Synthetic cohorts" explains what the generator
+its source, a fact listed on the docs page "Domain facts and sources", or is marked as
+an illustrative assumption. "Synthetic cohorts" explains what the generator
 models and what it leaves out.
 
 Nobody in a synthetic cohort is real. Person ids are ``SYN-`` and six digits (never an

@@ -7,7 +7,6 @@ and record is built through its class's own validating constructor.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import random
@@ -34,7 +33,7 @@ from pathway_model.model import (
     ReviewKind,
     Stage,
 )
-from pathway_model.model._checks import type_name
+from pathway_model.model._seam import shift_date, type_name
 from pathway_model.synthetic._parameters import HOSPITAL_STAGES, STAY_STAGES, CohortParameters
 
 _YEAR_DAYS = 365.2425
@@ -270,16 +269,13 @@ def _skeletons(
 def _shift(period: Period, day: int, sign: int) -> int:
     """Move day number ``day`` by ``period`` forward (``sign`` 1) or back (-1).
 
-    The same calendar arithmetic as ``Period.add_to`` and ``Period.subtract_from``
-    (months first, clipped to the month's end, then weeks and days), on day numbers and
-    without building a ``relativedelta``: the generator does this for every stay.
+    The model's one calendar shift (``shift_date``, which ``Period.add_to`` and
+    ``Period.subtract_from`` use too), on day numbers: the generator keeps its dates as
+    day numbers.
     """
-    date = dt.date.fromordinal(day)
-    months = date.month - 1 + sign * (12 * period.years + period.months)
-    year, month = date.year + months // 12, months % 12 + 1
-    clipped = min(date.day, calendar.monthrange(year, month)[1])
-    moved = dt.date(year, month, clipped).toordinal()
-    return moved + sign * (7 * period.weeks + period.days)
+    months = sign * (12 * period.years + period.months)
+    days = sign * (7 * period.weeks + period.days)
+    return shift_date(dt.date.fromordinal(day), months=months, days=days).toordinal()
 
 
 #: Ratings are drawn from pools: this many sets per stage, state and progress bucket.

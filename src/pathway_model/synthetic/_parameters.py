@@ -1,7 +1,7 @@
 """The shape of a synthetic cohort: its parameters, checked, and their defaults.
 
-Every default names its source on the docs page "Domain facts and sources" (cited as
-"REFERENCE §n") or is marked as an illustrative assumption.
+Every default names its source, a fact listed on the docs page "Domain facts and
+sources", or is marked as an illustrative assumption.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import attrs
 from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError
 from pathway_model.model import Stage
-from pathway_model.model._checks import MAX_NAME_LENGTH, type_name
+from pathway_model.model._seam import MAX_NAME_LENGTH, type_name
 
 #: The stages a person can be admitted to or stay in; "discharged" ends the record.
 STAY_STAGES = ("high_secure", "medium_secure", "low_secure", "community")
-#: The stages that are secure hospital care: the beds REFERENCE §2 and §7 count.
+#: The stages that are secure hospital care: the beds "Domain facts and sources" counts.
 HOSPITAL_STAGES = frozenset({"high_secure", "medium_secure", "low_secure"})
 #: Where a step down from the community goes: out of the pathway, and the record ends.
 DISCHARGED = "discharged"
@@ -224,17 +224,17 @@ class StageParameters:
         return problems
 
 
-#: The default stages. Every figure is from REFERENCE §2 or an illustrative assumption.
+#: The default stages. Every figure is from "Domain facts and sources" or an assumption.
 DEFAULT_STAGES: tuple[StageParameters, ...] = (
     StageParameters(
         stage="high_secure",
-        # Assumption: few admissions go straight to high secure; REFERENCE §2 gives just
+        # Assumption: few admissions go straight to high secure; the sources give just
         # under 800 high secure beds of about 7,000-8,000 in all.
         admission_share=0.05,
-        # Assumption: REFERENCE §2 gives no median for high secure (no agreed limit).
+        # Assumption: the sources give no median for high secure (no agreed limit).
         median_stay_years=5.0,
         # Derived: with a median of 5 years, a spread of 0.866 makes 23.5% of the
-        # people in high secure at any date long-stay (> 10 years), REFERENCE §2.
+        # people in high secure at any date long-stay (> 10 years), as the sources say.
         stay_spread=0.866,
         incidents_per_year=2.0,  # assumption
         step_down_to=(("medium_secure", 1.0),),
@@ -243,10 +243,10 @@ DEFAULT_STAGES: tuple[StageParameters, ...] = (
     StageParameters(
         stage="medium_secure",
         admission_share=0.66,  # assumption: most admissions are to medium secure
-        # REFERENCE §2: one medium secure unit's median stay was 580 days in 2012.
+        # Sources: one medium secure unit's median stay was 580 days in 2012.
         median_stay_years=1.59,
         # Derived: with that median, a spread of 0.964 makes 18.1% of the people in
-        # medium secure at any date long-stay (> 5 years), REFERENCE §2.
+        # medium secure at any date long-stay (> 5 years), as the sources say.
         stay_spread=0.964,
         incidents_per_year=1.5,  # assumption
         step_down_to=(("low_secure", 0.8), ("community", 0.2)),  # assumption
@@ -257,7 +257,7 @@ DEFAULT_STAGES: tuple[StageParameters, ...] = (
     StageParameters(
         stage="low_secure",
         admission_share=0.29,  # assumption
-        median_stay_years=2.0,  # assumption: REFERENCE §7, a typical stay of about 2 years
+        median_stay_years=2.0,  # assumption: a typical stay is about 2 years
         stay_spread=0.8,  # assumption
         incidents_per_year=1.0,  # assumption
         step_down_to=(("community", 1.0),),
@@ -286,7 +286,7 @@ DEFAULT_PROVIDERS: tuple[str, ...] = tuple(f"Provider {letter}" for letter in "A
 class CohortParameters:
     """The shape of a synthetic cohort on the secure pathway.
 
-    Defaults give a population like the one REFERENCE §2 and §7 describe (about 7,000
+    Defaults give a population like the one "Domain facts and sources" describes (about 7,000
     to 8,000 people in secure care, a typical stay of about two years, the long-stay
     shares of high and medium secure, reviews every 3 to 6 months). Figures with no
     published source are illustrative assumptions: change them to match a service.
@@ -295,11 +295,11 @@ class CohortParameters:
         providers: The providers' names, invented and neutral (default "Provider A" to
             "Provider H"). At least one; each used at most once.
         high_secure_providers: How many of the first providers run high secure care
-            (default 3: there are three high secure hospitals, REFERENCE §2). Every
+            (default 3: there are three high secure hospitals). Every
             provider runs medium and low secure care and a community team (assumption).
         people_in_care: How many people are in secure hospital care (high, medium or
-            low secure) at ``as_of`` (default 7,500: about 7,000-8,000 secure beds,
-            REFERENCE §2 and §7). The cohort has exactly this many. People in the
+            low secure) at ``as_of`` (default 7,500: about 7,000-8,000 secure beds
+            in England). The cohort has exactly this many. People in the
             community stage at ``as_of``, and people who left within the history
             window, are on top.
         history_years: How many years before ``as_of`` the cohort looks back (default
@@ -311,10 +311,10 @@ class CohortParameters:
         longest_stay_years: No stay is longer than this (default 40, assumption).
         first_review_weeks: The first review of a stay falls this many weeks after it
             begins (default 6 to 12: providers commonly hold a first CPA review around
-            12 weeks after admission, REFERENCE §2).
+            12 weeks after admission).
         review_jitter_days: Later reviews fall this many days either side of the date
             the stage's review interval sets (default 14, assumption). The secure
-            pathway's intervals are 3 or 6 months (REFERENCE §2: every 3-6 months).
+            pathway's intervals are 3 or 6 months (providers commonly review every 3 to 6 months).
         late_review_share: The share of reviews held late (default 0.05, assumption).
         late_review_days: How late a late review is, in days (default 30 to 90).
         person_declines_share: The share of reviews at which the person gives no view

@@ -1,0 +1,63 @@
+"""The one internal API of `model` that other subpackages may use.
+
+Rules, scoring, FHIR, the synthetic cohorts, plotting and the command line check and
+describe values the way the model does: the same codes, limits and validators, the same
+words for a value's type, the same calendar shift. They import those pieces from here,
+and only from here: every other module of `model` is private to the package, and may
+change shape without notice. (`io`, the model's own serialisation, reads the validators'
+parameters as data and may reach further.)
+
+A name joins this seam only when a subpackage outside `model` needs it; the public
+nouns (`Pathway`, `Period`, ...) are imported from `pathway_model` instead.
+"""
+
+from __future__ import annotations
+
+from pathway_model.model._checks import (
+    CODE_EXPECTED,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    boolean,
+    code,
+    date,
+    instance_of,
+    integer,
+    is_code,
+    items_of,
+    name,
+    path_of,
+    raise_problems,
+    show_code,
+    text,
+    tuple_of,
+    type_name,
+    unique_codes,
+)
+from pathway_model.model._record import looks_like_nhs_number
+from pathway_model.model._time import shift_date
+from pathway_model.model._validation import outside_stays, refuse_unknown_codes
+
+__all__ = [
+    "CODE_EXPECTED",
+    "MAX_NAME_LENGTH",
+    "MAX_TEXT_LENGTH",
+    "boolean",
+    "code",
+    "date",
+    "instance_of",
+    "integer",
+    "is_code",
+    "items_of",
+    "looks_like_nhs_number",
+    "name",
+    "outside_stays",
+    "path_of",
+    "raise_problems",
+    "refuse_unknown_codes",
+    "shift_date",
+    "show_code",
+    "text",
+    "tuple_of",
+    "type_name",
+    "unique_codes",
+]
