@@ -81,6 +81,23 @@ from pathway_model.rules import (
 )
 
 if _typing.TYPE_CHECKING:
+    from pathway_model.fhir._codes import (
+        FHIR_BASE,
+        FHIR_NAMESPACE,
+        FHIR_VOCABULARY_VERSION,
+        fhir_code_systems,
+    )
+    from pathway_model.fhir._export import (
+        to_fhir,
+    )
+    from pathway_model.fhir._import import (
+        from_fhir,
+        from_fhir_with_instruments,
+    )
+    from pathway_model.fhir._values import (
+        FhirImport,
+        InstrumentRating,
+    )
     from pathway_model.io import (
         MAX_DOCUMENT_BYTES,
         SCHEMA_VERSION,
@@ -89,23 +106,6 @@ if _typing.TYPE_CHECKING:
         json_schema,
         loads,
         to_dict,
-    )
-    from pathway_model.io._fhir import (
-        FhirImport,
-        InstrumentRating,
-    )
-    from pathway_model.io._fhir_codes import (
-        FHIR_BASE,
-        FHIR_NAMESPACE,
-        FHIR_VOCABULARY_VERSION,
-        fhir_code_systems,
-    )
-    from pathway_model.io._fhir_export import (
-        to_fhir,
-    )
-    from pathway_model.io._fhir_import import (
-        from_fhir,
-        from_fhir_with_instruments,
     )
     from pathway_model.plot import (
         PlottingUnavailableError,
@@ -263,18 +263,18 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "score_honos_secure_records",
         "score_records",
     ),
-    "pathway_model.io._fhir": (
+    "pathway_model.fhir._values": (
         "FhirImport",
         "InstrumentRating",
     ),
-    "pathway_model.io._fhir_codes": (
+    "pathway_model.fhir._codes": (
         "FHIR_BASE",
         "FHIR_NAMESPACE",
         "FHIR_VOCABULARY_VERSION",
         "fhir_code_systems",
     ),
-    "pathway_model.io._fhir_export": ("to_fhir",),
-    "pathway_model.io._fhir_import": (
+    "pathway_model.fhir._export": ("to_fhir",),
+    "pathway_model.fhir._import": (
         "from_fhir",
         "from_fhir_with_instruments",
     ),

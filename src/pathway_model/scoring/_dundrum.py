@@ -41,20 +41,19 @@ from typing import Any, NoReturn
 
 import attrs
 
+from pathway_model.catalogue._instruments import DUNDRUM_1, DUNDRUM_2, DUNDRUM_3, DUNDRUM_4
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import _checks
 from pathway_model.model._checks import show_code, type_name
+from pathway_model.model._instrument import DundrumInstrument
+from pathway_model.model._numbers import as_int, as_real, is_real, show_number
 from pathway_model.scoring._batch import (
     Batch,
     OnError,
     Scorer,
-    as_int,
-    as_real,
     frame_records,
-    is_real,
     problem_texts,
     score_records,
-    show_number,
 )
 
 __all__ = [
@@ -97,11 +96,6 @@ _SCORE_COLUMNS = (
 
 _ITEM_KEY = re.compile(r"d([1-4])_([0-9]+)")
 
-_LICENCE = "published toolkit; item wording not reproduced"
-_ATTRIBUTION = (
-    "DUNDRUM toolkit: Kennedy H.G. et al., National Forensic Mental Health Service, Dublin"
-)
-
 
 # --- instruments ---------------------------------------------------------------------------
 
@@ -121,71 +115,6 @@ def _floats(value: Iterable[float]) -> tuple[float, ...]:
         converted.append(item if number is None else number)
     return tuple(converted)
 
-
-@attrs.frozen(kw_only=True)
-class DundrumInstrument:
-    """One instrument of the DUNDRUM toolkit: its codes and licence status, never its wording.
-
-    Attributes:
-        number: The instrument's number, 1 to 4.
-        code: Its code, e.g. ``"dundrum_3"``.
-        name: Its short name, e.g. ``"DUNDRUM-3"``.
-        title: A short neutral label for what it rates, e.g. ``"programme completion"``.
-        item_codes: The codes of its items in order, e.g. ``("d3_1", ..., "d3_7")``;
-            these are the record keys and data-frame columns the scoring functions read.
-        licence: The licence status: a published toolkit whose item wording is not
-            reproduced here.
-        attribution: Whose toolkit it is.
-
-    Examples:
-        >>> DUNDRUM_3.item_count, DUNDRUM_3.item_codes[0]
-        (7, 'd3_1')
-    """
-
-    number: int = attrs.field(validator=_checks.integer(minimum=1))
-    code: str = attrs.field(validator=_checks.code)
-    name: str = attrs.field(validator=_checks.name)
-    title: str = attrs.field(validator=_checks.name)
-    item_codes: tuple[str, ...] = attrs.field(
-        converter=_strs, validator=_checks.items_of(str, "an item code (str)")
-    )
-    licence: str = attrs.field(default=_LICENCE, validator=_checks.name)
-    attribution: str = attrs.field(default=_ATTRIBUTION, validator=_checks.name)
-
-    @property
-    def item_count(self) -> int:
-        """The number of items."""
-        return len(self.item_codes)
-
-    @property
-    def lowest_total(self) -> int:
-        """The lowest possible total: 0."""
-        return _LOWEST * self.item_count
-
-    @property
-    def highest_total(self) -> int:
-        """The highest possible total: 4 x the item count."""
-        return _HIGHEST * self.item_count
-
-
-def _instrument(number: int, title: str, items: int) -> DundrumInstrument:
-    return DundrumInstrument(
-        number=number,
-        code=f"dundrum_{number}",
-        name=f"DUNDRUM-{number}",
-        title=title,
-        item_codes=tuple(f"d{number}_{item}" for item in range(1, items + 1)),
-    )
-
-
-DUNDRUM_1 = _instrument(1, "triage security", 11)
-"""DUNDRUM-1, triage security: 11 items ``d1_1`` to ``d1_11``, each 0-4."""
-DUNDRUM_2 = _instrument(2, "triage urgency", 6)
-"""DUNDRUM-2, triage urgency: 6 items ``d2_1`` to ``d2_6``, each 0-4."""
-DUNDRUM_3 = _instrument(3, "programme completion", 7)
-"""DUNDRUM-3, programme completion: 7 items ``d3_1`` to ``d3_7`` over five pillars, each 0-4."""
-DUNDRUM_4 = _instrument(4, "recovery", 6)
-"""DUNDRUM-4, recovery: 6 items ``d4_1`` to ``d4_6``, each 0-4."""
 
 _INSTRUMENTS = (DUNDRUM_1, DUNDRUM_2, DUNDRUM_3, DUNDRUM_4)
 _BY_KEY: dict[object, DundrumInstrument] = {

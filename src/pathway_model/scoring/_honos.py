@@ -35,19 +35,20 @@ from typing import Any, Literal
 
 import attrs
 
-from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
+from pathway_model.catalogue._instruments import HONOS, HONOS_SECURE
+from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import _checks
+from pathway_model.model._instrument import NOT_KNOWN, Instrument, InstrumentScale
+from pathway_model.model._numbers import as_int, show_number
 from pathway_model.scoring._batch import (
     MAX_LISTED,
     Batch,
     OnError,
     RowProblem,
-    as_int,
     frame_cell,
     problem_text,
     refuse,
     score_records,
-    show_number,
 )
 
 __all__ = [
@@ -75,8 +76,6 @@ ReliableChange = Literal["improved", "deteriorated", "no reliable change"]
 ItemChange = Literal["improvement", "deterioration", "no change"]
 """The paired-item change of one HoNOS scale."""
 
-#: The rating that means "not known / not applicable" (REFERENCE.md §4).
-NOT_KNOWN = 9
 #: The default reliable change on the HoNOS total, in points (REFERENCE.md §4;
 #: Parabiaghi et al. 2005).
 DEFAULT_RELIABLE_CHANGE = 8
@@ -85,251 +84,6 @@ _HIGHEST_LOW = 2
 #: Scale 8 problem-type letters: A-J, and K added in 2018 (REFERENCE.md §4).
 _PROBLEM_TYPES = frozenset("ABCDEFGHIJK")
 
-_SNOMED_CT_EXPECTED = "a SNOMED CT identifier (a string of 6-18 digits)"
-
-
-def _snomed_ct(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate an optional SNOMED CT identifier: 6-18 digits, as a string."""
-    if value is None or (type(value) is str and value.isdigit() and 6 <= len(value) <= 18):
-        return
-    path = _checks.path_of(instance, attribute)
-    if not isinstance(value, str):
-        raise WrongTypeError.single(
-            path, f"{_SNOMED_CT_EXPECTED} or None", _checks.type_name(value)
-        )
-    raise ValidationError.single(path, _SNOMED_CT_EXPECTED, _checks.show_code(value))
-
-
-#: The highest rating a scale may have: ratings are small whole numbers.
-_MAX_RATING = 1000
-
-
-def _bound(least: int) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """A validator for a scale's lowest or highest rating: an int from ``least`` to 1000."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if type(value) is int and least <= value <= _MAX_RATING:
-            return
-        path = _checks.path_of(instance, attribute)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise WrongTypeError.single(path, "an integer", _checks.type_name(value))
-        raise ValidationError.single(
-            path, f"an integer from {least} to {_MAX_RATING}", show_number(value)
-        )
-
-    return check
-
-
-@attrs.frozen(kw_only=True)
-class InstrumentScale:
-    """One scale (item) of an instrument: its code, a short neutral label and its range.
-
-    Labels are deliberately short and neutral: the instruments' own wording is licensed
-    and is not shipped.
-
-    Attributes:
-        code: The scale's code, which is also its key in a record, e.g. ``"h3"``.
-        label: A short neutral label, e.g. ``"Scale 3 (behaviour)"``.
-        subscale: The code of the subscale the scale counts towards, e.g.
-            ``"behaviour"`` or ``"security"``.
-        snomed_ct: The SNOMED CT identifier for the scale's observation, or ``None`` if
-            it has none.
-        minimum: The lowest rating. Defaults to 0.
-        maximum: The highest rating. Defaults to 4.
-        allows_not_known: Whether the instrument's "not known" rating may be given on
-            this scale. Defaults to ``True``; ``False`` for the HoNOS-secure security
-            scales, which the sources rate 0-4 only.
-
-    Raises:
-        ValidationError: A field is invalid, or ``maximum`` is not above ``minimum``.
-    """
-
-    code: str = attrs.field(validator=_checks.code)
-    label: str = attrs.field(validator=_checks.name)
-    subscale: str = attrs.field(validator=_checks.code)
-    snomed_ct: str | None = attrs.field(default=None, validator=_snomed_ct)
-    minimum: int = attrs.field(default=0, validator=_bound(0))
-    maximum: int = attrs.field(default=4, validator=_bound(1))
-    allows_not_known: bool = attrs.field(default=True, validator=_checks.boolean)
-
-    def __attrs_post_init__(self) -> None:
-        if self.maximum <= self.minimum:
-            raise ValidationError.single(
-                "InstrumentScale.maximum",
-                f"an integer above minimum ({show_number(self.minimum)})",
-                show_number(self.maximum),
-            )
-
-
-def _scales(value: Iterable[InstrumentScale]) -> tuple[InstrumentScale, ...]:
-    return _checks.tuple_of(value)
-
-
-@attrs.frozen(kw_only=True)
-class Instrument:
-    """A rating instrument: its scales, and who holds its licence.
-
-    Attributes:
-        code: The instrument's code, e.g. ``"honos"``.
-        name: Its name, e.g. ``"HoNOS"``.
-        licence_holder: Who holds the copyright or licence.
-        licence: The licence status, and what this library ships because of it.
-        scales: The scales, in their defined order.
-        not_known: The rating that means "not known", left out of every sum; ``None``
-            if the instrument has none. Only scales that allow it
-            (``InstrumentScale.allows_not_known``) may be rated so.
-
-    Raises:
-        ValidationError: A field is invalid, or two scales share a code.
-
-    Examples:
-        >>> import pathway_model as pm
-        >>> pm.HONOS.scale("h8").subscale
-        'symptoms'
-        >>> len(pm.HONOS_SECURE.scales)
-        19
-    """
-
-    code: str = attrs.field(validator=_checks.code)
-    name: str = attrs.field(validator=_checks.name)
-    licence_holder: str = attrs.field(validator=_checks.name)
-    licence: str = attrs.field(validator=_checks.text)
-    scales: tuple[InstrumentScale, ...] = attrs.field(
-        converter=_scales, validator=_checks.items_of(InstrumentScale, "an InstrumentScale")
-    )
-    not_known: int | None = attrs.field(default=None)
-
-    def __attrs_post_init__(self) -> None:
-        problems = _checks.unique_codes("Instrument.scales", self.codes, "scale code")
-        if self.not_known is not None and (
-            type(self.not_known) is not int
-            or any(s.minimum <= self.not_known <= s.maximum for s in self.scales)
-        ):
-            problems.append(
-                Problem(
-                    path="Instrument.not_known",
-                    expected="None, or an integer outside every scale's range",
-                    found=show_number(self.not_known)
-                    if type(self.not_known) is int
-                    else _checks.type_name(self.not_known),
-                )
-            )
-        _checks.raise_problems(problems)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        """The scale codes in their defined order (the keys of a record)."""
-        return tuple(scale.code for scale in self.scales)
-
-    def scale(self, code: str) -> InstrumentScale:
-        """Return the scale with this code.
-
-        Args:
-            code: A scale code, e.g. ``"h3"``.
-
-        Raises:
-            UnknownCodeError: No scale has this code.
-        """
-        for scale in self.scales:
-            if scale.code == code:
-                return scale
-        raise UnknownCodeError("scale", code, self.codes)
-
-
-_LICENCE = (
-    "© Royal College of Psychiatrists; this library ships codes, short neutral labels "
-    "and arithmetic only, never the instrument's wording"
-)
-
-#: HoNOS scale number → subscale (REFERENCE.md §4).
-_SUBSCALE_OF = (
-    *["behaviour"] * 3,
-    *["impairment"] * 2,
-    *["symptoms"] * 3,
-    *["social"] * 4,
-)
-#: SNOMED CT codes for HoNOS scales 1-12, as used by the Mental Health Services Data Set
-#: (REFERENCE.md §4; NHS Digital mental-health-monthly-statistics reference tables).
-_HONOS_SNOMED_CT = (
-    "979641000000103",
-    "979651000000100",
-    "979661000000102",
-    "979671000000109",
-    "979681000000106",
-    "979691000000108",
-    "979701000000108",
-    "979711000000105",
-    "979721000000104",
-    "979731000000102",
-    "979741000000106",
-    "979751000000109",
-)
-#: HoNOS-secure security scales A-G: topic in neutral words, and SNOMED CT code
-#: (REFERENCE.md §4).
-_SECURITY = (
-    ("a", "risk of harm to others", "981391000000108"),
-    ("b", "risk of self-harm", "981401000000106"),
-    ("c", "need for building security", "981411000000108"),
-    ("d", "need for a safely staffed setting", "981421000000102"),
-    ("e", "need for escort on leave", "981431000000100"),
-    ("f", "risk to the person from others", "981441000000109"),
-    ("g", "need for risk-management procedures", "981451000000107"),
-)
-
-_HONOS_SCALES = tuple(
-    InstrumentScale(
-        code=f"h{number}",
-        label=f"Scale {number} ({subscale})",
-        subscale=subscale,
-        snomed_ct=snomed_ct,
-    )
-    for number, (subscale, snomed_ct) in enumerate(
-        zip(_SUBSCALE_OF, _HONOS_SNOMED_CT, strict=True), 1
-    )
-)
-
-HONOS = Instrument(
-    code="honos",
-    name="HoNOS",
-    licence_holder="Royal College of Psychiatrists",
-    licence=_LICENCE,
-    scales=_HONOS_SCALES,
-    not_known=NOT_KNOWN,
-)
-"""HoNOS (Health of the Nation Outcome Scales, working-age adults): 12 scales ``h1``-``h12``.
-
-Each scale is rated 0-4, or 9 for not known; each carries its subscale and the SNOMED CT
-code the Mental Health Services Data Set uses (REFERENCE.md §4). © Royal College of
-Psychiatrists: codes, short neutral labels and arithmetic only.
-"""
-
-HONOS_SECURE = Instrument(
-    code="honos_secure",
-    name="HoNOS-secure",
-    licence_holder="Royal College of Psychiatrists",
-    licence=_LICENCE,
-    scales=(
-        *_HONOS_SCALES,
-        *(
-            InstrumentScale(
-                code=f"s{letter}",
-                label=f"Scale {letter.upper()} ({topic})",
-                subscale="security",
-                snomed_ct=snomed_ct,
-                allows_not_known=False,
-            )
-            for letter, topic, snomed_ct in _SECURITY
-        ),
-    ),
-    not_known=NOT_KNOWN,
-)
-"""HoNOS-secure: the 12 HoNOS scales ``h1``-``h12`` and 7 security scales ``sa``-``sg``.
-
-The security scales are rated 0-4, with no "not known" rating (REFERENCE.md §4; the
-Mental Health Services Data Set counts only 0-4 as valid), and sum to a separate
-security total, 0-28. HoNOS-secure is not a risk assessment tool (REFERENCE.md §4).
-© Royal College of Psychiatrists: codes, short neutral labels and arithmetic only.
-"""
 
 HONOS_KEYS = HONOS.codes
 SECURITY_KEYS = HONOS_SECURE.codes[len(HONOS_KEYS) :]

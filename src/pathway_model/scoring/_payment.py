@@ -27,7 +27,7 @@ import attrs
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import Pathway, PathwayDefinition, _checks
 from pathway_model.model._checks import type_name
-from pathway_model.scoring._batch import show_number
+from pathway_model.model._numbers import show_number
 from pathway_model.scoring._cohort import (
     MONEY,
     SECURE_COMBINED_LONG_STAY,

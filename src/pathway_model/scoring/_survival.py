@@ -30,7 +30,7 @@ import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model._checks import type_name
-from pathway_model.scoring._batch import as_int, show_number
+from pathway_model.model._numbers import as_int, show_number
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
 

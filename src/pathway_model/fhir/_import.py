@@ -25,9 +25,7 @@ import attrs
 
 from pathway_model.catalogue import DEFINITIONS
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.io._converter import _DATE, _structure_date, json_type, key_path, object_of
-from pathway_model.io._fhir import FHIR_INSTRUMENTS, PROBLEM_TYPES, FhirImport, InstrumentRating
-from pathway_model.io._fhir_codes import (
+from pathway_model.fhir._codes import (
     DATA_ABSENT_REASON,
     DATA_SYSTEM,
     DEFINITION_URI,
@@ -60,6 +58,8 @@ from pathway_model.io._fhir_codes import (
     level_system,
     stage_system,
 )
+from pathway_model.fhir._values import FHIR_INSTRUMENTS, PROBLEM_TYPES, FhirImport, InstrumentRating
+from pathway_model.io._converter import _DATE, _structure_date, json_type, key_path, object_of
 from pathway_model.io._json import MAX_DOCUMENT_BYTES, parse
 from pathway_model.model import (
     DomainRating,
@@ -81,8 +81,8 @@ from pathway_model.model._checks import (
     show_code,
     type_name,
 )
+from pathway_model.model._instrument import NOT_KNOWN
 from pathway_model.model._record import looks_like_nhs_number
-from pathway_model.scoring._honos import NOT_KNOWN
 
 __all__ = ["from_fhir", "from_fhir_with_instruments"]
 

@@ -15,10 +15,11 @@ from typing import Any
 
 import attrs
 
+from pathway_model.catalogue import HONOS, HONOS_SECURE
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import Pathway, _checks
-from pathway_model.scoring._batch import show_number
-from pathway_model.scoring._honos import HONOS, HONOS_SECURE, NOT_KNOWN, Instrument
+from pathway_model.model._instrument import NOT_KNOWN, Instrument
+from pathway_model.model._numbers import show_number
 
 __all__ = ["FhirImport", "InstrumentRating"]
 

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.io._fhir import InstrumentRating
-from pathway_model.io._fhir_codes import (
+from pathway_model.fhir._codes import (
     DATA_ABSENT_REASON,
     DOMAIN_RATING,
     GOAL_ACHIEVEMENT,
@@ -52,6 +51,7 @@ from pathway_model.io._fhir_codes import (
     stage_system,
     vocabulary_coding,
 )
+from pathway_model.fhir._values import InstrumentRating
 from pathway_model.model import (
     DomainRating,
     Goal,
@@ -63,8 +63,8 @@ from pathway_model.model import (
     validate_pathway,
 )
 from pathway_model.model._checks import type_name, unique_codes
+from pathway_model.model._instrument import NOT_KNOWN
 from pathway_model.rules._readiness import resolve_definition
-from pathway_model.scoring._honos import NOT_KNOWN
 
 __all__ = ["to_fhir"]
 
