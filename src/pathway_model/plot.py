@@ -52,7 +52,7 @@ __all__ = [
     "plot_timeline",
 ]
 
-INSTALL_HINT = 'pip install "pathway-model[plot]"'
+_INSTALL_HINT = 'pip install "pathway-model[plot]"'
 """The command that installs what the pictures need."""
 
 #: Figure sizes in inches at 100 dots per inch: fixed, so pictures come out the same.
@@ -85,7 +85,7 @@ def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
         from matplotlib.axes import Axes  # noqa: PLC0415 - an optional dependency
         from matplotlib.figure import Figure  # noqa: PLC0415
     except ImportError as error:
-        msg = f"the pictures need matplotlib, which is not installed: {INSTALL_HINT}"
+        msg = f"the pictures need matplotlib, which is not installed: {_INSTALL_HINT}"
         raise PlottingUnavailableError(msg, name="matplotlib") from error
     if ax is not None:
         if not isinstance(ax, Axes):
