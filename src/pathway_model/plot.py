@@ -8,7 +8,7 @@ pip install "pathway-model[plot]"
 
 matplotlib is imported only when a function here is called, so the rest of the library
 works without it; without it, the functions raise
-[`PlottingUnavailableError`][pathway_model.PlottingUnavailableError], which
+[`PlottingUnavailableError`][pathway_model.plot.PlottingUnavailableError], which
 says how to install it. Figures are made with ``matplotlib.figure.Figure`` directly,
 never through ``pyplot``: nothing here touches matplotlib's global state, and a figure
 is the same size, at the same resolution, wherever it is drawn. Pass ``ax`` to draw on

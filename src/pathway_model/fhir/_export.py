@@ -82,10 +82,10 @@ def to_fhir(
     The Bundle holds a CarePlan for the record, an EpisodeOfCare per placement, a Goal
     per goal, an Encounter per review, and Observations for the team's and the person's
     domain ratings, goal progress, incidents and instrument ratings. Codes come from the
-    code systems of [`fhir_code_systems`][pathway_model.fhir_code_systems]; HoNOS scales
+    code systems of [`fhir_code_systems`][pathway_model.fhir.fhir_code_systems]; HoNOS scales
     are coded with SNOMED CT. The person is a logical reference by their pseudonymous id.
     Dates stay dates (``2024-03-28``). The result is deterministic: the same record gives
-    the same dict, and [`from_fhir`][pathway_model.from_fhir] reads it back to an equal
+    the same dict, and [`from_fhir`][pathway_model.fhir.from_fhir] reads it back to an equal
     record.
 
     Args:

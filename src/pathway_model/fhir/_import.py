@@ -187,10 +187,10 @@ def from_fhir(
     definition: PathwayDefinition | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Pathway:
-    """Read a person's pathway from a FHIR R4 Bundle written by [`to_fhir`][pathway_model.to_fhir].
+    """Read a pathway from a FHIR R4 Bundle, as [`to_fhir`][pathway_model.fhir.to_fhir] writes it.
 
     Instrument ratings in the Bundle are read and checked too; to have them back, call
-    [`from_fhir_with_instruments`][pathway_model.from_fhir_with_instruments].
+    [`from_fhir_with_instruments`][pathway_model.fhir.from_fhir_with_instruments].
 
     Args:
         bundle: The Bundle: a dict of JSON types, or JSON text (``str`` or UTF-8
@@ -210,12 +210,13 @@ def from_fhir(
     Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
+        >>> from pathway_model import fhir
         >>> from pathway_model.catalogue import SECURE_PATHWAY
         >>> pathway = pm.Pathway.start(
         ...     SECURE_PATHWAY, person_id="P-0001", stage="medium_secure",
         ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
         ... )
-        >>> from_fhir(pm.to_fhir(pathway)) == pathway
+        >>> from_fhir(fhir.to_fhir(pathway)) == pathway
         True
     """
     return from_fhir_with_instruments(bundle, definition=definition, max_bytes=max_bytes).pathway
@@ -229,7 +230,7 @@ def from_fhir_with_instruments(
 ) -> FhirImport:
     """Read a person's pathway and their instrument ratings from a FHIR R4 Bundle.
 
-    The checks are those of [`from_fhir`][pathway_model.from_fhir].
+    The checks are those of [`from_fhir`][pathway_model.fhir.from_fhir].
 
     Args:
         bundle: The Bundle, as a dict or as JSON text.

@@ -14,7 +14,7 @@ from pathway_model.rules._assess import (
     EvidenceKind,
     assess,
 )
-from pathway_model.rules._explain import Audience, explain, explain_for_person, explain_for_team
+from pathway_model.rules._explain import Audience, explain
 from pathway_model.rules._readiness import (
     Readiness,
     ReadyRun,
@@ -38,8 +38,6 @@ __all__ = [
     "ReviewSchedule",
     "assess",
     "explain",
-    "explain_for_person",
-    "explain_for_team",
     "readiness",
     "readiness_history",
     "ready_on",

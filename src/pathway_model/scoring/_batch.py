@@ -2,8 +2,8 @@
 
 Analysts score thousands of records at once. A batch function reads an iterable of plain
 records (mappings, e.g. rows of a CSV or a database query) and returns a
-[`Batch`][pathway_model.Batch]: one tidy row (a dict) per valid record, and a
-[`RowProblem`][pathway_model.RowProblem] for each thing wrong with an invalid one.
+[`Batch`][pathway_model.scoring.Batch]: one tidy row (a dict) per valid record, and a
+[`RowProblem`][pathway_model.scoring.RowProblem] for each thing wrong with an invalid one.
 Invalid records are never scored silently: the caller chooses ``on_error="raise"``
 (the default: one ``ValidationError`` listing every problem) or ``on_error="collect"``
 (the valid rows scored, the problems returned beside them).

@@ -28,7 +28,7 @@ Decisions, all documented in ``docs/reference/scoring-dundrum.md``:
   When two or more levels tie, the **more secure** level wins. The tie rule is this
   library's heuristic, not the toolkit's; a band decided by it is flagged.
 * **DUNDRUM-2/-3/-4 bands.** No numeric cut-offs are published. Bands are configurable
-  [`HeuristicBands`][pathway_model.HeuristicBands] on the mean item score, and every
+  [`HeuristicBands`][pathway_model.scoring.HeuristicBands] on the mean item score, and every
   band result is labelled ``heuristic=True`` with the scheme's name and source.
 """
 
@@ -212,7 +212,7 @@ class BandResult:
     Attributes:
         label: The band's label, e.g. ``"medium secure"``.
         position: The band's place in the scheme, from 0 (the highest-need band).
-        scheme: The name of the [`HeuristicBands`][pathway_model.HeuristicBands] used.
+        scheme: The name of the [`HeuristicBands`][pathway_model.scoring.HeuristicBands] used.
         source: Where the scheme's thresholds come from.
         heuristic: Always ``True``: no numeric cut-offs are published for the DUNDRUM
             toolkit, so every band is a configurable heuristic.
@@ -291,7 +291,7 @@ class HeuristicBands:
     """A configurable heuristic: thresholds on the mean item score, each opening a band.
 
     No numeric cut-offs are published for the DUNDRUM toolkit; a scheme like this one
-    is a local heuristic, and every [`BandResult`][pathway_model.BandResult] it gives is
+    is a local heuristic, and every [`BandResult`][pathway_model.scoring.BandResult] it gives is
     labelled ``heuristic=True`` with the scheme's ``name`` and ``source``.
 
     The thresholds run from the highest to the lowest. A mean item score at or above
@@ -410,7 +410,7 @@ class Dundrum1Score:
     """A DUNDRUM-1 (triage security) score and the placement its ratings point to.
 
     Attributes:
-        instrument: Always [`DUNDRUM_1`][pathway_model.DUNDRUM_1].
+        instrument: Always [`DUNDRUM_1`][pathway_model.scoring.DUNDRUM_1].
         ratings: The ratings in item order, ``None`` where an item was not rated.
         total: The sum of the rated items, 0 to 44.
         rated: How many items were rated.
@@ -731,7 +731,7 @@ def score_dundrum_2(
     """Score DUNDRUM-2 (triage urgency): total and mean item score.
 
     No bands are published or shipped for DUNDRUM-2; pass your own
-    [`HeuristicBands`][pathway_model.HeuristicBands] to band the mean item score.
+    [`HeuristicBands`][pathway_model.scoring.HeuristicBands] to band the mean item score.
 
     Args:
         items: The 6 ratings: a mapping with keys ``d2_1`` to ``d2_6``, or a sequence
@@ -759,7 +759,7 @@ def score_dundrum_3(
     """Score DUNDRUM-3 (programme completion): total, mean item score, heuristic band.
 
     The band is a heuristic (no cut-offs are published): by default
-    [`DEFAULT_D3_BANDS`][pathway_model.DEFAULT_D3_BANDS], drawn from the mean item
+    [`DEFAULT_D3_BANDS`][pathway_model.scoring.DEFAULT_D3_BANDS], drawn from the mean item
     scores by unit in O'Dwyer et al. (2011).
 
     Args:
@@ -790,7 +790,7 @@ def score_dundrum_4(
     """Score DUNDRUM-4 (recovery): total, mean item score, heuristic band.
 
     The band is a heuristic (no cut-offs are published): by default the illustrative
-    [`DEFAULT_D4_BANDS`][pathway_model.DEFAULT_D4_BANDS].
+    [`DEFAULT_D4_BANDS`][pathway_model.scoring.DEFAULT_D4_BANDS].
 
     Args:
         items: The 6 ratings: a mapping with keys ``d4_1`` to ``d4_6``, or a sequence
@@ -867,11 +867,11 @@ def score_dundrum_records(
             Other fields are ignored unless kept.
         instrument: Which instrument: 1-4, a code such as ``"dundrum_3"``, a name such
             as ``"DUNDRUM-3"``, or the instrument itself (e.g.
-            [`DUNDRUM_3`][pathway_model.DUNDRUM_3]).
+            [`DUNDRUM_3`][pathway_model.scoring.DUNDRUM_3]).
         keep: Fields copied from each record to its row, e.g. an id and a date.
         bands: The heuristic scheme for DUNDRUM-2/-3/-4; ``None`` for the instrument's
-            default ([`DEFAULT_D3_BANDS`][pathway_model.DEFAULT_D3_BANDS],
-            [`DEFAULT_D4_BANDS`][pathway_model.DEFAULT_D4_BANDS], none for DUNDRUM-2).
+            default ([`DEFAULT_D3_BANDS`][pathway_model.scoring.DEFAULT_D3_BANDS],
+            [`DEFAULT_D4_BANDS`][pathway_model.scoring.DEFAULT_D4_BANDS], none for DUNDRUM-2).
             DUNDRUM-1 takes no bands.
         min_rated: How many items must be rated; ``None`` (the default) for all.
         on_error: ``"raise"`` to raise one error listing every problem, or
@@ -941,7 +941,7 @@ def score_dundrum_frame(
 
     Reads the instrument's item columns (``d3_1`` to ``d3_7`` for DUNDRUM-3) and returns
     a new data frame with the same index and the score columns of
-    [`score_dundrum_records`][pathway_model.score_dundrum_records] (``total``,
+    [`score_dundrum_records`][pathway_model.scoring.score_dundrum_records] (``total``,
     ``rated``, ``mean``, ``prorated_total``, ``band``, ``band_heuristic``,
     ``band_scheme``), ready to ``join`` back onto the input. Other columns are ignored.
 

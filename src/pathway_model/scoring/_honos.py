@@ -358,8 +358,9 @@ def score_honos(ratings: Mapping[str, Any]) -> HonosScore:
 
     Examples:
         >>> import pathway_model as pm
-        >>> ratings = dict(zip(pm.HONOS.codes, [2, 1, 0, 3, 1, 2, 0, 4, 1, 9, 3, 0]))
-        >>> score = pm.score_honos(ratings)
+        >>> from pathway_model import scoring
+        >>> ratings = dict(zip(scoring.HONOS.codes, [2, 1, 0, 3, 1, 2, 0, 4, 1, 9, 3, 0]))
+        >>> score = scoring.score_honos(ratings)
         >>> score.total, score.behaviour, score.social, score.rated, score.complete
         (17, 3, 4, 11, False)
     """
@@ -391,9 +392,10 @@ def score_honos_secure(ratings: Mapping[str, Any]) -> HonosSecureScore:
 
     Examples:
         >>> import pathway_model as pm
-        >>> ratings = dict.fromkeys(pm.HONOS.codes, 1)
+        >>> from pathway_model import scoring
+        >>> ratings = dict.fromkeys(scoring.HONOS.codes, 1)
         >>> ratings.update(sa=4, sb=3, sc=2, sd=2, se=1, sf=0, sg=1)
-        >>> score = pm.score_honos_secure(ratings)
+        >>> score = scoring.score_honos_secure(ratings)
         >>> score.total, score.security_total
         (12, 13)
     """
@@ -436,7 +438,7 @@ def honos_change(
     Args:
         before: The earlier assessment: its scores (a HoNOS-secure score is accepted;
             only scales 1-12 are compared), or a record as for
-            [`score_honos`][pathway_model.score_honos].
+            [`score_honos`][pathway_model.scoring.score_honos].
         after: The later assessment, in the same forms.
         reliable_change: The smallest change in the total, in points, that counts as
             reliable. Defaults to 8 (Parabiaghi et al. 2005).
@@ -452,9 +454,10 @@ def honos_change(
 
     Examples:
         >>> import pathway_model as pm
-        >>> before = dict.fromkeys(pm.HONOS.codes, 3)
-        >>> after = {**dict.fromkeys(pm.HONOS.codes, 2), "h1": 3, "h2": 4}
-        >>> change = pm.honos_change(before, after)
+        >>> from pathway_model import scoring
+        >>> before = dict.fromkeys(scoring.HONOS.codes, 3)
+        >>> after = {**dict.fromkeys(scoring.HONOS.codes, 2), "h1": 3, "h2": 4}
+        >>> change = scoring.honos_change(before, after)
         >>> change.total_change, change.reliable, change.items_improved
         (-9, 'improved', 10)
     """
@@ -571,10 +574,10 @@ def score_honos_records(
 
     Each row holds ``row`` (the record's position), the fields named in ``keep``, then
     ``total``, ``behaviour``, ``impairment``, ``symptoms``, ``social``, ``rated`` and
-    ``complete``, as [`score_honos`][pathway_model.score_honos] computes them.
+    ``complete``, as [`score_honos`][pathway_model.scoring.score_honos] computes them.
 
     Args:
-        records: Records as for [`score_honos`][pathway_model.score_honos].
+        records: Records as for [`score_honos`][pathway_model.scoring.score_honos].
         keep: Fields copied from each record to its row, e.g. ``("person_id", "date")``.
         on_error: ``"raise"`` (the default) to raise one error listing every problem, or
             ``"collect"`` to score the valid records and return the problems beside them.
@@ -590,11 +593,12 @@ def score_honos_records(
 
     Examples:
         >>> import pathway_model as pm
+        >>> from pathway_model import scoring
         >>> records = [
-        ...     {"id": "A", **dict.fromkeys(pm.HONOS.codes, 1)},
-        ...     {"id": "B", **dict.fromkeys(pm.HONOS.codes, 9), "h1": 7},
+        ...     {"id": "A", **dict.fromkeys(scoring.HONOS.codes, 1)},
+        ...     {"id": "B", **dict.fromkeys(scoring.HONOS.codes, 9), "h1": 7},
         ... ]
-        >>> batch = pm.score_honos_records(records, keep=("id",), on_error="collect")
+        >>> batch = scoring.score_honos_records(records, keep=("id",), on_error="collect")
         >>> [(row["id"], row["total"], row["complete"]) for row in batch.rows]
         [('A', 12, True)]
         >>> [str(problem) for problem in batch.problems]
@@ -612,11 +616,11 @@ def score_honos_secure_records(
     """Score many HoNOS-secure assessments: one tidy row per record.
 
     Each row holds ``row``, the fields named in ``keep``, the HoNOS columns of
-    [`score_honos_records`][pathway_model.score_honos_records], then
+    [`score_honos_records`][pathway_model.scoring.score_honos_records], then
     ``security_total``.
 
     Args:
-        records: Records as for [`score_honos_secure`][pathway_model.score_honos_secure].
+        records: Records as for [`score_honos_secure`][pathway_model.scoring.score_honos_secure].
         keep: Fields copied from each record to its row.
         on_error: ``"raise"`` (the default) or ``"collect"``.
 
@@ -645,7 +649,7 @@ def honos_change_records(
     ``suffixes=("_before", "_after")``). Each row holds ``row``, the fields named in
     ``keep``, then ``total_before``, ``total_after``, ``total_change``, ``reliable``,
     ``items_improved``, ``items_deteriorated``, ``items_unchanged`` and
-    ``items_paired``, as [`honos_change`][pathway_model.honos_change] computes them.
+    ``items_paired``, as [`honos_change`][pathway_model.scoring.honos_change] computes them.
 
     Args:
         records: The pairs, one record each.
@@ -891,7 +895,7 @@ def score_honos_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
     Vectorised with numpy: the data-frame form for large tables. The result has the
     same index as ``frame`` and the columns ``total``, ``behaviour``, ``impairment``,
     ``symptoms``, ``social``, ``rated`` (nullable ``Int64``) and ``complete`` (nullable
-    ``boolean``), the same values [`score_honos_records`][pathway_model.score_honos_records]
+    ``boolean``), the same values [`score_honos_records`][pathway_model.scoring.score_honos_records]
     gives.
 
     Args:
@@ -926,8 +930,8 @@ def score_honos_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
 def score_honos_secure_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
     """Score a data frame of HoNOS-secure assessments (needs the ``pandas`` extra).
 
-    As [`score_honos_frame`][pathway_model.score_honos_frame], with the security scales
-    too: the input needs the columns ``h1`` … ``h12`` and ``sa`` … ``sg``, and the
+    As [`score_honos_frame`][pathway_model.scoring.frames.score_honos_frame], with the
+    security scales too: the input needs the columns ``h1`` … ``h12`` and ``sa`` … ``sg``, and the
     result adds ``security_total``.
 
     Args:
@@ -953,7 +957,7 @@ def honos_change_frame(
 ) -> Any:
     """Compare pairs of HoNOS assessments in a data frame (needs the ``pandas`` extra).
 
-    The vectorised form of [`honos_change_records`][pathway_model.honos_change_records]:
+    The vectorised form of [`honos_change_records`][pathway_model.scoring.honos_change_records]:
     the input has one pair per row, ``h1_before`` … ``h12_before`` and ``h1_after`` …
     ``h12_after``; the result has the same index and the columns ``total_before``,
     ``total_after``, ``total_change`` (NA unless both assessments are complete),
@@ -965,7 +969,7 @@ def honos_change_frame(
         reliable_change: The smallest reliable change in the total, in points.
             Defaults to 8.
         on_error: ``"raise"`` (the default) or ``"collect"``, as for
-            [`score_honos_frame`][pathway_model.score_honos_frame].
+            [`score_honos_frame`][pathway_model.scoring.frames.score_honos_frame].
 
     Returns:
         A new ``pandas.DataFrame`` of changes.
