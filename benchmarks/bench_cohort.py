@@ -35,6 +35,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 
 import pathway_model as pm
+from pathway_model import scoring, synthetic
 
 AS_OF = dt.date(2025, 3, 31)
 SEED = 2025
@@ -79,10 +80,10 @@ def assess_all(cohort: Sequence[pm.Pathway]) -> None:
 
 def full_report(cohort: Sequence[pm.Pathway]) -> None:
     """The whole cohort report: measures, tidy rows, benchmarking table and payments."""
-    report = pm.cohort_report(cohort, as_of=AS_OF)
+    report = scoring.cohort_report(cohort, as_of=AS_OF)
     report.rows()
-    pm.benchmark_table(report)
-    pm.payments(report)
+    scoring.benchmark_table(report)
+    scoring.payments(report)
 
 
 def import_time(statement: str, rounds: int) -> tuple[float, float]:
@@ -99,9 +100,11 @@ def import_time(statement: str, rounds: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
-def memory_per_pathway(parameters: pm.CohortParameters) -> tuple[int, int]:
+def memory_per_pathway(parameters: synthetic.CohortParameters) -> tuple[int, int]:
     """Bytes held per pathway by a cohort loaded from JSON, and the records' count."""
-    documents = [pm.dumps(p) for p in pm.synthetic_cohort(parameters, seed=SEED, as_of=AS_OF)]
+    documents = [
+        pm.dumps(p) for p in synthetic.synthetic_cohort(parameters, seed=SEED, as_of=AS_OF)
+    ]
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -135,17 +138,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     line("import pathway_model", *import_time("import pathway_model", rounds * 2), "ms", "< 150 ms")
     line(
-        "import pathway_model, then dumps and score_honos",
-        *import_time("import pathway_model as pm; pm.dumps; pm.score_honos", rounds * 2),
+        "import pathway_model and pathway_model.scoring",
+        *import_time("import pathway_model as pm, pathway_model.scoring; pm.dumps", rounds * 2),
         "ms",
     )
 
-    sizes = [("8,000-person cohort", pm.CohortParameters(people_in_care=PEOPLE_IN_CARE_FOR_8000))]
+    sizes = [
+        ("8,000-person cohort", synthetic.CohortParameters(people_in_care=PEOPLE_IN_CARE_FOR_8000))
+    ]
     if not options.quick:
-        sizes.append(("national scale (default parameters)", pm.CohortParameters()))
+        sizes.append(("national scale (default parameters)", synthetic.CohortParameters()))
     for name, parameters in sizes:
         started = time.perf_counter()
-        cohort = pm.synthetic_cohort(parameters, seed=SEED, as_of=AS_OF)
+        cohort = synthetic.synthetic_cohort(parameters, seed=SEED, as_of=AS_OF)
         made = time.perf_counter() - started
         reviews = sum(len(p.reviews) for p in cohort)
         print(
@@ -162,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         goal = "< 2 s" if name.startswith("8,000") else ""
         line("full cohort report", *timed(lambda c=cohort: full_report(c), rounds), goal=goal)
 
-    held, count = memory_per_pathway(pm.CohortParameters(people_in_care=300))
+    held, count = memory_per_pathway(synthetic.CohortParameters(people_in_care=300))
     print(
         f"\nmemory per loaded pathway: {held / 1024:.1f} KiB (mean over {count:,} records "
         "loaded from JSON)"

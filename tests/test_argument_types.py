@@ -72,8 +72,7 @@ ENTRY_POINTS: list[tuple[str, Callable[..., object], tuple[object, ...], dict[st
         {"definition": SECURE_PATHWAY},
     ),
     ("explain", pm.explain, (DECISION, "team"), {"definition": SECURE_PATHWAY}),
-    ("explain_for_team", pm.explain_for_team, (DECISION, SECURE_PATHWAY), {}),
-    ("explain_for_person", pm.explain_for_person, (DECISION, SECURE_PATHWAY), {}),
+    ("explain for the person", pm.explain, (DECISION, "person"), {"definition": SECURE_PATHWAY}),
     ("check_pathway", pm.check_pathway, (PATHWAY, SECURE_PATHWAY), {}),
     ("validate_pathway", pm.validate_pathway, (PATHWAY, SECURE_PATHWAY), {}),
     (

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import scoring
 
 
 def double(record: Mapping[str, Any]) -> dict[str, Any] | list[tuple[str, str, str]]:
@@ -25,7 +26,9 @@ def double(record: Mapping[str, Any]) -> dict[str, Any] | list[tuple[str, str, s
 class TestScoreRecords:
     def test_valid_records_become_tidy_rows(self) -> None:
         """Each valid record gives one row: its position, kept fields, then its scores."""
-        batch = pm.score_records([{"id": "a", "x": 1}, {"id": "b", "x": 4}], double, keep=("id",))
+        batch = scoring.score_records(
+            [{"id": "a", "x": 1}, {"id": "b", "x": 4}], double, keep=("id",)
+        )
         assert (
             {"row": 0, "id": "a", "double": 2},
             {"row": 1, "id": "b", "double": 8},
@@ -35,23 +38,25 @@ class TestScoreRecords:
     def test_collect_returns_problems_beside_the_rows(self) -> None:
         """With on_error='collect', invalid records are left out and their problems returned."""
         records = [{"x": 1}, {"x": 12}, "not a record", {"x": 3}]
-        batch = pm.score_records(records, double, on_error="collect")
+        batch = scoring.score_records(records, double, on_error="collect")
         assert [0, 3] == [row["row"] for row in batch.rows]
         expected = [
-            pm.RowProblem(row=1, field="x", expected="a whole number from 0 to 9", found="int"),
-            pm.RowProblem(row=2, field="", expected="a record (a mapping)", found="str"),
+            scoring.RowProblem(
+                row=1, field="x", expected="a whole number from 0 to 9", found="int"
+            ),
+            scoring.RowProblem(row=2, field="", expected="a record (a mapping)", found="str"),
         ]
         assert expected == list(batch.problems)
 
     def test_raise_lists_every_row_problem_with_its_path(self) -> None:
         """By default one ValidationError lists every problem as $[row].field."""
         with pytest.raises(pm.ValidationError) as caught:
-            pm.score_records([{"x": -1}, {"x": 2}, {"x": None}], double)
+            scoring.score_records([{"x": -1}, {"x": 2}, {"x": None}], double)
         assert ["$[0].x", "$[2].x"] == [p.path for p in caught.value.problems]
 
     def test_a_missing_kept_field_is_a_problem(self) -> None:
         """A field asked to be kept but absent is reported, not filled in."""
-        batch = pm.score_records([{"x": 1}], double, keep=("id",), on_error="collect")
+        batch = scoring.score_records([{"x": 1}], double, keep=("id",), on_error="collect")
         assert () == batch.rows
         assert ["id"] == [p.field for p in batch.problems]
 
@@ -59,17 +64,17 @@ class TestScoreRecords:
     def test_refuses_input_that_is_not_records(self, records: object) -> None:
         """A string, a single mapping or a number is not an iterable of records."""
         with pytest.raises(pm.WrongTypeError):
-            pm.score_records(records, double)  # type: ignore[arg-type]
+            scoring.score_records(records, double)  # type: ignore[arg-type]
 
     def test_refuses_an_unknown_error_choice(self) -> None:
         """on_error is 'raise' or 'collect'."""
         with pytest.raises(pm.WrongTypeError, match="'raise' or 'collect'"):
-            pm.score_records([], double, on_error="ignore")  # type: ignore[arg-type]
+            scoring.score_records([], double, on_error="ignore")  # type: ignore[arg-type]
 
     @given(st.lists(st.integers(-3, 12), max_size=30))
     def test_every_record_is_either_a_row_or_a_problem(self, values: list[int]) -> None:
         """Nothing is lost: each input position is a row or has a problem, never both."""
-        batch = pm.score_records([{"x": v} for v in values], double, on_error="collect")
+        batch = scoring.score_records([{"x": v} for v in values], double, on_error="collect")
         scored = {row["row"] for row in batch.rows}
         refused = {problem.row for problem in batch.problems}
         assert set(range(len(values))) == scored | refused
@@ -78,7 +83,7 @@ class TestScoreRecords:
     def test_rows_become_a_data_frame(self) -> None:
         """Batch.to_frame gives a pandas DataFrame of the rows."""
         pd = pytest.importorskip("pandas")
-        frame = pm.score_records([{"x": 1}, {"x": 2}], double).to_frame()
+        frame = scoring.score_records([{"x": 1}, {"x": 2}], double).to_frame()
         assert isinstance(frame, pd.DataFrame)
         assert [2, 4] == frame["double"].tolist()
 
@@ -88,8 +93,8 @@ class TestWithoutPandas:
         """pandas and numpy are optional: the library imports and scores records without them."""
         code = (
             "import sys; sys.modules['pandas'] = None; sys.modules['numpy'] = None\n"
-            "import pathway_model as pm\n"
-            "batch = pm.score_records([{'x': 1}], lambda r: {'y': r['x']})\n"
+            "from pathway_model import scoring\n"
+            "batch = scoring.score_records([{'x': 1}], lambda r: {'y': r['x']})\n"
             "print(batch.rows)\n"
         )
         result = subprocess.run(

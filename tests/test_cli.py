@@ -34,7 +34,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathway_model as pm
-from pathway_model import cli
+from pathway_model import cli, fhir, scoring, synthetic
 from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.cli import _app, _cohort, _console, _fhir, _inputs, _render
 from tests import strategies as s
@@ -327,7 +327,7 @@ class TestAssess:
         """The default output is the library's explanation for the team, ending with a newline."""
         decision = pm.assess(example_pathway(), AS_OF)
         result = run("assess", str(EXAMPLE), "--as-of", "2025-01-15")
-        assert (0, pm.explain_for_team(decision) + "\n", "") == (
+        assert (0, pm.explain(decision) + "\n", "") == (
             result.code,
             result.out,
             result.err,
@@ -337,7 +337,7 @@ class TestAssess:
         """``--for person`` gives the everyday explanation."""
         decision = pm.assess(example_pathway(), AS_OF)
         result = run("assess", str(EXAMPLE), "--as-of", "2025-01-15", "--for", "person")
-        assert pm.explain_for_person(decision) + "\n" == result.out
+        assert pm.explain(decision, "person") + "\n" == result.out
 
     def test_json_is_the_library_document(self, run: Any) -> None:
         """``--json`` writes exactly what dumps writes, on one line."""
@@ -368,8 +368,9 @@ class TestAssess:
         record = write(tmp_path / "record.json", pm.dumps(ON_OWN_DEFINITION))
         definition = write(tmp_path / "definition.json", pm.dumps(OWN_DEFINITION))
         result = run("assess", record, "--as-of", "2025-01-15", "--definition", definition)
-        expected = pm.explain_for_team(
-            pm.assess(ON_OWN_DEFINITION, AS_OF, definition=OWN_DEFINITION), OWN_DEFINITION
+        expected = pm.explain(
+            pm.assess(ON_OWN_DEFINITION, AS_OF, definition=OWN_DEFINITION),
+            definition=OWN_DEFINITION,
         )
         assert expected + "\n" == result.out
 
@@ -703,7 +704,7 @@ class TestFhirExport:
     def test_the_bundle_is_the_library_export(self, run: Any) -> None:
         """The output is to_fhir's Bundle, indented by 2, with a newline."""
         result = run("fhir", "export", str(EXAMPLE))
-        assert (0, bundle_text(pm.to_fhir(example_pathway())), "") == (
+        assert (0, bundle_text(fhir.to_fhir(example_pathway())), "") == (
             result.code,
             result.out,
             result.err,
@@ -712,7 +713,7 @@ class TestFhirExport:
     def test_indent_0_writes_one_line(self, run: Any) -> None:
         """``--indent 0`` writes the Bundle compactly, on one line."""
         result = run("fhir", "export", str(EXAMPLE), "--indent", "0")
-        assert bundle_text(pm.to_fhir(example_pathway()), None) == result.out
+        assert bundle_text(fhir.to_fhir(example_pathway()), None) == result.out
 
     def test_with_instruments_it_is_the_golden_bundle(self, run: Any, tmp_path: Path) -> None:
         """The worked record and its ratings export to the golden Bundle, byte for byte."""
@@ -725,7 +726,7 @@ class TestFhirExport:
         """``-o FILE`` writes the Bundle to the file and nothing to standard output."""
         target = tmp_path / "bundle.json"
         result = run("fhir", "export", str(EXAMPLE), "-o", str(target))
-        assert (0, "", bundle_text(pm.to_fhir(example_pathway()))) == (
+        assert (0, "", bundle_text(fhir.to_fhir(example_pathway()))) == (
             result.code,
             result.out,
             target.read_text(encoding="utf-8"),
@@ -833,9 +834,9 @@ class TestInstrumentsFile:
     @given(st.lists(st.integers(0, 4) | st.just(9), min_size=12, max_size=12))
     def test_a_rating_reads_back_as_it_was_written(self, values: list[int]) -> None:
         """A rating written by ``fhir import --instruments`` is read back equal."""
-        rating = pm.InstrumentRating.from_record(
+        rating = fhir.InstrumentRating.from_record(
             id="r1",
-            instrument=pm.HONOS,
+            instrument=scoring.HONOS,
             date=dt.date(2024, 3, 28),
             record=dict(zip(HONOS_RECORD, values, strict=True)),
         )
@@ -879,7 +880,7 @@ class TestFhirImport:
 
     def test_every_problem_of_a_bundle_has_its_path(self, run: Any) -> None:
         """A damaged Bundle is refused with every problem, each with its path in the Bundle."""
-        bundle = pm.to_fhir(example_pathway())
+        bundle = fhir.to_fhir(example_pathway())
         bundle["entry"][1]["resource"]["type"][0]["coding"][0]["code"] = "ward_7"
         bundle["entry"][3]["resource"]["status"] = "planned"
         result = run("fhir", "import", "-", stdin=json.dumps(bundle).encode())
@@ -902,14 +903,14 @@ class TestFhirImport:
 
     def test_clinical_free_text_is_never_shown(self, run: Any) -> None:
         """A Bundle whose goal wording is damaged is refused without repeating any wording."""
-        bundle = pm.to_fhir(example_pathway())
+        bundle = fhir.to_fhir(example_pathway())
         bundle["entry"][2]["resource"]["description"] = {"text": SECRET, "extra": SECRET}
         result = run("fhir", "import", "-", stdin=json.dumps(bundle).encode())
         assert (2, False) == (result.code, SECRET in result.out + result.err)
 
     def test_a_bundle_on_a_definition_not_given_is_refused(self, run: Any, tmp_path: Path) -> None:
         """A Bundle on a definition that is not built in needs --definition, like a file."""
-        bundle = json.dumps(pm.to_fhir(ON_OWN_DEFINITION, definition=OWN_DEFINITION)).encode()
+        bundle = json.dumps(fhir.to_fhir(ON_OWN_DEFINITION, definition=OWN_DEFINITION)).encode()
         definition = write(tmp_path / "definition.json", pm.dumps(OWN_DEFINITION))
         refused = run("fhir", "import", "-", stdin=bundle)
         accepted = run("fhir", "import", "-", "--definition", definition, stdin=bundle)
@@ -929,7 +930,7 @@ class TestFhirCodeSystems:
         """``--definition FILE`` gives that definition's code systems."""
         definition = write(tmp_path / "definition.json", pm.dumps(OWN_DEFINITION))
         result = run("fhir", "codesystems", "--definition", definition, "--indent", "0")
-        assert bundle_text(pm.fhir_code_systems(OWN_DEFINITION), None) == result.out
+        assert bundle_text(fhir.fhir_code_systems(OWN_DEFINITION), None) == result.out
 
 
 # --- cohort and demo ----------------------------------------------------------------------------
@@ -942,12 +943,14 @@ DEMO_SINCE = dt.date(2020, 3, 31)
 
 @functools.cache
 def demo_cohort() -> tuple[pm.Pathway, ...]:
-    return pm.synthetic_cohort(pm.CohortParameters(people_in_care=30), seed=7, as_of=DEMO_AS_OF)
+    return synthetic.synthetic_cohort(
+        synthetic.CohortParameters(people_in_care=30), seed=7, as_of=DEMO_AS_OF
+    )
 
 
 @functools.cache
 def demo_report() -> Any:
-    return pm.cohort_report(demo_cohort(), as_of=DEMO_AS_OF, since=DEMO_SINCE)
+    return scoring.cohort_report(demo_cohort(), as_of=DEMO_AS_OF, since=DEMO_SINCE)
 
 
 def write_jsonl(path: Path, pathways: Any) -> str:
@@ -1000,12 +1003,16 @@ class TestCohortJson:
         )
         report = demo_report()
         benchmark = [
-            *pm.benchmark_table(report),
-            *(row for stage in report.stages for row in pm.benchmark_table(report, stage=stage)),
+            *scoring.benchmark_table(report),
+            *(
+                row
+                for stage in report.stages
+                for row in scoring.benchmark_table(report, stage=stage)
+            ),
         ]
         assert (
             [(row.measure, row.stage, row.provider, row.rank) for row in benchmark],
-            [json_value(row.difference) for row in pm.payments(report, by_stage=True)],
+            [json_value(row.difference) for row in scoring.payments(report, by_stage=True)],
         ) == (
             [(row["measure"], row["stage"], row["provider"], row["rank"])
              for row in document["benchmark"]],
@@ -1045,7 +1052,7 @@ class TestCohortText:
         shown = table(result.out, "Reviews")
         ranks = {
             row.provider: str(row.rank)
-            for row in pm.benchmark_table(demo_report())
+            for row in scoring.benchmark_table(demo_report())
             if row.measure == "reviews_on_time_share"
         }
         assert ranks == {
@@ -1056,7 +1063,7 @@ class TestCohortText:
         """The payments table shows payments() rounded to whole pounds, half to even."""
         cohort = write_jsonl(tmp_path / "cohort.jsonl", demo_cohort())
         result = run("cohort", cohort, "--as-of", "2025-03-31", "--since", "2020-03-31")
-        everyone = pm.payments(demo_report())[-1]
+        everyone = scoring.payments(demo_report())[-1]
         assert [
             f"{everyone.bed_days:,}",
             _render.pounds(everyone.bed_day_payment),
@@ -1067,7 +1074,7 @@ class TestCohortText:
     def test_every_measure_is_in_one_table(self) -> None:
         """The text tables show each cohort measure once."""
         shown = [column.field for _, columns in _cohort._MEASURE_TABLES for column in columns]
-        assert sorted(measure.name for measure in pm.COHORT_MEASURES) == sorted(shown)
+        assert sorted(measure.name for measure in scoring.COHORT_MEASURES) == sorted(shown)
 
     @pytest.mark.parametrize("by", ["provider", "stage", "provider-stage"])
     def test_no_line_is_wider_than_100_columns(self, run: Any, by: str) -> None:
@@ -1092,7 +1099,7 @@ class TestCohortText:
         stage = report.stages[1]
         ranks = {
             row.provider: str(row.rank)
-            for row in pm.benchmark_table(report, stage=stage)
+            for row in scoring.benchmark_table(report, stage=stage)
             if row.measure == "reviews_on_time_share"
         }
         start = [label for label, _ in rows].index(stage) + 1
@@ -1218,7 +1225,7 @@ class TestCohortCsv:
     def test_rows_are_the_reports_rows(self, run: Any) -> None:
         """``--csv`` writes every row: provider, stage, measure, value, unit; empty for none."""
         result = run("cohort", str(EXAMPLE), "--as-of", "2025-01-15", "--csv")
-        report = pm.cohort_report([example_pathway()], as_of=AS_OF)
+        report = scoring.cohort_report([example_pathway()], as_of=AS_OF)
         expected = [["provider", "stage", "measure", "value", "unit"]] + [
             [row.provider or "", row.stage or "", row.measure,
              "" if row.value is None else str(row.value), row.unit]
@@ -1613,7 +1620,7 @@ class TestRealCommand:
     def test_python_m_pathway_model_assesses_the_example(self) -> None:
         """``python -m pathway_model assess`` on the example exits 0 with the team's explanation."""
         result = run_real("assess", "examples/medium_secure.json", "--as-of", "2025-01-15")
-        expected = pm.explain_for_team(pm.assess(example_pathway(), AS_OF)) + "\n"
+        expected = pm.explain(pm.assess(example_pathway(), AS_OF)) + "\n"
         assert (0, expected, b"") == (result.returncode, result.stdout.decode(), result.stderr)
 
     def test_bad_input_gives_exit_2_and_no_traceback(self) -> None:
@@ -1647,7 +1654,7 @@ class TestRealCommand:
         result = run_real(
             "cohort", "examples/medium_secure.json", "--as-of", "2025-01-15", "--json"
         )
-        report = pm.cohort_report([example_pathway()], as_of=AS_OF)
+        report = scoring.cohort_report([example_pathway()], as_of=AS_OF)
         assert (0, [json_value(row.value) for row in report.rows()]) == (
             result.returncode,
             [row["value"] for row in json.loads(result.stdout)["rows"]],
@@ -1783,7 +1790,7 @@ class TestDocs:
         shown = re.search(r"^```json\n(.*?)^```", HOW_TO.read_text(encoding="utf-8"), re.M | re.S)
         assert shown is not None
         result = run("fhir", "export", str(EXAMPLE), "--instruments", "-", stdin=shown[1].encode())
-        imported = pm.from_fhir_with_instruments(result.out)
+        imported = fhir.from_fhir_with_instruments(result.out)
         assert (0, ["honos-1"]) == (
             result.code,
             [rating.id for rating in imported.instrument_ratings],

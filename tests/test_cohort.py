@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model.catalogue import SECURE_PATHWAY
-from pathway_model.scoring._cohort import (
+from pathway_model.scoring import (
     COHORT_MEASURES,
     SECURE_COMBINED_LONG_STAY,
     BenchmarkRow,
@@ -32,9 +32,9 @@ from pathway_model.scoring._cohort import (
     CohortRow,
     CombinedLongStay,
     benchmark_table,
-    cohort_frame,
     cohort_report,
 )
+from pathway_model.scoring.frames import cohort_frame
 from tests import strategies as s
 from tests.scenarios import MEDIUM_ALL_PARTLY, review
 

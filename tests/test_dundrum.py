@@ -15,7 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway_model as pm
-from pathway_model.scoring._dundrum import (
+from pathway_model.scoring import (
     DEFAULT_D3_BANDS,
     DEFAULT_D4_BANDS,
     DUNDRUM_1,
@@ -32,9 +32,9 @@ from pathway_model.scoring._dundrum import (
     score_dundrum_2,
     score_dundrum_3,
     score_dundrum_4,
-    score_dundrum_frame,
     score_dundrum_records,
 )
+from pathway_model.scoring.frames import score_dundrum_frame
 
 INSTRUMENTS = (DUNDRUM_1, DUNDRUM_2, DUNDRUM_3, DUNDRUM_4)
 SINGLE: dict[int, Callable[..., Any]] = {

@@ -145,12 +145,10 @@ class TestAudience:
         """'team' and 'person' name the audiences."""
         scenario = SCENARIOS[0]
         decision = pm.assess(scenario.pathway, scenario.as_of, definition=scenario.definition)
-        assert pm.explain_for_person(decision, scenario.definition) == pm.explain(
-            decision, "person", definition=scenario.definition
-        )
-        assert pm.explain_for_team(decision, scenario.definition) == pm.explain(
-            decision, "team", definition=scenario.definition
-        )
+        for audience in pm.Audience:
+            assert pm.explain(decision, audience, definition=scenario.definition) == pm.explain(
+                decision, audience.value, definition=scenario.definition
+            )
 
     def test_refuses_an_unknown_audience(self) -> None:
         """Any other audience is a ValidationError naming the choices."""

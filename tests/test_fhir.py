@@ -23,16 +23,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import scoring
 from pathway_model.catalogue import OFFENDER_PERSONALITY_DISORDER_PATHWAY, SECURE_PATHWAY
-from pathway_model.io._fhir import FhirImport, InstrumentRating
-from pathway_model.io._fhir_codes import (
+from pathway_model.fhir import (
     FHIR_BASE,
     FHIR_NAMESPACE,
     FHIR_VOCABULARY_VERSION,
+    FhirImport,
+    InstrumentRating,
     fhir_code_systems,
+    from_fhir,
+    from_fhir_with_instruments,
+    to_fhir,
 )
-from pathway_model.io._fhir_export import to_fhir
-from pathway_model.io._fhir_import import from_fhir, from_fhir_with_instruments
 from tests import strategies as s
 from tests.test_fhir_golden import worked_pathway, worked_ratings
 
@@ -196,7 +199,7 @@ def instrument_ratings(draw: st.DrawFn) -> tuple[InstrumentRating, ...]:
     count = draw(st.integers(0, 3))
     ratings = []
     for index in range(count):
-        instrument = draw(st.sampled_from([pm.HONOS, pm.HONOS_SECURE]))
+        instrument = draw(st.sampled_from([scoring.HONOS, scoring.HONOS_SECURE]))
         ratings.append(
             InstrumentRating(
                 id=f"rating-{index + 1}",
@@ -988,17 +991,17 @@ class TestInstrumentRating:
         """from_record(...).record gives back the record, ready for score_honos_secure."""
         record = {**{f"h{n}": 1 for n in range(1, 13)}, **{f"s{x}": 3 for x in "abcdefg"}}
         rating = InstrumentRating.from_record(
-            id="r", instrument=pm.HONOS_SECURE, date=dt.date(2024, 1, 1), record=record
+            id="r", instrument=scoring.HONOS_SECURE, date=dt.date(2024, 1, 1), record=record
         )
         assert record == rating.record
-        assert 21 == pm.score_honos_secure(rating.record).security_total
+        assert 21 == scoring.score_honos_secure(rating.record).security_total
 
     def test_a_missing_scale_or_an_unknown_key(self) -> None:
         """A scale left out and a misspelt key are both reported."""
         record = {**{f"h{n}": 1 for n in range(1, 12)}, "h13": 2}
         with pytest.raises(pm.ValidationError) as caught:
             InstrumentRating.from_record(
-                id="r", instrument=pm.HONOS, date=dt.date(2024, 1, 1), record=record
+                id="r", instrument=scoring.HONOS, date=dt.date(2024, 1, 1), record=record
             )
         assert ["record['h12']", "record"] == [p.path for p in caught.value.problems]
 
@@ -1007,14 +1010,16 @@ class TestInstrumentRating:
         """Each rating must be an int 0-4, or 9 for not known."""
         ratings = [0] * 11 + [value]
         with pytest.raises(pm.ValidationError) as caught:
-            InstrumentRating(id="r", instrument=pm.HONOS, date=dt.date(2024, 1, 1), ratings=ratings)  # type: ignore[arg-type]
+            InstrumentRating(
+                id="r", instrument=scoring.HONOS, date=dt.date(2024, 1, 1), ratings=ratings
+            )  # type: ignore[arg-type]
         assert ["InstrumentRating.ratings[11]"] == [p.path for p in caught.value.problems]
 
     def test_the_wrong_number_of_ratings(self) -> None:
         """HoNOS-secure needs 19 ratings."""
         with pytest.raises(pm.ValidationError) as caught:
             InstrumentRating(
-                id="r", instrument=pm.HONOS_SECURE, date=dt.date(2024, 1, 1), ratings=[0] * 12
+                id="r", instrument=scoring.HONOS_SECURE, date=dt.date(2024, 1, 1), ratings=[0] * 12
             )
         assert "19 ratings" in caught.value.problems[0].expected
 
@@ -1023,7 +1028,7 @@ class TestInstrumentRating:
         with pytest.raises(pm.WrongTypeError):
             InstrumentRating(
                 id="r",
-                instrument=pm.DUNDRUM_3,  # type: ignore[arg-type]
+                instrument=scoring.DUNDRUM_3,  # type: ignore[arg-type]
                 date=dt.date(2024, 1, 1),
                 ratings=[0] * 7,
             )
@@ -1033,7 +1038,7 @@ class TestInstrumentRating:
         with pytest.raises(pm.ValidationError) as caught:
             InstrumentRating(
                 id="r",
-                instrument=pm.HONOS,
+                instrument=scoring.HONOS,
                 date=dt.date(2024, 1, 1),
                 ratings=[0] * 12,
                 problem_8=SECRET,
@@ -1049,8 +1054,7 @@ class TestPackaging:
         """Exporting and importing never load fhir.resources: it is a test-only dependency."""
         code = (
             "import sys, datetime as dt\n"
-            "from pathway_model.io._fhir_export import to_fhir\n"
-            "from pathway_model.io._fhir_import import from_fhir\n"
+            "from pathway_model.fhir import from_fhir, to_fhir\n"
             "from pathway_model.catalogue import SECURE_PATHWAY\n"
             "import pathway_model as pm\n"
             "p = pm.Pathway.start(SECURE_PATHWAY, person_id='P-1', stage='low_secure',"

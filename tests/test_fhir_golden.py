@@ -19,11 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pathway_model as pm
+from pathway_model import scoring
 from pathway_model.catalogue import SECURE_PATHWAY
-from pathway_model.io._fhir import InstrumentRating
-from pathway_model.io._fhir_codes import fhir_code_systems
-from pathway_model.io._fhir_export import to_fhir
-from pathway_model.io._fhir_import import from_fhir_with_instruments
+from pathway_model.fhir import (
+    InstrumentRating,
+    fhir_code_systems,
+    from_fhir_with_instruments,
+    to_fhir,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "fhir"
@@ -103,13 +106,13 @@ def worked_ratings() -> tuple[InstrumentRating, ...]:
     return (
         InstrumentRating.from_record(
             id="honos-1",
-            instrument=pm.HONOS,
+            instrument=scoring.HONOS,
             date=dt.date(2024, 3, 28),
             record={**{f"h{n}": 2 for n in range(1, 13)}, "problem_8": "A"},
         ),
         InstrumentRating.from_record(
             id="honos-secure-1",
-            instrument=pm.HONOS_SECURE,
+            instrument=scoring.HONOS_SECURE,
             date=dt.date(2024, 9, 26),
             record={
                 **{f"h{n}": 1 for n in range(1, 13)},

@@ -16,7 +16,9 @@ import attrs
 import pytest
 
 import pathway_model as pm
+from pathway_model import scoring
 from pathway_model.catalogue import MY_SHARED_PATHWAY
+from pathway_model.scoring import frames
 
 pd = pytest.importorskip("pandas")
 np = pytest.importorskip("numpy")
@@ -31,7 +33,7 @@ class Case:
 
     name: str
     frame: Callable[..., Any]
-    records: Callable[..., pm.Batch]
+    records: Callable[..., scoring.Batch]
     valid: dict[str, Any]
     bad_field: str
     bad_value: Any
@@ -45,8 +47,8 @@ class Case:
 CASES = [
     Case(
         name="honos",
-        frame=pm.score_honos_frame,
-        records=pm.score_honos_records,
+        frame=frames.score_honos_frame,
+        records=scoring.score_honos_records,
         valid=dict.fromkeys(H, 2),
         bad_field="h1",
         bad_value=7,
@@ -55,8 +57,8 @@ CASES = [
     ),
     Case(
         name="honos_secure",
-        frame=pm.score_honos_secure_frame,
-        records=pm.score_honos_secure_records,
+        frame=frames.score_honos_secure_frame,
+        records=scoring.score_honos_secure_records,
         valid={**dict.fromkeys(H, 2), **dict.fromkeys(S, 1)},
         bad_field="sa",
         bad_value=7,
@@ -65,8 +67,8 @@ CASES = [
     ),
     Case(
         name="honos_change",
-        frame=pm.honos_change_frame,
-        records=pm.honos_change_records,
+        frame=frames.honos_change_frame,
+        records=scoring.honos_change_records,
         valid={
             **{f"{key}_before": 3 for key in H},
             **{f"{key}_after": 2 for key in H},
@@ -78,8 +80,8 @@ CASES = [
     ),
     Case(
         name="dundrum",
-        frame=lambda frame, **kw: pm.score_dundrum_frame(frame, instrument=3, **kw),
-        records=lambda records, **kw: pm.score_dundrum_records(records, instrument=3, **kw),
+        frame=lambda frame, **kw: frames.score_dundrum_frame(frame, instrument=3, **kw),
+        records=lambda records, **kw: scoring.score_dundrum_records(records, instrument=3, **kw),
         valid={f"d3_{item}": 2 for item in range(1, 8)},
         bad_field="d3_1",
         bad_value=7,
@@ -88,8 +90,10 @@ CASES = [
     ),
     Case(
         name="agreement",
-        frame=lambda frame, **kw: pm.agreement_frame(frame, scale=MY_SHARED_PATHWAY.scale, **kw),
-        records=lambda records, **kw: pm.agreement_records(
+        frame=lambda frame, **kw: frames.agreement_frame(
+            frame, scale=MY_SHARED_PATHWAY.scale, **kw
+        ),
+        records=lambda records, **kw: scoring.agreement_records(
             records, scale=MY_SHARED_PATHWAY.scale, **kw
         ),
         valid={"team": "partly_met", "person": "met"},

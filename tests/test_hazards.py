@@ -24,7 +24,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway_model as pm
-from pathway_model import cli, synthetic
+from pathway_model import cli, fhir, scoring, synthetic
 from pathway_model.catalogue import DEFINITIONS, SECURE_PATHWAY
 from tests import strategies as s
 from tests.scenarios import (
@@ -454,7 +454,7 @@ class TestH10FreeText:
         document["placements"][0]["stage"] = "not a code"
         with pytest.raises(pm.ValidationError):
             pm.loads(json.dumps(document), pm.Pathway)
-        pm.score_honos({f"h{n}": 2 for n in range(1, 13)})
+        scoring.score_honos({f"h{n}": 2 for n in range(1, 13)})
         assert [] == caplog.records
 
     def test_text_typed_into_a_code_field_is_cut_short_in_the_message(self) -> None:
@@ -606,14 +606,14 @@ def _rating_entry(bundle: dict[str, Any], rater: str) -> int:
 def _import_problems(bundle: dict[str, Any]) -> list[tuple[str, str]]:
     """The path and the expectation of each problem that importing ``bundle`` raises."""
     with pytest.raises(pm.ValidationError) as caught:
-        pm.from_fhir(bundle)
+        fhir.from_fhir(bundle)
     return [(problem.path, problem.expected) for problem in caught.value.problems]
 
 
 class TestH25FhirExchange:
     def test_a_persons_level_relabelled_as_the_teams_is_refused(self) -> None:
         """A second 'team' rating of a domain at one review is refused, not taken as the team's."""
-        bundle = pm.to_fhir(worked_pathway())
+        bundle = fhir.to_fhir(worked_pathway())
         n = _rating_entry(bundle, "person")
         bundle["entry"][n]["resource"]["method"]["coding"][0]["code"] = "team"
         assert [(f"$.entry[{n}].resource", "one team rating of this domain only")] == (
@@ -622,7 +622,7 @@ class TestH25FhirExchange:
 
     def test_a_rating_by_an_unknown_rater_is_refused(self) -> None:
         """A rater other than 'team' or 'person' is refused at its code."""
-        bundle = pm.to_fhir(worked_pathway())
+        bundle = fhir.to_fhir(worked_pathway())
         n = _rating_entry(bundle, "person")
         bundle["entry"][n]["resource"]["method"]["coding"][0]["code"] = "patient"
         assert [(f"$.entry[{n}].resource.method.coding[0].code", "one of 'team', 'person'")] == (
@@ -631,7 +631,7 @@ class TestH25FhirExchange:
 
     def test_a_rating_that_does_not_say_who_gave_it_is_refused(self) -> None:
         """A domain rating without its method is refused, never read as the team's."""
-        bundle = pm.to_fhir(worked_pathway())
+        bundle = fhir.to_fhir(worked_pathway())
         n = _rating_entry(bundle, "person")
         del bundle["entry"][n]["resource"]["method"]
         assert [f"$.entry[{n}].resource.method"] == [path for path, _ in _import_problems(bundle)]
@@ -640,7 +640,7 @@ class TestH25FhirExchange:
 class TestH27Payments:
     def test_the_outcome_currency_says_its_defaults_are_illustrative(self) -> None:
         """The currency's documentation says every default is illustrative and no tariff."""
-        doc = " ".join((pm.OutcomeCurrency.__doc__ or "").split())
+        doc = " ".join((scoring.OutcomeCurrency.__doc__ or "").split())
         assert (True, True) == (
             "Every default is illustrative" in doc,
             "never had national tariffs" in doc,
@@ -669,8 +669,8 @@ class TestH28SyntheticData:
 
     def test_people_and_providers_are_marked_as_invented(self) -> None:
         """Every person id is SYN- and six digits; every provider is 'Provider' and a letter."""
-        cohort = pm.synthetic_cohort(
-            pm.CohortParameters(people_in_care=20), seed=7, as_of=D(2025, 3, 31)
+        cohort = synthetic.synthetic_cohort(
+            synthetic.CohortParameters(people_in_care=20), seed=7, as_of=D(2025, 3, 31)
         )
         people = {bool(re.fullmatch(r"SYN-[0-9]{6}", p.person_id)) for p in cohort}
         providers = {

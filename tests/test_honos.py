@@ -20,30 +20,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pathway_model import (
-    Batch,
-    InstrumentRating,
-    UnknownCodeError,
-    ValidationError,
-    WrongTypeError,
-)
-from pathway_model.scoring._honos import (
+from pathway_model import UnknownCodeError, ValidationError, WrongTypeError
+from pathway_model.fhir import InstrumentRating
+from pathway_model.scoring import (
     HONOS,
     HONOS_SECURE,
+    Batch,
     HonosChange,
     HonosScore,
     HonosSecureScore,
     Instrument,
     InstrumentScale,
     honos_change,
-    honos_change_frame,
     honos_change_records,
     score_honos,
-    score_honos_frame,
     score_honos_records,
     score_honos_secure,
-    score_honos_secure_frame,
     score_honos_secure_records,
+)
+from pathway_model.scoring.frames import (
+    honos_change_frame,
+    score_honos_frame,
+    score_honos_secure_frame,
 )
 
 H = [f"h{n}" for n in range(1, 13)]

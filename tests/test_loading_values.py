@@ -21,7 +21,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway_model as pm
-from pathway_model import cli
+from pathway_model import cli, fhir
 from pathway_model.catalogue import FRAMEWORKS, SECURE_PATHWAY
 from pathway_model.io._converter import CONVERTER, make_converter
 from pathway_model.io._json import DOCUMENTS, parse
@@ -357,11 +357,11 @@ class TestLoneSurrogates:
 
     def test_a_fhir_bundle_with_a_lone_surrogate_is_refused(self) -> None:
         """Text read from FHIR is held to the same rule, its position named, never shown."""
-        text = json.dumps(pm.to_fhir(RECORD))
+        text = json.dumps(fhir.to_fhir(RECORD))
         start = text.index('"text": "') + len('"text": "')
         broken = text[:start] + SECRET + "\\ud800" + text[start:]
         with pytest.raises(pm.ValidationError) as caught:
-            pm.from_fhir(broken)
+            fhir.from_fhir(broken)
         [problem] = caught.value.problems
         assert (problem.expected, problem.found) == (
             "valid Unicode text (no lone surrogate code points)",
@@ -408,13 +408,13 @@ class TestZoneOffsets:
     @pytest.mark.parametrize(("offset", "read"), [("+01:99", False), ("+01:00", True)])
     def test_a_fhir_datetime_offset_is_held_to_the_same_rule(self, offset: str, read: bool) -> None:
         """A FHIR dateTime with an offset that does not exist is refused with its path."""
-        text = json.dumps(pm.to_fhir(RECORD))
+        text = json.dumps(fhir.to_fhir(RECORD))
         start = text.index('"effectiveDateTime": "') + len('"effectiveDateTime": "')
         changed = text[: start + 10] + "T10:00:00" + offset + text[start + 10 :]
         if read:
-            assert pm.from_fhir(changed)
+            assert fhir.from_fhir(changed)
         else:
-            [(path, _)] = problems(pm.from_fhir, changed)
+            [(path, _)] = problems(fhir.from_fhir, changed)
             assert path.endswith(".effectiveDateTime")
 
     def test_uk_date_refuses_a_zone_whose_offset_is_a_day_or_more(self) -> None:

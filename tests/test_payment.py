@@ -24,8 +24,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathway_model as pm
-from pathway_model.scoring._cohort import CohortReport, cohort_frame, cohort_report
-from pathway_model.scoring._payment import OutcomeCurrency, Payment, payments
+from pathway_model.scoring import CohortReport, OutcomeCurrency, Payment, cohort_report, payments
+from pathway_model.scoring.frames import cohort_frame
 from tests import strategies as s
 from tests.test_cohort import AS_OF, SINCE, goals_person, hand_cohort
 

@@ -15,11 +15,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import scoring
 from pathway_model.catalogue import MY_SHARED_PATHWAY, SECURE_PATHWAY
-from pathway_model.scoring._progress import (
+from pathway_model.scoring import (
     Agreement,
     ReviewProgress,
-    agreement_frame,
     agreement_records,
     agreement_summary,
     cohort_agreement,
@@ -27,6 +27,7 @@ from pathway_model.scoring._progress import (
     review_agreement,
     review_progress,
 )
+from pathway_model.scoring.frames import agreement_frame
 from tests import strategies as s
 from tests.scenarios import SIMPLE, record, review
 
@@ -524,17 +525,19 @@ class TestAgreementRecords:
         batch = agreement_records(records, scale=MSP, on_error="collect")  # type: ignore[arg-type]
         levels = "a level of scale 'msp-attainment' (not_met, partly_met, met)"
         assert [
-            pm.RowProblem(row=0, field="person", expected=f"{levels} or None", found="no field"),
-            pm.RowProblem(row=1, field="team", expected=levels, found="None"),
-            pm.RowProblem(
+            scoring.RowProblem(
+                row=0, field="person", expected=f"{levels} or None", found="no field"
+            ),
+            scoring.RowProblem(row=1, field="team", expected=levels, found="None"),
+            scoring.RowProblem(
                 row=2,
                 field="team",
                 expected=levels,
                 found="a string of 10 characters that is not a code (not shown)",
             ),
-            pm.RowProblem(row=2, field="person", expected=f"{levels} or None", found="int"),
-            pm.RowProblem(row=3, field="team", expected=levels, found="'great'"),
-            pm.RowProblem(row=4, field="", expected="a record (a mapping)", found="str"),
+            scoring.RowProblem(row=2, field="person", expected=f"{levels} or None", found="int"),
+            scoring.RowProblem(row=3, field="team", expected=levels, found="'great'"),
+            scoring.RowProblem(row=4, field="", expected="a record (a mapping)", found="str"),
         ] == list(batch.problems)
         assert [5] == [row["row"] for row in batch.rows]
 

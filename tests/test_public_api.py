@@ -1,27 +1,52 @@
-"""The public surface: exactly what `pathway_model.__all__` names, each documented."""
+"""The public surface: the root and each public subpackage, exactly what `__all__` names."""
 
 from __future__ import annotations
 import __future__
 
+import ast
+import importlib
 import importlib.metadata
 import inspect
+import itertools
 import re
 import subprocess
 import sys
 from enum import Enum
 from pathlib import Path
+from types import ModuleType
 
 import attrs
 import pytest
 
 import pathway_model as pm
-from pathway_model import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "pathway_model"
 PUBLIC = [name for name in pm.__all__ if name != "__version__"]
 
+#: Each public subpackage, and the public names it imports for its own use (not exports).
+SUBPACKAGES: dict[str, frozenset[str]] = {
+    "pathway_model.catalogue": frozenset(
+        {"OutcomeFramework", "Pathway", "PathwayDefinition", "UnknownCodeError"}
+    ),
+    "pathway_model.fhir": frozenset(),
+    "pathway_model.plot": frozenset(),
+    "pathway_model.scoring": frozenset(),
+    "pathway_model.scoring.frames": frozenset(),
+    "pathway_model.synthetic": frozenset(),
+}
+#: Modules whose public names are the ones they define: their imports are all for their own use.
+DEFINING = frozenset({"pathway_model.plot"})
 
-def _bound_names(module: object) -> set[str]:
+SURFACE = [
+    (module, name)
+    for module in ["pathway_model", *SUBPACKAGES]
+    for name in importlib.import_module(module).__all__
+    if name != "__version__"
+]
+
+
+def _bound_names(module: ModuleType) -> set[str]:
     """Public names a module binds, less submodules and ``__future__`` features."""
     return {
         name
@@ -30,6 +55,33 @@ def _bound_names(module: object) -> set[str]:
         and not inspect.ismodule(value)
         and not isinstance(value, __future__._Feature)
     }
+
+
+def _value(module_name: str, name: str) -> object:
+    """The object a public name stands for."""
+    return getattr(importlib.import_module(module_name), name)
+
+
+def _defined_names(module: ModuleType) -> set[str]:
+    """Public names a module's own top-level statements define (not its imports)."""
+    tree = ast.parse(Path(inspect.getfile(module)).read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {name for name in names if not name.startswith("_") and name != "__all__"}
+
+
+def _exported(module_name: str) -> set[str]:
+    """The public names a module offers: what `__all__` must list, exactly."""
+    module = importlib.import_module(module_name)
+    if module_name in DEFINING:
+        return _defined_names(module)
+    return _bound_names(module) - SUBPACKAGES.get(module_name, frozenset())
 
 
 def _public_members(obj: object) -> list[tuple[str, object]]:
@@ -46,110 +98,160 @@ def _public_members(obj: object) -> list[tuple[str, object]]:
     return members
 
 
-class TestExports:
+def _attribute_docstrings() -> set[str]:
+    """Module-level names in the source that are followed by their own docstring."""
+    names: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        for node, after in itertools.pairwise(body):
+            documented = (
+                isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            )
+            if documented and isinstance(node, ast.Assign):
+                names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+            elif documented and isinstance(node, ast.AnnAssign):
+                names |= {node.target.id} if isinstance(node.target, ast.Name) else set()
+    return names
+
+
+ATTRIBUTE_DOCSTRINGS = _attribute_docstrings()
+
+
+class TestRoot:
     def test_all_is_sorted(self) -> None:
         """`__all__` is sorted, so additions are easy to review."""
         assert sorted(pm.__all__) == pm.__all__
 
     def test_all_is_exactly_the_public_names(self) -> None:
-        """Every public name the package binds or loads on use is in `__all__`, and nothing else."""
-        lazy = set(pm._MODULE_OF)
-        assert (_bound_names(pm) | lazy | {"__version__"}) == set(pm.__all__)
+        """Every public name the package binds is in `__all__`, and nothing else."""
+        assert _bound_names(pm) | {"__version__"} == set(pm.__all__)
 
-    @pytest.mark.parametrize("name", sorted(pm._MODULE_OF))
-    def test_a_lazy_name_is_the_object_its_module_defines(self, name: str) -> None:
-        """A name loaded on first use is the very object of the module that defines it."""
-        module = importlib.import_module(pm._MODULE_OF[name])
-        assert getattr(module, name) is getattr(pm, name)
+    def test_the_front_door_is_small(self) -> None:
+        """The root names at most 60 things: the core a service developer needs."""
+        assert len(pm.__all__) <= 60
+
+    def test_there_is_no_lazy_loading(self) -> None:
+        """Every root name is bound when the package is imported; nothing loads on attribute use."""
+        assert not hasattr(pm, "__getattr__")
+        assert all(name in vars(pm) for name in pm.__all__)
 
     def test_an_unknown_name_is_an_attribute_error(self) -> None:
         """Asking the package for a name it does not have fails as any module would."""
         with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
             pm.nothing_here  # type: ignore[attr-defined]  # noqa: B018
 
-    def test_dir_lists_every_public_name(self) -> None:
-        """`dir(pathway_model)` shows the lazy names too, for completion in notebooks."""
-        assert set(pm.__all__) <= set(dir(pm))
-
-    def test_importing_the_package_leaves_serialisation_and_scoring_unloaded(self) -> None:
-        """`import pathway_model` loads the model and the rules only; the rest loads on use."""
+    def test_importing_the_package_leaves_the_public_rooms_unloaded(self) -> None:
+        """`import pathway_model` loads the core only: no scoring, FHIR, pictures, cohorts, CLI."""
         code = (
-            "import sys, pathway_model as pm; "
-            "print(sorted(m for m in pm._LAZY if m in sys.modules)); "
-            "pm.dumps; print(sorted(m for m in pm._LAZY if m in sys.modules))"
+            "import sys, pathway_model; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'numpy', 'pandas', 'matplotlib'} or m.startswith(("
+            "'pathway_model.scoring', 'pathway_model.fhir', 'pathway_model.plot', "
+            "'pathway_model.synthetic', 'pathway_model.cli'))))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
-        before, after = done.stdout.splitlines()
-        assert "[]" == before
-        assert "pathway_model.io" in after
-
-    def test_catalogue_all_is_sorted_and_complete(self) -> None:
-        """The catalogue's `__all__` is sorted and names every public binding."""
-        imported = {"OutcomeFramework", "Pathway", "PathwayDefinition", "UnknownCodeError"}
-        assert sorted(catalogue.__all__) == catalogue.__all__
-        assert _bound_names(catalogue) - imported == set(catalogue.__all__)
+        assert "[]" == done.stdout.strip()
 
     def test_version_comes_from_the_installed_metadata(self) -> None:
         """`__version__` is the installed distribution's version."""
         assert importlib.metadata.version("pathway-model") == pm.__version__
 
 
+class TestSubpackages:
+    @pytest.mark.parametrize("module_name", sorted(SUBPACKAGES))
+    def test_all_is_sorted(self, module_name: str) -> None:
+        """Each public subpackage's `__all__` is sorted."""
+        names = importlib.import_module(module_name).__all__
+        assert sorted(names) == names
+
+    @pytest.mark.parametrize("module_name", sorted(SUBPACKAGES))
+    def test_all_is_exactly_the_public_names(self, module_name: str) -> None:
+        """Each public subpackage's `__all__` names exactly the public names it offers."""
+        assert _exported(module_name) == set(importlib.import_module(module_name).__all__)
+
+    @pytest.mark.parametrize("module_name", sorted(SUBPACKAGES))
+    def test_the_names_it_uses_are_bound(self, module_name: str) -> None:
+        """The names a subpackage imports for its own use are really there (the list is current)."""
+        module = importlib.import_module(module_name)
+        assert SUBPACKAGES[module_name] <= _bound_names(module) - set(module.__all__)
+
+    @pytest.mark.parametrize("module_name", sorted(SUBPACKAGES))
+    def test_has_a_module_docstring(self, module_name: str) -> None:
+        """Each public subpackage says what it holds."""
+        assert (importlib.import_module(module_name).__doc__ or "").strip()
+
+    def test_the_data_frame_forms_are_all_in_frames(self) -> None:
+        """Every scoring name that reads or writes a data frame is in scoring.frames, only there."""
+        scoring = importlib.import_module("pathway_model.scoring")
+        frames = importlib.import_module("pathway_model.scoring.frames")
+        assert [] == [name for name in scoring.__all__ if name.endswith("_frame")]
+        assert all(name.endswith("_frame") for name in frames.__all__)
+
+
 class TestDocstrings:
-    @pytest.mark.parametrize("name", PUBLIC)
-    def test_every_public_name_has_a_docstring(self, name: str) -> None:
-        """Each public name explains itself."""
-        assert (inspect.getdoc(getattr(pm, name)) or "").strip()
+    @pytest.mark.parametrize(("module_name", "name"), SURFACE)
+    def test_every_public_name_has_a_docstring(self, module_name: str, name: str) -> None:
+        """Each public name explains itself, in its own docstring or its attribute docstring."""
+        value = _value(module_name, name)
+        if inspect.isclass(value) or inspect.isroutine(value):
+            assert (inspect.getdoc(value) or "").strip()
+        else:
+            assert name in ATTRIBUTE_DOCSTRINGS, f"{module_name}.{name}"
 
     @pytest.mark.parametrize(
-        ("owner", "member"),
-        [(name, member) for name in PUBLIC for member, _ in _public_members(getattr(pm, name))],
+        ("module_name", "owner", "member"),
+        [
+            (module_name, name, member)
+            for module_name, name in SURFACE
+            for member, _ in _public_members(_value(module_name, name))
+        ],
     )
-    def test_every_public_method_has_a_docstring(self, owner: str, member: str) -> None:
+    def test_every_public_method_has_a_docstring(
+        self, module_name: str, owner: str, member: str
+    ) -> None:
         """Each public method and property of a public class explains itself."""
-        value = inspect.getattr_static(getattr(pm, owner), member)
+        cls = _value(module_name, owner)
+        value = inspect.getattr_static(cls, member)
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
         assert (inspect.getdoc(value) or "").strip(), f"{owner}.{member}"
 
-    @pytest.mark.parametrize("name", catalogue.__all__)
-    def test_every_catalogue_name_has_a_docstring(self, name: str) -> None:
-        """Each catalogue entry is documented in the module's attribute docstrings or its own."""
-        value = getattr(catalogue, name)
-        if callable(value):
-            assert (inspect.getdoc(value) or "").strip()
-        else:
-            source = "".join(
-                path.read_text(encoding="utf-8")
-                for path in (ROOT / "src" / "pathway_model" / "catalogue").glob("*.py")
-            )
-            assert re.search(rf'^{name}\b.*?^"""', source, re.MULTILINE | re.DOTALL)
-
 
 class TestReference:
     def test_every_public_name_is_in_the_reference(self) -> None:
-        """The API reference renders every public name."""
+        """The API reference renders every public name, at its public home."""
         reference = "".join(
             path.read_text(encoding="utf-8") for path in (ROOT / "docs" / "reference").glob("*.md")
         )
-        missing = [name for name in PUBLIC if f"::: pathway_model.{name}" not in reference]
+        rendered_whole = {"pathway_model.catalogue"}
+        missing = [
+            f"{module_name}.{name}"
+            for module_name, name in SURFACE
+            if module_name not in rendered_whole
+            and not re.search(rf"^::: {re.escape(module_name)}\.{name}$", reference, re.MULTILINE)
+        ]
         assert missing == []
         assert "::: pathway_model.catalogue" in reference
 
 
 class TestValueObjects:
     @pytest.mark.parametrize(
-        "name",
+        ("module_name", "name"),
         [
-            name
-            for name in PUBLIC
-            if inspect.isclass(getattr(pm, name)) and attrs.has(getattr(pm, name))
+            (module_name, name)
+            for module_name, name in SURFACE
+            if inspect.isclass(_value(module_name, name)) and attrs.has(_value(module_name, name))
         ],
     )
-    def test_value_objects_are_frozen_slotted_and_keyword_only(self, name: str) -> None:
-        """Every model class is immutable, slotted and takes keyword arguments only."""
-        cls = getattr(pm, name)
+    def test_value_objects_are_frozen_slotted_and_keyword_only(
+        self, module_name: str, name: str
+    ) -> None:
+        """Every public attrs class is immutable, slotted and takes keyword arguments only."""
+        cls = _value(module_name, name)
         assert "__slots__" in vars(cls)
         assert all(field.kw_only for field in attrs.fields(cls) if field.init)
         assert cls.__setattr__ is not object.__setattr__

@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import scoring
 from pathway_model.catalogue import SECURE_PATHWAY
 
 HUGE = 10**5000
@@ -28,15 +29,15 @@ HONOS = dict.fromkeys(H, 1)
 
 
 def dundrum_3(value: int) -> Any:
-    return pm.score_dundrum_3([value, 1, 1, 1, 1, 1, 1])
+    return scoring.score_dundrum_3([value, 1, 1, 1, 1, 1, 1])
 
 
 def bands(value: int) -> Any:
-    return pm.HeuristicBands(name="x", source="local", thresholds=(value,), labels=("a", "b"))
+    return scoring.HeuristicBands(name="x", source="local", thresholds=(value,), labels=("a", "b"))
 
 
 def currency_payment(value: int) -> Any:
-    return pm.OutcomeCurrency(goal_payment=value)
+    return scoring.OutcomeCurrency(goal_payment=value)
 
 
 def cohort_with_cost(value: int) -> Any:
@@ -48,38 +49,40 @@ def cohort_with_cost(value: int) -> Any:
     record = pm.Pathway.start(
         definition, person_id="P-1", stage="low_secure", provider="R", on=dt.date(2024, 1, 1)
     )
-    return pm.cohort_report([record], as_of=dt.date(2024, 3, 1), definition=definition)
+    return scoring.cohort_report([record], as_of=dt.date(2024, 3, 1), definition=definition)
 
 
 #: (entry point, the path its error names), each called with the huge number.
 ENTRY_POINTS: list[tuple[str, Callable[[int], Any], str]] = [
     ("score_dundrum_3 rating", dundrum_3, "$.d3_1"),
-    ("score_dundrum_1 rating", lambda v: pm.score_dundrum_1([v] + [1] * 10), "$.d1_1"),
+    ("score_dundrum_1 rating", lambda v: scoring.score_dundrum_1([v] + [1] * 10), "$.d1_1"),
     (
         "score_dundrum_records rating",
-        lambda v: pm.score_dundrum_records([{f"d4_{i}": v for i in range(1, 7)}], instrument=4),
+        lambda v: scoring.score_dundrum_records(
+            [{f"d4_{i}": v for i in range(1, 7)}], instrument=4
+        ),
         "$[0].d4_1",
     ),
-    ("min_rated", lambda v: pm.score_dundrum_3([1] * 7, min_rated=v), "min_rated"),
-    ("band_for", pm.DEFAULT_D3_BANDS.band_for, "mean"),
+    ("min_rated", lambda v: scoring.score_dundrum_3([1] * 7, min_rated=v), "min_rated"),
+    ("band_for", scoring.DEFAULT_D3_BANDS.band_for, "mean"),
     ("HeuristicBands thresholds", bands, "HeuristicBands.thresholds[0]"),
-    ("PlacementBand.for_level", pm.PlacementBand.for_level, "level"),
-    ("score_honos rating", lambda v: pm.score_honos({**HONOS, "h1": v}), "$.h1"),
+    ("PlacementBand.for_level", scoring.PlacementBand.for_level, "level"),
+    ("score_honos rating", lambda v: scoring.score_honos({**HONOS, "h1": v}), "$.h1"),
     (
         "honos_change rating",
-        lambda v: pm.honos_change({**HONOS, "h2": v}, HONOS),
+        lambda v: scoring.honos_change({**HONOS, "h2": v}, HONOS),
         "before.h2",
     ),
     (
         "InstrumentScale maximum",
-        lambda v: pm.InstrumentScale(code="x", label="x", subscale="x", maximum=v),
+        lambda v: scoring.InstrumentScale(code="x", label="x", subscale="x", maximum=v),
         "InstrumentScale.maximum",
     ),
-    ("kaplan_meier duration", lambda v: pm.kaplan_meier([1, v]), "durations[1]"),
+    ("kaplan_meier duration", lambda v: scoring.kaplan_meier([1, v]), "durations[1]"),
     ("OutcomeCurrency amount", currency_payment, "OutcomeCurrency.goal_payment"),
     (
         "OutcomeCurrency bed days",
-        lambda v: pm.OutcomeCurrency(step_down_bed_days=v),
+        lambda v: scoring.OutcomeCurrency(step_down_bed_days=v),
         "OutcomeCurrency.step_down_bed_days",
     ),
     (
@@ -91,7 +94,7 @@ ENTRY_POINTS: list[tuple[str, Callable[[int], Any], str]] = [
 
 #: Entry points where only a huge negative number is out of range.
 NEGATIVE_ONLY: list[tuple[str, Callable[[int], Any], str]] = [
-    ("honos_change threshold", lambda v: pm.honos_change(HONOS, HONOS, reliable_change=v), ""),
+    ("honos_change threshold", lambda v: scoring.honos_change(HONOS, HONOS, reliable_change=v), ""),
 ]
 
 
@@ -134,7 +137,8 @@ class TestHugeNumbers:
     def test_an_amount_beyond_any_decimal_exponent_is_refused(self) -> None:
         """An amount written '1e999999999999' is refused, not an Overflow from decimal."""
         assert_refused(
-            lambda: pm.OutcomeCurrency(base_share="1e999999999999"), "OutcomeCurrency.base_share"
+            lambda: scoring.OutcomeCurrency(base_share="1e999999999999"),
+            "OutcomeCurrency.base_share",
         )
 
     def test_a_payment_never_overflows_its_precision(self) -> None:
@@ -147,14 +151,14 @@ class TestHugeNumbers:
             on=dt.date(2024, 1, 1),
         )
         most = Decimal("999999999999.999999")
-        currency = pm.OutcomeCurrency(
+        currency = scoring.OutcomeCurrency(
             base_share=most,
             goal_payment=most,
             outcome_payment=most,
             ready_day_deduction=most,
             step_down_bed_days=3_652_058,
         )
-        (row, _everyone) = pm.payments([record], as_of=dt.date(2024, 3, 1), currency=currency)
+        (row, _everyone) = scoring.payments([record], as_of=dt.date(2024, 3, 1), currency=currency)
         assert (Decimal(60 * 411) * most).quantize(Decimal("0.01")) == row.base_payment
 
     @given(st.integers() | st.sampled_from([HUGE, -HUGE, 10**4300, -(10**4300)]))
@@ -165,6 +169,9 @@ class TestHugeNumbers:
         else:
             assert_refused(lambda: dundrum_3(value), "$.d3_1")
         if 0 <= value <= 4 or value == 9:
-            assert 11 + (value if value <= 4 else 0) == pm.score_honos({**HONOS, "h5": value}).total
+            assert (
+                11 + (value if value <= 4 else 0)
+                == scoring.score_honos({**HONOS, "h5": value}).total
+            )
         else:
-            assert_refused(lambda: pm.score_honos({**HONOS, "h5": value}), "$.h5")
+            assert_refused(lambda: scoring.score_honos({**HONOS, "h5": value}), "$.h5")

@@ -20,8 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathway_model as pm
-from pathway_model.scoring._cohort import cohort_report
-from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
+from pathway_model.scoring import KaplanMeier, cohort_report, kaplan_meier
 from pathway_model.synthetic import CohortParameters, synthetic_cohort
 
 QUANTILES = (0.25, 0.5, 0.75)

@@ -18,6 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import scoring
 from pathway_model.catalogue import SECURE_PATHWAY
 from tests import strategies as s
 from tests.scenarios import MEDIUM_ALL_PARTLY, SIMPLE, incident, record, review
@@ -190,7 +191,7 @@ class TestCohortsRefuseUnknownCodes:
         good, bad = medium_secure(), misspelt()
         bad = attrs.evolve(bad, person_id="P-2")
         with pytest.raises(pm.UnknownCodeError) as caught:
-            pm.cohort_report([good, bad], as_of=AS_OF)
+            scoring.cohort_report([good, bad], as_of=AS_OF)
         expected = "$[1]" + _rating_path(bad, "r2", "mental_health_recover")[1:]
         assert ("mental_health_recover", expected) == (caught.value.code, caught.value.path)
 

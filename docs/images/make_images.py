@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 matplotlib.use("Agg")
 
 import pathway_model as pm
+from pathway_model import synthetic
 from pathway_model.plot import plot_length_of_stay, plot_timeline
 from pathway_model.synthetic import synthetic_cohort
 
@@ -44,7 +45,7 @@ METADATA = {"Software": None}
 SYNTHETIC_SEED = 2025
 #: The tutorial "Benchmark your service": the same parameters and seed as its first step.
 TUTORIAL_SEED = 3
-TUTORIAL_PARAMETERS = pm.CohortParameters(
+TUTORIAL_PARAMETERS = synthetic.CohortParameters(
     people_in_care=400,
     providers=("Provider A", "Provider B", "Provider C", "Provider D"),
     high_secure_providers=1,

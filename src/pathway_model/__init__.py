@@ -1,8 +1,18 @@
 """Outcome-based care pathways for secure (forensic) mental health services.
 
-Everything public is importable from here; other module paths are private and may
-change between releases. Built-in frameworks and pathway definitions live in
-[`pathway_model.catalogue`][pathway_model.catalogue].
+Here is the core a service developer needs: the model, the rules and their results, the
+errors, and JSON documents (`dumps`, `loads`, `json_schema`). The rest is in public
+subpackages, each imported when used:
+
+- [`pathway_model.catalogue`][pathway_model.catalogue]: built-in frameworks, pathway
+  definitions and instruments, as versioned data;
+- [`pathway_model.scoring`][pathway_model.scoring]: the analyst's namespace, with every
+  data-frame form in [`pathway_model.scoring.frames`][pathway_model.scoring.frames];
+- [`pathway_model.fhir`][pathway_model.fhir]: FHIR R4 export and import;
+- [`pathway_model.synthetic`][pathway_model.synthetic]: seeded synthetic cohorts;
+- [`pathway_model.plot`][pathway_model.plot]: pictures (the extra ``plot``).
+
+Other module paths are private and may change between releases.
 
 Examples:
     >>> import datetime as dt
@@ -18,9 +28,6 @@ Examples:
 
 from __future__ import annotations
 
-import importlib as _importlib
-import typing as _typing
-
 from pathway_model._version import VERSION as _VERSION
 from pathway_model.errors import (
     PathwayModelError,
@@ -28,6 +35,15 @@ from pathway_model.errors import (
     UnknownCodeError,
     ValidationError,
     WrongTypeError,
+)
+from pathway_model.io import (
+    MAX_DOCUMENT_BYTES,
+    SCHEMA_VERSION,
+    dumps,
+    from_dict,
+    json_schema,
+    loads,
+    to_dict,
 )
 from pathway_model.model import (
     DomainRating,
@@ -72,312 +88,44 @@ from pathway_model.rules import (
     ReviewSchedule,
     assess,
     explain,
-    explain_for_person,
-    explain_for_team,
     readiness,
     readiness_history,
     ready_on,
     review_schedule,
 )
 
-if _typing.TYPE_CHECKING:
-    from pathway_model.io import (
-        MAX_DOCUMENT_BYTES,
-        SCHEMA_VERSION,
-        dumps,
-        from_dict,
-        json_schema,
-        loads,
-        to_dict,
-    )
-    from pathway_model.io._fhir import (
-        FhirImport,
-        InstrumentRating,
-    )
-    from pathway_model.io._fhir_codes import (
-        FHIR_BASE,
-        FHIR_NAMESPACE,
-        FHIR_VOCABULARY_VERSION,
-        fhir_code_systems,
-    )
-    from pathway_model.io._fhir_export import (
-        to_fhir,
-    )
-    from pathway_model.io._fhir_import import (
-        from_fhir,
-        from_fhir_with_instruments,
-    )
-    from pathway_model.plot import (
-        PlottingUnavailableError,
-        plot_length_of_stay,
-        plot_timeline,
-    )
-    from pathway_model.scoring import (
-        COHORT_MEASURES,
-        DEFAULT_D3_BANDS,
-        DEFAULT_D4_BANDS,
-        DUNDRUM_1,
-        DUNDRUM_2,
-        DUNDRUM_3,
-        DUNDRUM_4,
-        HONOS,
-        HONOS_SECURE,
-        SECURE_COMBINED_LONG_STAY,
-        Agreement,
-        BandResult,
-        Batch,
-        BenchmarkRow,
-        CohortAgreement,
-        CohortGroup,
-        CohortMeasure,
-        CohortReport,
-        CohortRow,
-        CombinedLongStay,
-        Dundrum1Score,
-        DundrumInstrument,
-        DundrumScore,
-        HeuristicBands,
-        HonosChange,
-        HonosScore,
-        HonosSecureScore,
-        Instrument,
-        InstrumentScale,
-        KaplanMeier,
-        OutcomeCurrency,
-        Payment,
-        PlacementBand,
-        ReviewProgress,
-        RowProblem,
-        TrajectoryPoint,
-        agreement_frame,
-        agreement_records,
-        agreement_summary,
-        benchmark_table,
-        cohort_agreement,
-        cohort_frame,
-        cohort_report,
-        honos_change,
-        honos_change_frame,
-        honos_change_records,
-        kaplan_meier,
-        payments,
-        progress_trajectory,
-        review_agreement,
-        review_progress,
-        score_dundrum_1,
-        score_dundrum_2,
-        score_dundrum_3,
-        score_dundrum_4,
-        score_dundrum_frame,
-        score_dundrum_records,
-        score_honos,
-        score_honos_frame,
-        score_honos_records,
-        score_honos_secure,
-        score_honos_secure_frame,
-        score_honos_secure_records,
-        score_records,
-    )
-    from pathway_model.synthetic import (
-        CohortParameters,
-        StageParameters,
-        synthetic_cohort,
-    )
-
-#: Names loaded on first use, by the module that defines them. Serialisation builds its
-#: converter and scoring its instrument tables when first needed, so that importing the
-#: package stays cheap for a plug-in that only applies the rules.
-_LAZY: dict[str, tuple[str, ...]] = {
-    "pathway_model.io": (
-        "MAX_DOCUMENT_BYTES",
-        "SCHEMA_VERSION",
-        "dumps",
-        "from_dict",
-        "json_schema",
-        "loads",
-        "to_dict",
-    ),
-    "pathway_model.scoring": (
-        "Agreement",
-        "BandResult",
-        "Batch",
-        "BenchmarkRow",
-        "COHORT_MEASURES",
-        "CohortAgreement",
-        "CohortGroup",
-        "CohortMeasure",
-        "CohortReport",
-        "CohortRow",
-        "CombinedLongStay",
-        "DEFAULT_D3_BANDS",
-        "DEFAULT_D4_BANDS",
-        "DUNDRUM_1",
-        "DUNDRUM_2",
-        "DUNDRUM_3",
-        "DUNDRUM_4",
-        "Dundrum1Score",
-        "DundrumInstrument",
-        "DundrumScore",
-        "HONOS",
-        "HONOS_SECURE",
-        "HeuristicBands",
-        "HonosChange",
-        "HonosScore",
-        "HonosSecureScore",
-        "Instrument",
-        "InstrumentScale",
-        "KaplanMeier",
-        "OutcomeCurrency",
-        "Payment",
-        "PlacementBand",
-        "ReviewProgress",
-        "RowProblem",
-        "SECURE_COMBINED_LONG_STAY",
-        "TrajectoryPoint",
-        "agreement_frame",
-        "agreement_records",
-        "agreement_summary",
-        "benchmark_table",
-        "cohort_agreement",
-        "cohort_frame",
-        "cohort_report",
-        "honos_change",
-        "honos_change_frame",
-        "honos_change_records",
-        "kaplan_meier",
-        "payments",
-        "progress_trajectory",
-        "review_agreement",
-        "review_progress",
-        "score_dundrum_1",
-        "score_dundrum_2",
-        "score_dundrum_3",
-        "score_dundrum_4",
-        "score_dundrum_frame",
-        "score_dundrum_records",
-        "score_honos",
-        "score_honos_frame",
-        "score_honos_records",
-        "score_honos_secure",
-        "score_honos_secure_frame",
-        "score_honos_secure_records",
-        "score_records",
-    ),
-    "pathway_model.io._fhir": (
-        "FhirImport",
-        "InstrumentRating",
-    ),
-    "pathway_model.io._fhir_codes": (
-        "FHIR_BASE",
-        "FHIR_NAMESPACE",
-        "FHIR_VOCABULARY_VERSION",
-        "fhir_code_systems",
-    ),
-    "pathway_model.io._fhir_export": ("to_fhir",),
-    "pathway_model.io._fhir_import": (
-        "from_fhir",
-        "from_fhir_with_instruments",
-    ),
-    "pathway_model.plot": (
-        "PlottingUnavailableError",
-        "plot_length_of_stay",
-        "plot_timeline",
-    ),
-    "pathway_model.synthetic": (
-        "CohortParameters",
-        "StageParameters",
-        "synthetic_cohort",
-    ),
-}
-_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
-
-
-def __getattr__(name: str) -> _typing.Any:
-    """Load a lazily exported name from its module on first use."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        msg = f"module 'pathway_model' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(_importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
-
 __version__ = _VERSION
 """The version of the library (the package metadata is built from the same string)."""
 
 __all__ = [
-    "Agreement",
     "Assessment",
     "AssessmentStatus",
     "Audience",
-    "BandResult",
-    "Batch",
-    "BenchmarkRow",
-    "COHORT_MEASURES",
-    "CohortAgreement",
-    "CohortGroup",
-    "CohortMeasure",
-    "CohortParameters",
-    "CohortReport",
-    "CohortRow",
-    "CombinedLongStay",
     "Criterion",
     "CriterionKind",
-    "DEFAULT_D3_BANDS",
-    "DEFAULT_D4_BANDS",
-    "DUNDRUM_1",
-    "DUNDRUM_2",
-    "DUNDRUM_3",
-    "DUNDRUM_4",
     "Disagreement",
     "DomainRating",
     "DomainRequirement",
-    "Dundrum1Score",
-    "DundrumInstrument",
-    "DundrumScore",
     "Evidence",
     "EvidenceKind",
     "ExitCriteria",
-    "FHIR_BASE",
-    "FHIR_NAMESPACE",
-    "FHIR_VOCABULARY_VERSION",
-    "FhirImport",
     "Goal",
     "GoalAchievementStatus",
     "GoalLifecycleStatus",
     "GoalProgress",
     "GoalSetter",
-    "HONOS",
-    "HONOS_SECURE",
-    "HeuristicBands",
-    "HonosChange",
-    "HonosScore",
-    "HonosSecureScore",
     "Incident",
     "IncidentKind",
     "IncidentRule",
     "IncidentSeverity",
-    "Instrument",
-    "InstrumentRating",
-    "InstrumentScale",
-    "KaplanMeier",
     "MAX_DOCUMENT_BYTES",
-    "OutcomeCurrency",
     "OutcomeDomain",
     "OutcomeFramework",
     "Pathway",
     "PathwayDefinition",
     "PathwayModelError",
-    "Payment",
     "Period",
     "Placement",
-    "PlacementBand",
-    "PlottingUnavailableError",
     "Problem",
     "RatingLevel",
     "RatingScale",
@@ -385,68 +133,26 @@ __all__ = [
     "ReadyRun",
     "Review",
     "ReviewKind",
-    "ReviewProgress",
     "ReviewSchedule",
-    "RowProblem",
     "SCHEMA_VERSION",
-    "SECURE_COMBINED_LONG_STAY",
     "Stage",
-    "StageParameters",
-    "TrajectoryPoint",
     "Transition",
     "UnknownCodeError",
     "ValidationError",
     "WrongTypeError",
     "__version__",
-    "agreement_frame",
-    "agreement_records",
-    "agreement_summary",
     "assess",
-    "benchmark_table",
     "check_pathway",
-    "cohort_agreement",
-    "cohort_frame",
-    "cohort_report",
     "dumps",
     "explain",
-    "explain_for_person",
-    "explain_for_team",
-    "fhir_code_systems",
     "from_dict",
-    "from_fhir",
-    "from_fhir_with_instruments",
-    "honos_change",
-    "honos_change_frame",
-    "honos_change_records",
     "json_schema",
-    "kaplan_meier",
     "loads",
-    "payments",
-    "plot_length_of_stay",
-    "plot_timeline",
-    "progress_trajectory",
     "readiness",
     "readiness_history",
     "ready_on",
-    "review_agreement",
-    "review_progress",
     "review_schedule",
-    "score_dundrum_1",
-    "score_dundrum_2",
-    "score_dundrum_3",
-    "score_dundrum_4",
-    "score_dundrum_frame",
-    "score_dundrum_records",
-    "score_honos",
-    "score_honos_frame",
-    "score_honos_records",
-    "score_honos_secure",
-    "score_honos_secure_frame",
-    "score_honos_secure_records",
-    "score_records",
-    "synthetic_cohort",
     "to_dict",
-    "to_fhir",
     "uk_date",
     "validate_pathway",
 ]

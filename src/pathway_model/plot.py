@@ -8,7 +8,7 @@ pip install "pathway-model[plot]"
 
 matplotlib is imported only when a function here is called, so the rest of the library
 works without it; without it, the functions raise
-[`PlottingUnavailableError`][pathway_model.PlottingUnavailableError], which
+[`PlottingUnavailableError`][pathway_model.plot.PlottingUnavailableError], which
 says how to install it. Figures are made with ``matplotlib.figure.Figure`` directly,
 never through ``pyplot``: nothing here touches matplotlib's global state, and a figure
 is the same size, at the same resolution, wherever it is drawn. Pass ``ax`` to draw on
@@ -48,7 +48,7 @@ __all__ = [
     "plot_timeline",
 ]
 
-INSTALL_HINT = 'pip install "pathway-model[plot]"'
+_INSTALL_HINT = 'pip install "pathway-model[plot]"'
 """The command that installs what the pictures need."""
 
 #: Figure sizes in inches at 100 dots per inch: fixed, so pictures come out the same.
@@ -81,7 +81,7 @@ def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
         from matplotlib.axes import Axes  # noqa: PLC0415 - an optional dependency
         from matplotlib.figure import Figure  # noqa: PLC0415
     except ImportError as error:
-        msg = f"the pictures need matplotlib, which is not installed: {INSTALL_HINT}"
+        msg = f"the pictures need matplotlib, which is not installed: {_INSTALL_HINT}"
         raise PlottingUnavailableError(msg, name="matplotlib") from error
     if ax is not None:
         if not isinstance(ax, Axes):

@@ -1,4 +1,4 @@
-"""Built-in outcome frameworks and pathway definitions.
+"""Built-in, versioned data: outcome frameworks, pathway definitions and rating instruments.
 
 Each is data built from the public model classes, identified and versioned; every figure
 cites its source in the module that defines it and on the docs page "Domain facts and
@@ -14,6 +14,14 @@ from __future__ import annotations
 
 import typing
 
+from pathway_model.catalogue._instruments import (
+    DUNDRUM_1,
+    DUNDRUM_2,
+    DUNDRUM_3,
+    DUNDRUM_4,
+    HONOS,
+    HONOS_SECURE,
+)
 from pathway_model.catalogue._msp import MSP_ATTAINMENT, MY_SHARED_PATHWAY
 from pathway_model.catalogue._opd import OFFENDER_PERSONALITY_DISORDER_PATHWAY, OPD_OUTCOMES
 from pathway_model.catalogue._secure import SECURE_PATHWAY
@@ -23,7 +31,13 @@ from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition
 
 __all__ = [
     "DEFINITIONS",
+    "DUNDRUM_1",
+    "DUNDRUM_2",
+    "DUNDRUM_3",
+    "DUNDRUM_4",
     "FRAMEWORKS",
+    "HONOS",
+    "HONOS_SECURE",
     "MSP_ATTAINMENT",
     "MY_SHARED_PATHWAY",
     "OFFENDER_PERSONALITY_DISORDER_PATHWAY",

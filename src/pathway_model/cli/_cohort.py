@@ -28,9 +28,8 @@ from pathway_model.cli._inputs import load_definition, load_pathways, stdin_once
 from pathway_model.cli._render import INDENT, Column, Row, column, json_text, plural, table
 from pathway_model.errors import ValidationError
 
-# The library's scoring names this module uses: the one place to re-point when they move
-# to their own subpackage.
-from pathway_model import (  # isort: skip
+# The library's scoring names this module uses, from their public home.
+from pathway_model.scoring import (  # isort: skip
     COHORT_MEASURES,
     benchmark_table,
     cohort_report,

@@ -14,9 +14,8 @@ from pathway_model.cli._console import Console, os_problem
 from pathway_model.cli._render import show_code
 from pathway_model.errors import ValidationError
 
-# The library's synthetic-cohort names this module uses: the one place to re-point when
-# they move to their own subpackage.
-from pathway_model import CohortParameters, synthetic_cohort  # isort: skip
+# The library's synthetic-cohort names this module uses, from their public home.
+from pathway_model.synthetic import CohortParameters, synthetic_cohort  # isort: skip
 
 __all__ = ["DEMO"]
 

@@ -38,11 +38,9 @@ from pathway_model.cli._inputs import (
 from pathway_model.cli._render import json_text, plural, show_code
 from pathway_model.errors import Problem, ValidationError
 
-# The library's FHIR and instrument names this module uses: the one place to re-point
-# when they move to their own subpackage.
-from pathway_model import (  # isort: skip
-    HONOS,
-    HONOS_SECURE,
+# The library's FHIR and instrument names this module uses, from their public homes.
+from pathway_model.catalogue import HONOS, HONOS_SECURE  # isort: skip
+from pathway_model.fhir import (  # isort: skip
     InstrumentRating,
     fhir_code_systems,
     from_fhir_with_instruments,

@@ -33,20 +33,36 @@ from pathway_model.model._checks import (
     type_name,
     unique_codes,
 )
+from pathway_model.model._instrument import (
+    NOT_KNOWN,
+    DundrumInstrument,
+    Instrument,
+    InstrumentScale,
+)
+from pathway_model.model._numbers import as_float, as_int, as_real, is_bool, is_real, show_number
 from pathway_model.model._record import looks_like_nhs_number
 from pathway_model.model._time import shift_date
 from pathway_model.model._validation import outside_stays, refuse_unknown_codes
 
 __all__ = [
     "CODE_EXPECTED",
+    "DundrumInstrument",
+    "Instrument",
+    "InstrumentScale",
     "MAX_NAME_LENGTH",
     "MAX_TEXT_LENGTH",
+    "NOT_KNOWN",
+    "as_float",
+    "as_int",
+    "as_real",
     "boolean",
     "code",
     "date",
     "instance_of",
     "integer",
+    "is_bool",
     "is_code",
+    "is_real",
     "items_of",
     "looks_like_nhs_number",
     "name",
@@ -56,6 +72,7 @@ __all__ = [
     "refuse_unknown_codes",
     "shift_date",
     "show_code",
+    "show_number",
     "text",
     "tuple_of",
     "type_name",

@@ -15,7 +15,7 @@ from pathway_model.rules._assess import (
     NoLevel,
     assess,
 )
-from pathway_model.rules._explain import Audience, explain, explain_for_person, explain_for_team
+from pathway_model.rules._explain import Audience, explain
 from pathway_model.rules._readiness import (
     Readiness,
     ReadyRun,
@@ -40,8 +40,6 @@ __all__ = [
     "ReviewSchedule",
     "assess",
     "explain",
-    "explain_for_person",
-    "explain_for_team",
     "readiness",
     "readiness_history",
     "ready_on",

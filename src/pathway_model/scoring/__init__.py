@@ -1,8 +1,28 @@
-"""Scoring for notebooks: instruments, outcome progress and agreement, cohort measures.
+"""Scoring for analysts: instruments, outcome progress and agreement, cohort measures, payments.
 
-Import from `pathway_model`; this package's layout is private.
+The record and batch forms are here; every data-frame form is in
+[`pathway_model.scoring.frames`][pathway_model.scoring.frames], under one convention for
+missing values, the problems column and the cap. The instruments themselves (HoNOS,
+HoNOS-secure, DUNDRUM-1 to -4) are data in
+[`pathway_model.catalogue`][pathway_model.catalogue], re-exported here beside the
+functions that score them. The modules inside this package are private.
+
+Examples:
+    >>> from pathway_model.scoring import HONOS, score_honos
+    >>> score = score_honos(dict.fromkeys(HONOS.codes, 1))
+    >>> score.total
+    12
 """
 
+from pathway_model.catalogue import (
+    DUNDRUM_1,
+    DUNDRUM_2,
+    DUNDRUM_3,
+    DUNDRUM_4,
+    HONOS,
+    HONOS_SECURE,
+)
+from pathway_model.model._seam import DundrumInstrument, Instrument, InstrumentScale
 from pathway_model.scoring._batch import Batch, OnError, RowProblem, score_records
 from pathway_model.scoring._cohort import (
     COHORT_MEASURES,
@@ -14,19 +34,13 @@ from pathway_model.scoring._cohort import (
     CohortRow,
     CombinedLongStay,
     benchmark_table,
-    cohort_frame,
     cohort_report,
 )
 from pathway_model.scoring._dundrum import (
     DEFAULT_D3_BANDS,
     DEFAULT_D4_BANDS,
-    DUNDRUM_1,
-    DUNDRUM_2,
-    DUNDRUM_3,
-    DUNDRUM_4,
     BandResult,
     Dundrum1Score,
-    DundrumInstrument,
     DundrumScore,
     HeuristicBands,
     PlacementBand,
@@ -34,25 +48,17 @@ from pathway_model.scoring._dundrum import (
     score_dundrum_2,
     score_dundrum_3,
     score_dundrum_4,
-    score_dundrum_frame,
     score_dundrum_records,
 )
 from pathway_model.scoring._honos import (
-    HONOS,
-    HONOS_SECURE,
     HonosChange,
     HonosScore,
     HonosSecureScore,
-    Instrument,
-    InstrumentScale,
     honos_change,
-    honos_change_frame,
     honos_change_records,
     score_honos,
-    score_honos_frame,
     score_honos_records,
     score_honos_secure,
-    score_honos_secure_frame,
     score_honos_secure_records,
 )
 from pathway_model.scoring._payment import OutcomeCurrency, Payment, payments
@@ -61,7 +67,6 @@ from pathway_model.scoring._progress import (
     CohortAgreement,
     ReviewProgress,
     TrajectoryPoint,
-    agreement_frame,
     agreement_records,
     agreement_summary,
     cohort_agreement,
@@ -109,15 +114,12 @@ __all__ = [
     "RowProblem",
     "SECURE_COMBINED_LONG_STAY",
     "TrajectoryPoint",
-    "agreement_frame",
     "agreement_records",
     "agreement_summary",
     "benchmark_table",
     "cohort_agreement",
-    "cohort_frame",
     "cohort_report",
     "honos_change",
-    "honos_change_frame",
     "honos_change_records",
     "kaplan_meier",
     "payments",
@@ -128,13 +130,10 @@ __all__ = [
     "score_dundrum_2",
     "score_dundrum_3",
     "score_dundrum_4",
-    "score_dundrum_frame",
     "score_dundrum_records",
     "score_honos",
-    "score_honos_frame",
     "score_honos_records",
     "score_honos_secure",
-    "score_honos_secure_frame",
     "score_honos_secure_records",
     "score_records",
 ]

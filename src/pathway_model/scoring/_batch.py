@@ -2,8 +2,8 @@
 
 Analysts score thousands of records at once. A batch function reads an iterable of plain
 records (mappings, e.g. rows of a CSV or a database query) and returns a
-[`Batch`][pathway_model.Batch]: one tidy row (a dict) per valid record, and a
-[`RowProblem`][pathway_model.RowProblem] for each thing wrong with an invalid one.
+[`Batch`][pathway_model.scoring.Batch]: one tidy row (a dict) per valid record, and a
+[`RowProblem`][pathway_model.scoring.RowProblem] for each thing wrong with an invalid one.
 Invalid records are never scored silently: the caller chooses ``on_error="raise"``
 (the default: one ``ValidationError`` listing every problem) or ``on_error="collect"``
 (the valid rows scored, the problems returned beside them).
@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
-import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, NoReturn
 
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model._seam import type_name
+from pathway_model.model._seam import as_float, as_int, is_bool, type_name
 
 __all__ = ["Batch", "OnError", "RowProblem", "score_records"]
 
@@ -38,83 +36,6 @@ OnError = Literal["raise", "collect"]
 #: Problems listed by a batch or data-frame function's error; the rest are counted. The
 #: same cap as every other error (`ValidationError.MAX_PROBLEMS`).
 MAX_LISTED = ValidationError.MAX_PROBLEMS
-
-#: Numbers at least this large (in size) are described, never written out: a message
-#: stays short, and Python refuses to write an integer of more than 4,300 digits.
-_SHOWN_BELOW = 10**6
-
-
-def as_int(value: object) -> int | None:
-    """``value`` as an ``int`` if it is a whole number: an ``int`` or a numpy integer.
-
-    A ``bool`` (Python's or numpy's), a float, a string and anything else give ``None``.
-    """
-    if type(value) is int:
-        return value
-    if isinstance(value, (bool, float, str, bytes)) or value is None:
-        return None
-    if _is_bool(value):  # numpy's bool has an __index__ too
-        return None
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, ArithmeticError):
-        return None
-
-
-def as_real(value: object) -> float | None:
-    """``value`` as a finite ``float`` if it is a real number, else ``None``.
-
-    Accepts ``int``, ``float``, numpy numbers and other real numbers, never a ``bool``;
-    a number too large for a float (such as an integer of thousands of digits) or a
-    NaN or an infinity gives ``None``.
-    """
-    number = _as_float(value)
-    return number if number is not None and math.isfinite(number) else None
-
-
-def _is_bool(value: object) -> bool:
-    return isinstance(value, bool) or type(value).__name__ == "bool_"  # numpy's bool too
-
-
-def is_real(value: object) -> bool:
-    """Whether ``value`` is a real number (numpy's included), never a ``bool``."""
-    return not _is_bool(value) and isinstance(value, numbers.Real)
-
-
-def _as_float(value: object) -> float | None:
-    """A real number (not a bool) as a float: NaN and infinities kept; else ``None``."""
-    if _is_bool(value) or not isinstance(value, numbers.Real):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError, ArithmeticError):
-        return math.inf  # too large for a float
-
-
-def show_number(value: object) -> str:
-    """Describe a value that should have been a number, for a message.
-
-    Small numbers are written out (``7``, or ``3.5 (float)`` with the type of a number
-    that is not an integer); a number of a million or more (in size) is described, never
-    written, however many digits it has; anything else is named by its type (``bool``,
-    ``str``). ``None`` is "no value".
-    """
-    whole = as_int(value)
-    number = None if whole is not None else _as_float(value)
-    if value is None:
-        found = "no value"
-    elif _is_bool(value):
-        found = "bool"
-    elif whole is not None:
-        found = str(whole) if -_SHOWN_BELOW < whole < _SHOWN_BELOW else "an integer out of range"
-    elif number is None:
-        found = type_name(value)
-    elif math.isnan(number):
-        found = f"NaN ({type_name(value)})"
-    else:
-        shown = repr(number) if abs(number) < _SHOWN_BELOW else "out of range"
-        found = f"{shown} ({type_name(value)})"
-    return found
 
 
 def frame_cell(value: object) -> object:
@@ -126,14 +47,14 @@ def frame_cell(value: object) -> object:
     Everything else (a fraction, an infinity, a ``bool``, text) is returned unchanged,
     for the record form's checks to refuse or read.
     """
-    if value is None or type(value) in (int, str) or _is_bool(value):
+    if value is None or type(value) in (int, str) or is_bool(value):
         return value
     if type(value).__name__ in ("NAType", "NaTType"):
         return None
     whole = as_int(value)
     if whole is not None:
         return whole
-    number = _as_float(value)
+    number = as_float(value)
     if number is not None and math.isnan(number):
         return None
     if number is not None and math.isfinite(number) and number.is_integer():

@@ -1,11 +1,11 @@
 """Cohort measures over many pathways, grouped by provider and stage, and a benchmarking table.
 
-[`cohort_report`][pathway_model.cohort_report] reads every record once and works out, for
+[`cohort_report`][pathway_model.scoring.cohort_report] reads every record once and works out, for
 each provider and stage, and for each provider, each stage and the whole cohort: length
 of stay (Kaplan-Meier, open stays censored), ready days and the cost of delay, who is
 ready now and for how long, long stays ("Domain facts and sources"), reviews held on time,
 goals achieved, step downs, and readmissions from the community. Each measure's exact
-definition is in [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and on the page
+definition is in [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES] and on the page
 "Cohort measures".
 
 Readiness is not worked out again here: each stay's ready days come from the rules'
@@ -98,7 +98,7 @@ class CohortMeasure:
             (from 0 to 1), ``"reviews"``, ``"goals"``, ``"domains"``, ``"moves"`` or
             ``"per 100 person-years"``.
         better: ``"lower"`` or ``"higher"`` when providers are ranked on it in
-            [`benchmark_table`][pathway_model.benchmark_table]; ``None`` for a count
+            [`benchmark_table`][pathway_model.scoring.benchmark_table]; ``None`` for a count
             that mostly measures size and is not ranked.
         description: What it counts, exactly.
     """
@@ -206,7 +206,7 @@ COHORT_MEASURES: tuple[CohortMeasure, ...] = (
 )
 """Every cohort measure, in the order of a report's rows.
 
-See [`CohortMeasure`][pathway_model.CohortMeasure].
+See [`CohortMeasure`][pathway_model.scoring.CohortMeasure].
 """
 
 _MEASURE_BY_NAME = {measure.name: measure for measure in COHORT_MEASURES}
@@ -286,7 +286,8 @@ class CohortRow:
     Attributes:
         provider: The provider, or ``None`` for every provider together.
         stage: The stage code, or ``None`` for every stage together.
-        measure: The measure's name (see [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES]).
+        measure: The measure's name (see
+            [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES]).
         value: Its value: an ``int`` count, a ``float`` share, rate or median, a
             ``Decimal`` amount in pounds, or ``None`` when it cannot be worked out (no
             stay to take a share of, a median not reached).
@@ -304,7 +305,7 @@ class CohortRow:
 class CohortGroup:
     """Every cohort measure of one group of stays: a provider's stage, a provider, a stage, or all.
 
-    The measures are defined in [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and
+    The measures are defined in [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES] and
     on the page "Cohort measures". Amounts are ``Decimal`` pounds rounded to pence; day
     counts are over the window ``since <= day < as_of``. Shares, rates and the quantiles
     of length of stay are properties worked out from the counts.
@@ -348,7 +349,7 @@ class CohortGroup:
             security rank the same day.
         step_down_bed_day_costs: The bed-day costs of the stages stepped down from,
             added over the step downs: what a currency that pays a number of bed days
-            per step down multiplies (see [`payments`][pathway_model.payments]).
+            per step down multiplies (see [`payments`][pathway_model.scoring.payments]).
         community_days: Days in the window in a community stage.
         community_spells_ended: Continuous spells in the community that ended in the
             window (a transfer between community teams does not end a spell).
@@ -567,9 +568,9 @@ def cohort_frame(rows: Iterable[Any]) -> Any:
     Needs the ``pandas`` extra. Each attribute becomes a column, in the class's order.
 
     Args:
-        rows: Rows of one kind: [`CohortRow`][pathway_model.CohortRow],
-            [`BenchmarkRow`][pathway_model.BenchmarkRow] or
-            [`Payment`][pathway_model.Payment].
+        rows: Rows of one kind: [`CohortRow`][pathway_model.scoring.CohortRow],
+            [`BenchmarkRow`][pathway_model.scoring.BenchmarkRow] or
+            [`Payment`][pathway_model.scoring.Payment].
 
     Raises:
         WrongTypeError: A row is not an attrs instance.
@@ -621,7 +622,7 @@ def benchmark_table(report: CohortReport, *, stage: str | None = None) -> tuple[
 
     Compares whole providers, or, with ``stage``, each provider's stays in that stage. For
     each ranked measure (those whose ``better`` is set in
-    [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES]) the providers come best first;
+    [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES]) the providers come best first;
     equal values share a rank; a provider whose value is ``None`` (nothing to measure)
     has no rank and comes last. Ties and unranked providers are ordered by name, so the
     table is the same for the same report.
@@ -1197,7 +1198,7 @@ def cohort_report(
     readiness is decided" sets out. Stays in an *end stage* (one with no exit criteria, no
     reviews, no bed-day cost and no move out, such as ``discharged``) are not care and are not
     counted; a move into one is a step down. Every measure is defined in
-    [`COHORT_MEASURES`][pathway_model.COHORT_MEASURES] and on the page "Cohort
+    [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES] and on the page "Cohort
     measures".
 
     Args:

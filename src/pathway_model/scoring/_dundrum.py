@@ -28,7 +28,7 @@ Decisions, all documented in ``docs/reference/scoring-dundrum.md``:
   When two or more levels tie, the **more secure** level wins. The tie rule is this
   library's heuristic, not the toolkit's; a band decided by it is flagged.
 * **DUNDRUM-2/-3/-4 bands.** No numeric cut-offs are published. Bands are configurable
-  [`HeuristicBands`][pathway_model.HeuristicBands] on the mean item score, and every
+  [`HeuristicBands`][pathway_model.scoring.HeuristicBands] on the mean item score, and every
   band result is labelled ``heuristic=True`` with the scheme's name and source.
 """
 
@@ -41,20 +41,25 @@ from typing import Any, NoReturn
 
 import attrs
 
+from pathway_model.catalogue._instruments import DUNDRUM_1, DUNDRUM_2, DUNDRUM_3, DUNDRUM_4
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import _seam as _checks
-from pathway_model.model._seam import show_code, type_name
+from pathway_model.model._seam import (
+    DundrumInstrument,
+    as_int,
+    as_real,
+    is_real,
+    show_code,
+    show_number,
+    type_name,
+)
 from pathway_model.scoring._batch import (
     Batch,
     OnError,
     Scorer,
-    as_int,
-    as_real,
     frame_records,
-    is_real,
     problem_texts,
     score_records,
-    show_number,
 )
 
 __all__ = [
@@ -97,11 +102,6 @@ _SCORE_COLUMNS = (
 
 _ITEM_KEY = re.compile(r"d([1-4])_([0-9]+)")
 
-_LICENCE = "published toolkit; item wording not reproduced"
-_ATTRIBUTION = (
-    "DUNDRUM toolkit: Kennedy H.G. et al., National Forensic Mental Health Service, Dublin"
-)
-
 
 # --- instruments ---------------------------------------------------------------------------
 
@@ -121,71 +121,6 @@ def _floats(value: Iterable[float]) -> tuple[float, ...]:
         converted.append(item if number is None else number)
     return tuple(converted)
 
-
-@attrs.frozen(kw_only=True)
-class DundrumInstrument:
-    """One instrument of the DUNDRUM toolkit: its codes and licence status, never its wording.
-
-    Attributes:
-        number: The instrument's number, 1 to 4.
-        code: Its code, e.g. ``"dundrum_3"``.
-        name: Its short name, e.g. ``"DUNDRUM-3"``.
-        title: A short neutral label for what it rates, e.g. ``"programme completion"``.
-        item_codes: The codes of its items in order, e.g. ``("d3_1", ..., "d3_7")``;
-            these are the record keys and data-frame columns the scoring functions read.
-        licence: The licence status: a published toolkit whose item wording is not
-            reproduced here.
-        attribution: Whose toolkit it is.
-
-    Examples:
-        >>> DUNDRUM_3.item_count, DUNDRUM_3.item_codes[0]
-        (7, 'd3_1')
-    """
-
-    number: int = attrs.field(validator=_checks.integer(minimum=1))
-    code: str = attrs.field(validator=_checks.code)
-    name: str = attrs.field(validator=_checks.name)
-    title: str = attrs.field(validator=_checks.name)
-    item_codes: tuple[str, ...] = attrs.field(
-        converter=_strs, validator=_checks.items_of(str, "an item code (str)")
-    )
-    licence: str = attrs.field(default=_LICENCE, validator=_checks.name)
-    attribution: str = attrs.field(default=_ATTRIBUTION, validator=_checks.name)
-
-    @property
-    def item_count(self) -> int:
-        """The number of items."""
-        return len(self.item_codes)
-
-    @property
-    def lowest_total(self) -> int:
-        """The lowest possible total: 0."""
-        return _LOWEST * self.item_count
-
-    @property
-    def highest_total(self) -> int:
-        """The highest possible total: 4 x the item count."""
-        return _HIGHEST * self.item_count
-
-
-def _instrument(number: int, title: str, items: int) -> DundrumInstrument:
-    return DundrumInstrument(
-        number=number,
-        code=f"dundrum_{number}",
-        name=f"DUNDRUM-{number}",
-        title=title,
-        item_codes=tuple(f"d{number}_{item}" for item in range(1, items + 1)),
-    )
-
-
-DUNDRUM_1 = _instrument(1, "triage security", 11)
-"""DUNDRUM-1, triage security: 11 items ``d1_1`` to ``d1_11``, each 0-4."""
-DUNDRUM_2 = _instrument(2, "triage urgency", 6)
-"""DUNDRUM-2, triage urgency: 6 items ``d2_1`` to ``d2_6``, each 0-4."""
-DUNDRUM_3 = _instrument(3, "programme completion", 7)
-"""DUNDRUM-3, programme completion: 7 items ``d3_1`` to ``d3_7`` over five pillars, each 0-4."""
-DUNDRUM_4 = _instrument(4, "recovery", 6)
-"""DUNDRUM-4, recovery: 6 items ``d4_1`` to ``d4_6``, each 0-4."""
 
 _INSTRUMENTS = (DUNDRUM_1, DUNDRUM_2, DUNDRUM_3, DUNDRUM_4)
 _BY_KEY: dict[object, DundrumInstrument] = {
@@ -283,7 +218,7 @@ class BandResult:
     Attributes:
         label: The band's label, e.g. ``"medium secure"``.
         position: The band's place in the scheme, from 0 (the highest-need band).
-        scheme: The name of the [`HeuristicBands`][pathway_model.HeuristicBands] used.
+        scheme: The name of the [`HeuristicBands`][pathway_model.scoring.HeuristicBands] used.
         source: Where the scheme's thresholds come from.
         heuristic: Always ``True``: no numeric cut-offs are published for the DUNDRUM
             toolkit, so every band is a configurable heuristic.
@@ -362,7 +297,7 @@ class HeuristicBands:
     """A configurable heuristic: thresholds on the mean item score, each opening a band.
 
     No numeric cut-offs are published for the DUNDRUM toolkit; a scheme like this one
-    is a local heuristic, and every [`BandResult`][pathway_model.BandResult] it gives is
+    is a local heuristic, and every [`BandResult`][pathway_model.scoring.BandResult] it gives is
     labelled ``heuristic=True`` with the scheme's ``name`` and ``source``.
 
     The thresholds run from the highest to the lowest. A mean item score at or above
@@ -481,7 +416,7 @@ class Dundrum1Score:
     """A DUNDRUM-1 (triage security) score and the placement its ratings point to.
 
     Attributes:
-        instrument: Always [`DUNDRUM_1`][pathway_model.DUNDRUM_1].
+        instrument: Always [`DUNDRUM_1`][pathway_model.scoring.DUNDRUM_1].
         ratings: The ratings in item order, ``None`` where an item was not rated.
         total: The sum of the rated items, 0 to 44.
         rated: How many items were rated.
@@ -802,7 +737,7 @@ def score_dundrum_2(
     """Score DUNDRUM-2 (triage urgency): total and mean item score.
 
     No bands are published or shipped for DUNDRUM-2; pass your own
-    [`HeuristicBands`][pathway_model.HeuristicBands] to band the mean item score.
+    [`HeuristicBands`][pathway_model.scoring.HeuristicBands] to band the mean item score.
 
     Args:
         items: The 6 ratings: a mapping with keys ``d2_1`` to ``d2_6``, or a sequence
@@ -830,7 +765,7 @@ def score_dundrum_3(
     """Score DUNDRUM-3 (programme completion): total, mean item score, heuristic band.
 
     The band is a heuristic (no cut-offs are published): by default
-    [`DEFAULT_D3_BANDS`][pathway_model.DEFAULT_D3_BANDS], drawn from the mean item
+    [`DEFAULT_D3_BANDS`][pathway_model.scoring.DEFAULT_D3_BANDS], drawn from the mean item
     scores by unit in O'Dwyer et al. (2011).
 
     Args:
@@ -861,7 +796,7 @@ def score_dundrum_4(
     """Score DUNDRUM-4 (recovery): total, mean item score, heuristic band.
 
     The band is a heuristic (no cut-offs are published): by default the illustrative
-    [`DEFAULT_D4_BANDS`][pathway_model.DEFAULT_D4_BANDS].
+    [`DEFAULT_D4_BANDS`][pathway_model.scoring.DEFAULT_D4_BANDS].
 
     Args:
         items: The 6 ratings: a mapping with keys ``d4_1`` to ``d4_6``, or a sequence
@@ -938,11 +873,11 @@ def score_dundrum_records(
             Other fields are ignored unless kept.
         instrument: Which instrument: 1-4, a code such as ``"dundrum_3"``, a name such
             as ``"DUNDRUM-3"``, or the instrument itself (e.g.
-            [`DUNDRUM_3`][pathway_model.DUNDRUM_3]).
+            [`DUNDRUM_3`][pathway_model.scoring.DUNDRUM_3]).
         keep: Fields copied from each record to its row, e.g. an id and a date.
         bands: The heuristic scheme for DUNDRUM-2/-3/-4; ``None`` for the instrument's
-            default ([`DEFAULT_D3_BANDS`][pathway_model.DEFAULT_D3_BANDS],
-            [`DEFAULT_D4_BANDS`][pathway_model.DEFAULT_D4_BANDS], none for DUNDRUM-2).
+            default ([`DEFAULT_D3_BANDS`][pathway_model.scoring.DEFAULT_D3_BANDS],
+            [`DEFAULT_D4_BANDS`][pathway_model.scoring.DEFAULT_D4_BANDS], none for DUNDRUM-2).
             DUNDRUM-1 takes no bands.
         min_rated: How many items must be rated; ``None`` (the default) for all.
         on_error: ``"raise"`` to raise one error listing every problem, or
@@ -1012,7 +947,7 @@ def score_dundrum_frame(
 
     Reads the instrument's item columns (``d3_1`` to ``d3_7`` for DUNDRUM-3) and returns
     a new data frame with the same index and the score columns of
-    [`score_dundrum_records`][pathway_model.score_dundrum_records] (``total``,
+    [`score_dundrum_records`][pathway_model.scoring.score_dundrum_records] (``total``,
     ``rated``, ``mean``, ``prorated_total``, ``band``, ``band_heuristic``,
     ``band_scheme``), ready to ``join`` back onto the input. Other columns are ignored.
 

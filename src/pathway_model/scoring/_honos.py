@@ -36,19 +36,19 @@ from typing import Any, Literal
 
 import attrs
 
-from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
+from pathway_model.catalogue._instruments import HONOS, HONOS_SECURE
+from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import _seam as _checks
+from pathway_model.model._seam import NOT_KNOWN, Instrument, InstrumentScale, as_int, show_number
 from pathway_model.scoring._batch import (
     MAX_LISTED,
     Batch,
     OnError,
     RowProblem,
-    as_int,
     frame_cell,
     problem_text,
     refuse,
     score_records,
-    show_number,
 )
 
 __all__ = [
@@ -76,8 +76,6 @@ ReliableChange = Literal["improved", "deteriorated", "no reliable change"]
 ItemChange = Literal["improvement", "deterioration", "no change"]
 """The paired-item change of one HoNOS scale."""
 
-#: The rating that means "not known / not applicable" ("Domain facts and sources").
-NOT_KNOWN = 9
 #: The default reliable change on the HoNOS total, in points (Parabiaghi et al. 2005).
 DEFAULT_RELIABLE_CHANGE = 8
 #: Paired-item method: ratings up to this are "low", above it "high" (Crawford et al. 2017).
@@ -85,251 +83,6 @@ _HIGHEST_LOW = 2
 #: Scale 8 problem-type letters: A-J, and K added in 2018 ("Domain facts and sources").
 _PROBLEM_TYPES = frozenset("ABCDEFGHIJK")
 
-_SNOMED_CT_EXPECTED = "a SNOMED CT identifier (a string of 6-18 digits)"
-
-
-def _snomed_ct(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate an optional SNOMED CT identifier: 6-18 digits, as a string."""
-    if value is None or (type(value) is str and value.isdigit() and 6 <= len(value) <= 18):
-        return
-    path = _checks.path_of(instance, attribute)
-    if not isinstance(value, str):
-        raise WrongTypeError.single(
-            path, f"{_SNOMED_CT_EXPECTED} or None", _checks.type_name(value)
-        )
-    raise ValidationError.single(path, _SNOMED_CT_EXPECTED, _checks.show_code(value))
-
-
-#: The highest rating a scale may have: ratings are small whole numbers.
-_MAX_RATING = 1000
-
-
-def _bound(least: int) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """A validator for a scale's lowest or highest rating: an int from ``least`` to 1000."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if type(value) is int and least <= value <= _MAX_RATING:
-            return
-        path = _checks.path_of(instance, attribute)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise WrongTypeError.single(path, "an integer", _checks.type_name(value))
-        raise ValidationError.single(
-            path, f"an integer from {least} to {_MAX_RATING}", show_number(value)
-        )
-
-    return check
-
-
-@attrs.frozen(kw_only=True)
-class InstrumentScale:
-    """One scale (item) of an instrument: its code, a short neutral label and its range.
-
-    Labels are deliberately short and neutral: the instruments' own wording is licensed
-    and is not shipped.
-
-    Attributes:
-        code: The scale's code, which is also its key in a record, e.g. ``"h3"``.
-        label: A short neutral label, e.g. ``"Scale 3 (behaviour)"``.
-        subscale: The code of the subscale the scale counts towards, e.g.
-            ``"behaviour"`` or ``"security"``.
-        snomed_ct: The SNOMED CT identifier for the scale's observation, or ``None`` if
-            it has none.
-        minimum: The lowest rating. Defaults to 0.
-        maximum: The highest rating. Defaults to 4.
-        allows_not_known: Whether the instrument's "not known" rating may be given on
-            this scale. Defaults to ``True``; ``False`` for the HoNOS-secure security
-            scales, which the sources rate 0-4 only.
-
-    Raises:
-        ValidationError: A field is invalid, or ``maximum`` is not above ``minimum``.
-    """
-
-    code: str = attrs.field(validator=_checks.code)
-    label: str = attrs.field(validator=_checks.name)
-    subscale: str = attrs.field(validator=_checks.code)
-    snomed_ct: str | None = attrs.field(default=None, validator=_snomed_ct)
-    minimum: int = attrs.field(default=0, validator=_bound(0))
-    maximum: int = attrs.field(default=4, validator=_bound(1))
-    allows_not_known: bool = attrs.field(default=True, validator=_checks.boolean)
-
-    def __attrs_post_init__(self) -> None:
-        if self.maximum <= self.minimum:
-            raise ValidationError.single(
-                "InstrumentScale.maximum",
-                f"an integer above minimum ({show_number(self.minimum)})",
-                show_number(self.maximum),
-            )
-
-
-def _scales(value: Iterable[InstrumentScale]) -> tuple[InstrumentScale, ...]:
-    return _checks.tuple_of(value)
-
-
-@attrs.frozen(kw_only=True)
-class Instrument:
-    """A rating instrument: its scales, and who holds its licence.
-
-    Attributes:
-        code: The instrument's code, e.g. ``"honos"``.
-        name: Its name, e.g. ``"HoNOS"``.
-        licence_holder: Who holds the copyright or licence.
-        licence: The licence status, and what this library ships because of it.
-        scales: The scales, in their defined order.
-        not_known: The rating that means "not known", left out of every sum; ``None``
-            if the instrument has none. Only scales that allow it
-            (``InstrumentScale.allows_not_known``) may be rated so.
-
-    Raises:
-        ValidationError: A field is invalid, or two scales share a code.
-
-    Examples:
-        >>> import pathway_model as pm
-        >>> pm.HONOS.scale("h8").subscale
-        'symptoms'
-        >>> len(pm.HONOS_SECURE.scales)
-        19
-    """
-
-    code: str = attrs.field(validator=_checks.code)
-    name: str = attrs.field(validator=_checks.name)
-    licence_holder: str = attrs.field(validator=_checks.name)
-    licence: str = attrs.field(validator=_checks.text)
-    scales: tuple[InstrumentScale, ...] = attrs.field(
-        converter=_scales, validator=_checks.items_of(InstrumentScale, "an InstrumentScale")
-    )
-    not_known: int | None = attrs.field(default=None)
-
-    def __attrs_post_init__(self) -> None:
-        problems = _checks.unique_codes("Instrument.scales", self.codes, "scale code")
-        if self.not_known is not None and (
-            type(self.not_known) is not int
-            or any(s.minimum <= self.not_known <= s.maximum for s in self.scales)
-        ):
-            problems.append(
-                Problem(
-                    path="Instrument.not_known",
-                    expected="None, or an integer outside every scale's range",
-                    found=show_number(self.not_known)
-                    if type(self.not_known) is int
-                    else _checks.type_name(self.not_known),
-                )
-            )
-        _checks.raise_problems(problems)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        """The scale codes in their defined order (the keys of a record)."""
-        return tuple(scale.code for scale in self.scales)
-
-    def scale(self, code: str) -> InstrumentScale:
-        """Return the scale with this code.
-
-        Args:
-            code: A scale code, e.g. ``"h3"``.
-
-        Raises:
-            UnknownCodeError: No scale has this code.
-        """
-        for scale in self.scales:
-            if scale.code == code:
-                return scale
-        raise UnknownCodeError("scale", code, self.codes)
-
-
-_LICENCE = (
-    "© Royal College of Psychiatrists; this library ships codes, short neutral labels "
-    "and arithmetic only, never the instrument's wording"
-)
-
-#: HoNOS scale number → subscale ("Scoring: HoNOS and HoNOS-secure").
-_SUBSCALE_OF = (
-    *["behaviour"] * 3,
-    *["impairment"] * 2,
-    *["symptoms"] * 3,
-    *["social"] * 4,
-)
-#: SNOMED CT codes for HoNOS scales 1-12, as used by the Mental Health Services Data Set
-#: (NHS Digital mental-health-monthly-statistics reference tables).
-_HONOS_SNOMED_CT = (
-    "979641000000103",
-    "979651000000100",
-    "979661000000102",
-    "979671000000109",
-    "979681000000106",
-    "979691000000108",
-    "979701000000108",
-    "979711000000105",
-    "979721000000104",
-    "979731000000102",
-    "979741000000106",
-    "979751000000109",
-)
-#: HoNOS-secure security scales A-G: topic in neutral words, and SNOMED CT code
-#: ("Domain facts and sources").
-_SECURITY = (
-    ("a", "risk of harm to others", "981391000000108"),
-    ("b", "risk of self-harm", "981401000000106"),
-    ("c", "need for building security", "981411000000108"),
-    ("d", "need for a safely staffed setting", "981421000000102"),
-    ("e", "need for escort on leave", "981431000000100"),
-    ("f", "risk to the person from others", "981441000000109"),
-    ("g", "need for risk-management procedures", "981451000000107"),
-)
-
-_HONOS_SCALES = tuple(
-    InstrumentScale(
-        code=f"h{number}",
-        label=f"Scale {number} ({subscale})",
-        subscale=subscale,
-        snomed_ct=snomed_ct,
-    )
-    for number, (subscale, snomed_ct) in enumerate(
-        zip(_SUBSCALE_OF, _HONOS_SNOMED_CT, strict=True), 1
-    )
-)
-
-HONOS = Instrument(
-    code="honos",
-    name="HoNOS",
-    licence_holder="Royal College of Psychiatrists",
-    licence=_LICENCE,
-    scales=_HONOS_SCALES,
-    not_known=NOT_KNOWN,
-)
-"""HoNOS (Health of the Nation Outcome Scales, working-age adults): 12 scales ``h1``-``h12``.
-
-Each scale is rated 0-4, or 9 for not known; each carries its subscale and the SNOMED CT
-code the Mental Health Services Data Set uses ("Domain facts and sources"). © Royal
-College of Psychiatrists: codes, short neutral labels and arithmetic only.
-"""
-
-HONOS_SECURE = Instrument(
-    code="honos_secure",
-    name="HoNOS-secure",
-    licence_holder="Royal College of Psychiatrists",
-    licence=_LICENCE,
-    scales=(
-        *_HONOS_SCALES,
-        *(
-            InstrumentScale(
-                code=f"s{letter}",
-                label=f"Scale {letter.upper()} ({topic})",
-                subscale="security",
-                snomed_ct=snomed_ct,
-                allows_not_known=False,
-            )
-            for letter, topic, snomed_ct in _SECURITY
-        ),
-    ),
-    not_known=NOT_KNOWN,
-)
-"""HoNOS-secure: the 12 HoNOS scales ``h1``-``h12`` and 7 security scales ``sa``-``sg``.
-
-The security scales are rated 0-4, with no "not known" rating ("Domain facts and sources";
-the Mental Health Services Data Set counts only 0-4 as valid), and sum to a separate
-security total, 0-28. HoNOS-secure is not a risk assessment tool.
-© Royal College of Psychiatrists: codes, short neutral labels and arithmetic only.
-"""
 
 HONOS_KEYS = HONOS.codes
 SECURITY_KEYS = HONOS_SECURE.codes[len(HONOS_KEYS) :]
@@ -604,8 +357,9 @@ def score_honos(ratings: Mapping[str, Any]) -> HonosScore:
 
     Examples:
         >>> import pathway_model as pm
-        >>> ratings = dict(zip(pm.HONOS.codes, [2, 1, 0, 3, 1, 2, 0, 4, 1, 9, 3, 0]))
-        >>> score = pm.score_honos(ratings)
+        >>> from pathway_model import scoring
+        >>> ratings = dict(zip(scoring.HONOS.codes, [2, 1, 0, 3, 1, 2, 0, 4, 1, 9, 3, 0]))
+        >>> score = scoring.score_honos(ratings)
         >>> score.total, score.behaviour, score.social, score.rated, score.complete
         (17, 3, 4, 11, False)
     """
@@ -637,9 +391,10 @@ def score_honos_secure(ratings: Mapping[str, Any]) -> HonosSecureScore:
 
     Examples:
         >>> import pathway_model as pm
-        >>> ratings = dict.fromkeys(pm.HONOS.codes, 1)
+        >>> from pathway_model import scoring
+        >>> ratings = dict.fromkeys(scoring.HONOS.codes, 1)
         >>> ratings.update(sa=4, sb=3, sc=2, sd=2, se=1, sf=0, sg=1)
-        >>> score = pm.score_honos_secure(ratings)
+        >>> score = scoring.score_honos_secure(ratings)
         >>> score.total, score.security_total
         (12, 13)
     """
@@ -682,7 +437,7 @@ def honos_change(
     Args:
         before: The earlier assessment: its scores (a HoNOS-secure score is accepted;
             only scales 1-12 are compared), or a record as for
-            [`score_honos`][pathway_model.score_honos].
+            [`score_honos`][pathway_model.scoring.score_honos].
         after: The later assessment, in the same forms.
         reliable_change: The smallest change in the total, in points, that counts as
             reliable. Defaults to 8 (Parabiaghi et al. 2005).
@@ -698,9 +453,10 @@ def honos_change(
 
     Examples:
         >>> import pathway_model as pm
-        >>> before = dict.fromkeys(pm.HONOS.codes, 3)
-        >>> after = {**dict.fromkeys(pm.HONOS.codes, 2), "h1": 3, "h2": 4}
-        >>> change = pm.honos_change(before, after)
+        >>> from pathway_model import scoring
+        >>> before = dict.fromkeys(scoring.HONOS.codes, 3)
+        >>> after = {**dict.fromkeys(scoring.HONOS.codes, 2), "h1": 3, "h2": 4}
+        >>> change = scoring.honos_change(before, after)
         >>> change.total_change, change.reliable, change.items_improved
         (-9, 'improved', 10)
     """
@@ -817,10 +573,10 @@ def score_honos_records(
 
     Each row holds ``row`` (the record's position), the fields named in ``keep``, then
     ``total``, ``behaviour``, ``impairment``, ``symptoms``, ``social``, ``rated`` and
-    ``complete``, as [`score_honos`][pathway_model.score_honos] computes them.
+    ``complete``, as [`score_honos`][pathway_model.scoring.score_honos] computes them.
 
     Args:
-        records: Records as for [`score_honos`][pathway_model.score_honos].
+        records: Records as for [`score_honos`][pathway_model.scoring.score_honos].
         keep: Fields copied from each record to its row, e.g. ``("person_id", "date")``.
         on_error: ``"raise"`` (the default) to raise one error listing every problem, or
             ``"collect"`` to score the valid records and return the problems beside them.
@@ -836,11 +592,12 @@ def score_honos_records(
 
     Examples:
         >>> import pathway_model as pm
+        >>> from pathway_model import scoring
         >>> records = [
-        ...     {"id": "A", **dict.fromkeys(pm.HONOS.codes, 1)},
-        ...     {"id": "B", **dict.fromkeys(pm.HONOS.codes, 9), "h1": 7},
+        ...     {"id": "A", **dict.fromkeys(scoring.HONOS.codes, 1)},
+        ...     {"id": "B", **dict.fromkeys(scoring.HONOS.codes, 9), "h1": 7},
         ... ]
-        >>> batch = pm.score_honos_records(records, keep=("id",), on_error="collect")
+        >>> batch = scoring.score_honos_records(records, keep=("id",), on_error="collect")
         >>> [(row["id"], row["total"], row["complete"]) for row in batch.rows]
         [('A', 12, True)]
         >>> [str(problem) for problem in batch.problems]
@@ -858,11 +615,11 @@ def score_honos_secure_records(
     """Score many HoNOS-secure assessments: one tidy row per record.
 
     Each row holds ``row``, the fields named in ``keep``, the HoNOS columns of
-    [`score_honos_records`][pathway_model.score_honos_records], then
+    [`score_honos_records`][pathway_model.scoring.score_honos_records], then
     ``security_total``.
 
     Args:
-        records: Records as for [`score_honos_secure`][pathway_model.score_honos_secure].
+        records: Records as for [`score_honos_secure`][pathway_model.scoring.score_honos_secure].
         keep: Fields copied from each record to its row.
         on_error: ``"raise"`` (the default) or ``"collect"``.
 
@@ -891,7 +648,7 @@ def honos_change_records(
     ``suffixes=("_before", "_after")``). Each row holds ``row``, the fields named in
     ``keep``, then ``total_before``, ``total_after``, ``total_change``, ``reliable``,
     ``items_improved``, ``items_deteriorated``, ``items_unchanged`` and
-    ``items_paired``, as [`honos_change`][pathway_model.honos_change] computes them.
+    ``items_paired``, as [`honos_change`][pathway_model.scoring.honos_change] computes them.
 
     Args:
         records: The pairs, one record each.
@@ -1137,7 +894,7 @@ def score_honos_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
     Vectorised with numpy: the data-frame form for large tables. The result has the
     same index as ``frame`` and the columns ``total``, ``behaviour``, ``impairment``,
     ``symptoms``, ``social``, ``rated`` (nullable ``Int64``) and ``complete`` (nullable
-    ``boolean``), the same values [`score_honos_records`][pathway_model.score_honos_records]
+    ``boolean``), the same values [`score_honos_records`][pathway_model.scoring.score_honos_records]
     gives.
 
     Args:
@@ -1172,8 +929,8 @@ def score_honos_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
 def score_honos_secure_frame(frame: Any, *, on_error: OnError = "raise") -> Any:
     """Score a data frame of HoNOS-secure assessments (needs the ``pandas`` extra).
 
-    As [`score_honos_frame`][pathway_model.score_honos_frame], with the security scales
-    too: the input needs the columns ``h1`` … ``h12`` and ``sa`` … ``sg``, and the
+    As [`score_honos_frame`][pathway_model.scoring.frames.score_honos_frame], with the
+    security scales too: the input needs the columns ``h1`` … ``h12`` and ``sa`` … ``sg``, and the
     result adds ``security_total``.
 
     Args:
@@ -1199,7 +956,7 @@ def honos_change_frame(
 ) -> Any:
     """Compare pairs of HoNOS assessments in a data frame (needs the ``pandas`` extra).
 
-    The vectorised form of [`honos_change_records`][pathway_model.honos_change_records]:
+    The vectorised form of [`honos_change_records`][pathway_model.scoring.honos_change_records]:
     the input has one pair per row, ``h1_before`` … ``h12_before`` and ``h1_after`` …
     ``h12_after``; the result has the same index and the columns ``total_before``,
     ``total_after``, ``total_change`` (NA unless both assessments are complete),
@@ -1211,7 +968,7 @@ def honos_change_frame(
         reliable_change: The smallest reliable change in the total, in points.
             Defaults to 8.
         on_error: ``"raise"`` (the default) or ``"collect"``, as for
-            [`score_honos_frame`][pathway_model.score_honos_frame].
+            [`score_honos_frame`][pathway_model.scoring.frames.score_honos_frame].
 
     Returns:
         A new ``pandas.DataFrame`` of changes.

@@ -28,8 +28,7 @@ import attrs
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import Pathway, PathwayDefinition
 from pathway_model.model import _seam as _checks
-from pathway_model.model._seam import type_name
-from pathway_model.scoring._batch import show_number
+from pathway_model.model._seam import show_number, type_name
 from pathway_model.scoring._cohort import (
     MONEY,
     SECURE_COMBINED_LONG_STAY,
@@ -324,15 +323,15 @@ def payments(
     """What each provider would be paid for the same stays under two currencies, side by side.
 
     The occupied-bed-day currency pays bed days x the stage's bed-day cost; the outcome
-    currency is described in [`OutcomeCurrency`][pathway_model.OutcomeCurrency]. Both
-    are worked out from the measures of a [`CohortReport`][pathway_model.CohortReport],
+    currency is described in [`OutcomeCurrency`][pathway_model.scoring.OutcomeCurrency]. Both
+    are worked out from the measures of a [`CohortReport`][pathway_model.scoring.CohortReport],
     so one report can be priced under several currencies without reading the records
     again.
 
     Args:
         source: A cohort report, or the records (then ``as_of`` is required and the
             report is made with the arguments after it, as
-            [`cohort_report`][pathway_model.cohort_report] does).
+            [`cohort_report`][pathway_model.scoring.cohort_report] does).
         currency: The outcome currency; ``OutcomeCurrency()`` (illustrative defaults)
             when ``None``.
         by_stage: Give a row per provider and stage too, after each provider's row.

@@ -4,7 +4,7 @@ Progress reads a review against the exit criteria of the stage the person was in
 review date. Agreement compares the person's own level with the team's, domain by
 domain: per review, and across a cohort with a chance-corrected measure (Cohen's
 weighted kappa). The batch forms score plain records or a data frame and return tidy
-rows (see [`Batch`][pathway_model.Batch]).
+rows (see [`Batch`][pathway_model.scoring.Batch]).
 
 Definitions used here (this library's, stated so results can be reproduced):
 
@@ -177,7 +177,7 @@ def review_progress(
     The stage is that of the stay covering the review date. The share met counts the
     domains the stage's exit criteria name whose team level is at least the minimum; the
     framework score places every rated domain between the worst and best level (see
-    [`ReviewProgress`][pathway_model.ReviewProgress]).
+    [`ReviewProgress`][pathway_model.scoring.ReviewProgress]).
 
     Args:
         pathway: The person's record (checked with
@@ -197,6 +197,7 @@ def review_progress(
     Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
+        >>> from pathway_model import scoring
         >>> from pathway_model.catalogue import SECURE_PATHWAY
         >>> levels = {"mental_health_recovery": "met",
         ...           "harm_related_behaviours": "partly_met", "substance_misuse": "not_met"}
@@ -204,7 +205,7 @@ def review_progress(
         ...     SECURE_PATHWAY, person_id="P-1", stage="medium_secure",
         ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
         ... ).with_reviews(pm.Review.from_levels(id="r1", date=dt.date(2024, 4, 2), team=levels))
-        >>> progress = pm.review_progress(pathway, "r1")
+        >>> progress = scoring.review_progress(pathway, "r1")
         >>> progress.required_met, progress.required_total, progress.unmet, progress.score
         (2, 3, ('substance_misuse',), 0.5)
     """
@@ -380,7 +381,7 @@ class CohortAgreement:
         table: The counts of pairs: ``table[i][j]`` pairs had the team at level ``i``
             and the person at level ``j``.
         problems: The invalid records left out, for
-            [`agreement_summary`][pathway_model.agreement_summary] with
+            [`agreement_summary`][pathway_model.scoring.agreement_summary] with
             ``on_error="collect"``; otherwise empty.
     """
 
@@ -511,13 +512,14 @@ def review_agreement(review: Review, scale: RatingScale) -> Agreement:
     Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
+        >>> from pathway_model import scoring
         >>> from pathway_model.catalogue import MY_SHARED_PATHWAY
         >>> review = pm.Review.from_levels(
         ...     id="r1", date=dt.date(2024, 4, 2),
         ...     team={"life_skills": "partly_met", "future_plans": "met", "physical_health": "met"},
         ...     person={"life_skills": "met", "future_plans": "met"},
         ... )
-        >>> agreement = pm.review_agreement(review, MY_SHARED_PATHWAY.scale)
+        >>> agreement = scoring.review_agreement(review, MY_SHARED_PATHWAY.scale)
         >>> agreement.n, agreement.exact_agreement, agreement.person_higher, agreement.unpaired
         (2, 0.5, 1, 1)
     """
@@ -611,10 +613,11 @@ def cohort_agreement(
 
     Examples:
         >>> import pathway_model as pm
+        >>> from pathway_model import scoring
         >>> from pathway_model.catalogue import MY_SHARED_PATHWAY
         >>> pairs = [("met", "met"), ("partly_met", "met"), ("not_met", "not_met"),
         ...          ("partly_met", "partly_met"), ("met", None)]
-        >>> result = pm.cohort_agreement(pairs, scale=MY_SHARED_PATHWAY.scale)
+        >>> result = scoring.cohort_agreement(pairs, scale=MY_SHARED_PATHWAY.scale)
         >>> result.n, result.exact_agreement, round(result.kappa, 3)
         (4, 0.75, 0.8)
     """
@@ -686,7 +689,7 @@ def agreement_records(
         records: The records, e.g. rows of a CSV file: one domain of one review each.
         scale: The scale the levels are on (``definition.framework.scale``).
         keep: Fields copied from each record to its row, e.g. ``("review_id", "domain")``.
-        on_error: ``"raise"`` or ``"collect"``: see [`Batch`][pathway_model.Batch].
+        on_error: ``"raise"`` or ``"collect"``: see [`Batch`][pathway_model.scoring.Batch].
 
     Raises:
         ValidationError: ``on_error="raise"`` and a record has no ``team`` or ``person``
@@ -695,10 +698,13 @@ def agreement_records(
 
     Examples:
         >>> import pathway_model as pm
+        >>> from pathway_model import scoring
         >>> from pathway_model.catalogue import MY_SHARED_PATHWAY
         >>> records = [{"domain": "life_skills", "team": "partly_met", "person": "met"},
         ...            {"domain": "future_plans", "team": "met", "person": None}]
-        >>> batch = pm.agreement_records(records, scale=MY_SHARED_PATHWAY.scale, keep=["domain"])
+        >>> batch = scoring.agreement_records(
+        ...     records, scale=MY_SHARED_PATHWAY.scale, keep=["domain"]
+        ... )
         >>> batch.rows[0]
         {'row': 0, 'domain': 'life_skills', 'agree': False, 'difference': 1}
     """
@@ -725,8 +731,8 @@ def agreement_summary(
 ) -> CohortAgreement:
     """Person-team agreement over many plain records: the cohort summary.
 
-    The records are those of [`agreement_records`][pathway_model.agreement_records];
-    the result is that of [`cohort_agreement`][pathway_model.cohort_agreement] over
+    The records are those of [`agreement_records`][pathway_model.scoring.agreement_records];
+    the result is that of [`cohort_agreement`][pathway_model.scoring.cohort_agreement] over
     their ``(team, person)`` pairs. With ``on_error="collect"`` invalid records are left
     out and listed in the result's ``problems``, never dropped silently.
 
@@ -735,7 +741,7 @@ def agreement_summary(
         scale: The scale the levels are on.
         weights: The kappa weights: ``"quadratic"`` (the default), ``"linear"`` or
             ``"unweighted"``.
-        on_error: ``"raise"`` or ``"collect"``: see [`Batch`][pathway_model.Batch].
+        on_error: ``"raise"`` or ``"collect"``: see [`Batch`][pathway_model.scoring.Batch].
 
     Raises:
         ValidationError: ``on_error="raise"`` and a record is invalid; the paths are
@@ -758,7 +764,7 @@ def agreement_summary(
 def agreement_frame(frame: Any, *, scale: RatingScale, on_error: OnError = "raise") -> Any:
     """Score person-team agreement for a data frame of level pairs (needs the ``pandas`` extra).
 
-    The frame form of [`agreement_records`][pathway_model.agreement_records], row for
+    The frame form of [`agreement_records`][pathway_model.scoring.agreement_records], row for
     row: each cell is read as the record form reads the same value, by the convention
     every data-frame function shares (see "Data frames and records: one convention" in
     the scoring reference). So an empty cell (``None``, ``NaN``, ``pd.NA``) is no level

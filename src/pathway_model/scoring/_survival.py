@@ -29,8 +29,7 @@ from fractions import Fraction
 import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.model._seam import type_name
-from pathway_model.scoring._batch import as_int, show_number
+from pathway_model.model._seam import as_int, show_number, type_name
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
 

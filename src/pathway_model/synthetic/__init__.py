@@ -1,12 +1,12 @@
 """Seeded synthetic cohorts: realistic pathways through secure care, for demos, docs and tests.
 
-[`synthetic_cohort`][pathway_model.synthetic_cohort] makes the records of a
+[`synthetic_cohort`][pathway_model.synthetic.synthetic_cohort] makes the records of a
 whole population on the built-in secure pathway: several providers, a few thousand
 people in secure hospital care at a date, stays across the secure levels, reviews
 every few months with the team's and the person's views, goals, incidents, long stays,
 moves back to a more secure level, and people who are ready to move on but have not
 been moved. The shape of the population is set by
-[`CohortParameters`][pathway_model.CohortParameters]; every default names
+[`CohortParameters`][pathway_model.synthetic.CohortParameters]; every default names
 its source, a fact listed on the docs page "Domain facts and sources", or is marked as
 an illustrative assumption. "Synthetic cohorts" explains what the generator
 models and what it leaves out.
@@ -23,10 +23,10 @@ cohorts may be made on several threads at once.
 The parameters live in one private module and the generator in another; this package
 names what is public:
 
-- [`synthetic_cohort`][pathway_model.synthetic_cohort]: the records of a
+- [`synthetic_cohort`][pathway_model.synthetic.synthetic_cohort]: the records of a
   population;
-- [`CohortParameters`][pathway_model.CohortParameters] and
-  [`StageParameters`][pathway_model.StageParameters]: its shape;
+- [`CohortParameters`][pathway_model.synthetic.CohortParameters] and
+  [`StageParameters`][pathway_model.synthetic.StageParameters]: its shape;
 - `DEFAULT_STAGES` and `DEFAULT_PROVIDERS`: the defaults of the parameters.
 
 Examples:

@@ -130,7 +130,7 @@ class StageParameters:
 
     A stay's length is drawn from a log-normal distribution with the given median and
     spread (the standard deviation of the log of the length), capped at
-    [`CohortParameters.longest_stay_years`][pathway_model.CohortParameters].
+    [`CohortParameters.longest_stay_years`][pathway_model.synthetic.CohortParameters].
     How it ends is drawn independently of its length: a move to a more secure stage
     (``step_up_share``), leaving the pathway (``leave_share``: a return to prison, a
     transfer out of secure services, a death), or otherwise a step down.
@@ -306,7 +306,7 @@ class CohortParameters:
             5, assumption): people whose record ended in that window are included.
             Everyone's record is complete from their first admission.
         stages: The parameters of each stage (see
-            [`StageParameters`][pathway_model.StageParameters]): each of
+            [`StageParameters`][pathway_model.synthetic.StageParameters]): each of
             high secure, medium secure, low secure and community exactly once.
         longest_stay_years: No stay is longer than this (default 40, assumption).
         first_review_weeks: The first review of a stay falls this many weeks after it

@@ -2,8 +2,8 @@
 
 A [`Pathway`][pathway_model.Pathway] holds no instrument scores. An EPR that wants HoNOS or
 HoNOS-secure ratings in the same Bundle passes them to
-[`to_fhir`][pathway_model.to_fhir] as [`InstrumentRating`][pathway_model.InstrumentRating]
-values, and [`from_fhir_with_instruments`][pathway_model.from_fhir_with_instruments] gives
+[`to_fhir`][pathway_model.fhir.to_fhir] as [`InstrumentRating`][pathway_model.fhir.InstrumentRating]
+values, and [`from_fhir_with_instruments`][pathway_model.fhir.from_fhir_with_instruments] gives
 them back.
 """
 
@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
+from pathway_model.catalogue import HONOS, HONOS_SECURE
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model import Pathway
 from pathway_model.model import _seam as _checks
-from pathway_model.scoring._batch import show_number
-from pathway_model.scoring._honos import HONOS, HONOS_SECURE, NOT_KNOWN, Instrument
+from pathway_model.model._seam import NOT_KNOWN, Instrument, show_number
 
 __all__ = ["FhirImport", "InstrumentRating"]
 
@@ -69,13 +69,13 @@ class InstrumentRating:
     The ratings are the instrument's scales in their defined order (``h1`` ... ``h12``,
     then ``sa`` ... ``sg`` for HoNOS-secure), each 0-4, or 9 for not known on ``h1`` ...
     ``h12`` (a security scale has no "not known" rating). Build one from
-    a scoring record with [`from_record`][pathway_model.InstrumentRating.from_record]; get
-    the record back, for [`score_honos`][pathway_model.score_honos], from ``record``.
+    a scoring record with [`from_record`][pathway_model.fhir.InstrumentRating.from_record]; get
+    the record back, for [`score_honos`][pathway_model.scoring.score_honos], from ``record``.
 
     Attributes:
         id: The rating's id, unique among the person's instrument ratings.
-        instrument: [`HONOS`][pathway_model.HONOS] or
-            [`HONOS_SECURE`][pathway_model.HONOS_SECURE].
+        instrument: [`HONOS`][pathway_model.scoring.HONOS] or
+            [`HONOS_SECURE`][pathway_model.scoring.HONOS_SECURE].
         date: The day of the rating.
         ratings: One rating per scale, in the instrument's order.
         problem_8: Scale 8's problem-type letter, ``"A"`` ... ``"K"``, if recorded.
@@ -87,11 +87,12 @@ class InstrumentRating:
     Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
+        >>> from pathway_model import scoring
         >>> rating = InstrumentRating.from_record(
-        ...     id="honos-1", instrument=pm.HONOS, date=dt.date(2024, 3, 28),
+        ...     id="honos-1", instrument=scoring.HONOS, date=dt.date(2024, 3, 28),
         ...     record={f"h{n}": 2 for n in range(1, 13)},
         ... )
-        >>> pm.score_honos(rating.record).total
+        >>> scoring.score_honos(rating.record).total
         24
     """
 

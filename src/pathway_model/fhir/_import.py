@@ -25,9 +25,7 @@ import attrs
 
 from pathway_model.catalogue import DEFINITIONS
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.io._converter import _DATE, _structure_date, json_type, key_path, object_of
-from pathway_model.io._fhir import FHIR_INSTRUMENTS, PROBLEM_TYPES, FhirImport, InstrumentRating
-from pathway_model.io._fhir_codes import (
+from pathway_model.fhir._codes import (
     DATA_ABSENT_REASON,
     DATA_SYSTEM,
     DEFINITION_URI,
@@ -60,6 +58,8 @@ from pathway_model.io._fhir_codes import (
     level_system,
     stage_system,
 )
+from pathway_model.fhir._values import FHIR_INSTRUMENTS, PROBLEM_TYPES, FhirImport, InstrumentRating
+from pathway_model.io._converter import _DATE, _structure_date, json_type, key_path, object_of
 from pathway_model.io._json import MAX_DOCUMENT_BYTES, parse
 from pathway_model.model import (
     DomainRating,
@@ -77,12 +77,12 @@ from pathway_model.model import (
 from pathway_model.model._seam import (
     CODE_EXPECTED,
     MAX_TEXT_LENGTH,
+    NOT_KNOWN,
     is_code,
     looks_like_nhs_number,
     show_code,
     type_name,
 )
-from pathway_model.scoring._honos import NOT_KNOWN
 
 __all__ = ["from_fhir", "from_fhir_with_instruments"]
 
@@ -187,10 +187,10 @@ def from_fhir(
     definition: PathwayDefinition | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Pathway:
-    """Read a person's pathway from a FHIR R4 Bundle written by [`to_fhir`][pathway_model.to_fhir].
+    """Read a pathway from a FHIR R4 Bundle, as [`to_fhir`][pathway_model.fhir.to_fhir] writes it.
 
     Instrument ratings in the Bundle are read and checked too; to have them back, call
-    [`from_fhir_with_instruments`][pathway_model.from_fhir_with_instruments].
+    [`from_fhir_with_instruments`][pathway_model.fhir.from_fhir_with_instruments].
 
     Args:
         bundle: The Bundle: a dict of JSON types, or JSON text (``str`` or UTF-8
@@ -210,12 +210,13 @@ def from_fhir(
     Examples:
         >>> import datetime as dt
         >>> import pathway_model as pm
+        >>> from pathway_model import fhir
         >>> from pathway_model.catalogue import SECURE_PATHWAY
         >>> pathway = pm.Pathway.start(
         ...     SECURE_PATHWAY, person_id="P-0001", stage="medium_secure",
         ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
         ... )
-        >>> from_fhir(pm.to_fhir(pathway)) == pathway
+        >>> from_fhir(fhir.to_fhir(pathway)) == pathway
         True
     """
     return from_fhir_with_instruments(bundle, definition=definition, max_bytes=max_bytes).pathway
@@ -229,7 +230,7 @@ def from_fhir_with_instruments(
 ) -> FhirImport:
     """Read a person's pathway and their instrument ratings from a FHIR R4 Bundle.
 
-    The checks are those of [`from_fhir`][pathway_model.from_fhir].
+    The checks are those of [`from_fhir`][pathway_model.fhir.from_fhir].
 
     Args:
         bundle: The Bundle, as a dict or as JSON text.

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
-from pathway_model.io._fhir import InstrumentRating
-from pathway_model.io._fhir_codes import (
+from pathway_model.fhir._codes import (
     DATA_ABSENT_REASON,
     DOMAIN_RATING,
     GOAL_ACHIEVEMENT,
@@ -52,6 +51,7 @@ from pathway_model.io._fhir_codes import (
     stage_system,
     vocabulary_coding,
 )
+from pathway_model.fhir._values import InstrumentRating
 from pathway_model.model import (
     DomainRating,
     Goal,
@@ -62,9 +62,8 @@ from pathway_model.model import (
     Review,
     validate_pathway,
 )
-from pathway_model.model._seam import type_name, unique_codes
+from pathway_model.model._seam import NOT_KNOWN, type_name, unique_codes
 from pathway_model.rules._stay import resolve_definition
-from pathway_model.scoring._honos import NOT_KNOWN
 
 __all__ = ["to_fhir"]
 
@@ -82,10 +81,10 @@ def to_fhir(
     The Bundle holds a CarePlan for the record, an EpisodeOfCare per placement, a Goal
     per goal, an Encounter per review, and Observations for the team's and the person's
     domain ratings, goal progress, incidents and instrument ratings. Codes come from the
-    code systems of [`fhir_code_systems`][pathway_model.fhir_code_systems]; HoNOS scales
+    code systems of [`fhir_code_systems`][pathway_model.fhir.fhir_code_systems]; HoNOS scales
     are coded with SNOMED CT. The person is a logical reference by their pseudonymous id.
     Dates stay dates (``2024-03-28``). The result is deterministic: the same record gives
-    the same dict, and [`from_fhir`][pathway_model.from_fhir] reads it back to an equal
+    the same dict, and [`from_fhir`][pathway_model.fhir.from_fhir] reads it back to an equal
     record.
 
     Args:

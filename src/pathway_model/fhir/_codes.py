@@ -1,12 +1,12 @@
 """FHIR R4 vocabulary: canonical URLs, code systems, identifier systems and stable ids.
 
-Every URL this library mints lives under one base, [`FHIR_BASE`][pathway_model.FHIR_BASE].
+Every URL this library mints lives under one base, [`FHIR_BASE`][pathway_model.fhir.FHIR_BASE].
 Canonical URLs are identifiers: they name a code system, they need not resolve. A code
 system made from data (a framework's domains and levels, a definition's stages) has a URL
 that names the framework or definition and carries its version in ``CodeSystem.version``
 and ``Coding.version``, as FHIR does; the library's own closed vocabularies (incident
 kinds, review kinds ...) are versioned by
-[`FHIR_VOCABULARY_VERSION`][pathway_model.FHIR_VOCABULARY_VERSION].
+[`FHIR_VOCABULARY_VERSION`][pathway_model.fhir.FHIR_VOCABULARY_VERSION].
 """
 
 from __future__ import annotations
@@ -381,9 +381,9 @@ def fhir_code_systems(definition: PathwayDefinition) -> list[dict[str, Any]]:
     In order: the outcome domains of the definition's framework, its rating levels, the
     definition's stages, then the library's own closed vocabularies (incident kinds and
     severities, who set a goal, review kinds, who gave a rating, observation kinds,
-    instruments). Every code system's URL is under [`FHIR_BASE`][pathway_model.FHIR_BASE];
+    instruments). Every code system's URL is under [`FHIR_BASE`][pathway_model.fhir.FHIR_BASE];
     those made from data carry the framework's or the definition's version, the others
-    [`FHIR_VOCABULARY_VERSION`][pathway_model.FHIR_VOCABULARY_VERSION]. Levels carry their
+    [`FHIR_VOCABULARY_VERSION`][pathway_model.fhir.FHIR_VOCABULARY_VERSION]. Levels carry their
     rank and stages their security rank as concept properties.
 
     Args:
