@@ -156,6 +156,21 @@ class TestRoot:
         )
         assert "[]" == done.stdout.strip()
 
+    def test_serialisation_loads_on_first_use_not_with_the_package(self) -> None:
+        """A plug-in that only applies the rules never loads cattrs or the converter."""
+        code = (
+            "import sys, pathway_model as pm; "
+            "heavy = ('cattrs', 'pathway_model.io._converter', 'pathway_model.io._schema'); "
+            "print([m for m in heavy if m in sys.modules]); "
+            "from pathway_model.catalogue import SECURE_PATHWAY; pm.dumps(SECURE_PATHWAY); "
+            "print([m for m in heavy if m in sys.modules])"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        expected = "[]\n['cattrs', 'pathway_model.io._converter']"
+        assert expected == done.stdout.strip()
+
     def test_version_comes_from_the_installed_metadata(self) -> None:
         """`__version__` is the installed distribution's version."""
         assert importlib.metadata.version("pathway-model") == pm.__version__

@@ -25,6 +25,7 @@ from pathway_model.io._converter import (
     unknown_keys,
     validate_field,
 )
+from pathway_model.io._format import MAX_DOCUMENT_BYTES, SCHEMA_VERSION
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
 from pathway_model.model._checks import CODE_EXPECTED, show_code, show_number, type_name
 from pathway_model.model._record import (
@@ -58,8 +59,6 @@ except ImportError:  # pragma: no cover - the tests run with and without it
 #: orjson's options for the layouts dumps shares with it: compact, and indented by two.
 _ORJSON_OPTIONS = {None: 0, 2: getattr(_orjson, "OPT_INDENT_2", 0)}
 
-SCHEMA_VERSION = 1
-"""The version of the JSON format this library writes. Older versions load by migration."""
 
 #: The name each kind of top-level document carries in its ``document`` key.
 DOCUMENTS: dict[type[Any], str] = {
@@ -71,8 +70,6 @@ DOCUMENTS: dict[type[Any], str] = {
     ReviewSchedule: "review_schedule",
 }
 
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-"""The largest document `loads` reads unless told otherwise: 64 MiB."""
 
 #: Migrations: ``MIGRATIONS[n]`` turns a version ``n`` document into version ``n + 1``.
 #: A format change adds one here, with a test that the committed fixtures of every older
@@ -86,19 +83,7 @@ _KINDS: dict[str, type[Any]] = {name: cls for cls, name in DOCUMENTS.items()}
 
 
 def to_dict(obj: object) -> dict[str, Any]:
-    """Turn a top-level object into a JSON-ready dict with its version and document name.
-
-    Args:
-        obj: A ``Pathway``, ``OutcomeFramework``, ``PathwayDefinition``, ``Assessment``,
-            ``Readiness`` or ``ReviewSchedule``.
-
-    Returns:
-        A dict of JSON types only, keys in a fixed order: ``schema_version``,
-            ``document``, then the fields in the order the class declares them.
-
-    Raises:
-        WrongTypeError: ``obj`` is not a top-level document.
-    """
+    """The work of [`to_dict`][pathway_model.to_dict], which says what it does."""
     document = DOCUMENTS.get(type(obj))
     if document is None:
         raise WrongTypeError.single("obj", _document_kinds(), type_name(obj))
@@ -107,31 +92,7 @@ def to_dict(obj: object) -> dict[str, Any]:
 
 
 def dumps(obj: object, *, indent: int | None = None) -> str:
-    """Write a top-level object as a JSON document.
-
-    The output is deterministic: the same object always gives the same text, whatever
-    the order its collections were given in. Dates are ISO 8601 (``2024-01-08``),
-    periods ISO 8601 durations (``P3M``), amounts decimal strings (``"452"``), and
-    vocabularies their codes. With the ``fast`` extra (orjson) installed, compact or
-    two-space text is written by orjson, byte for byte the same.
-
-    Args:
-        obj: A ``Pathway``, ``OutcomeFramework``, ``PathwayDefinition``, ``Assessment``,
-            ``Readiness`` or ``ReviewSchedule``.
-        indent: Spaces to indent by; compact on one line when ``None``.
-
-    Raises:
-        WrongTypeError: ``obj`` is not a top-level document.
-
-    Examples:
-        >>> from pathway_model import dumps, loads
-        >>> from pathway_model.catalogue import MY_SHARED_PATHWAY
-        >>> text = dumps(MY_SHARED_PATHWAY)
-        >>> text[:60]
-        '{"schema_version":1,"document":"framework","id":"my-shared-p'
-        >>> loads(text, type(MY_SHARED_PATHWAY)) == MY_SHARED_PATHWAY
-        True
-    """
+    """The work of [`dumps`][pathway_model.dumps], which says what it does."""
     document = to_dict(obj)
     if _orjson is not None and indent in (None, 2):
         # orjson writes the same bytes as the standard library below (same escapes, same
@@ -156,21 +117,7 @@ def from_dict(
 def from_dict(
     data: object, cls: type[Any] | None = None, *, definition: PathwayDefinition | None = None
 ) -> object:
-    """Read a top-level object from a parsed JSON document (dicts, lists, str, numbers).
-
-    The checks are those of [`loads`][pathway_model.loads], less those of the text itself.
-
-    Args:
-        data: The parsed document, e.g. from ``json.load``.
-        cls: What the document holds (see [`loads`][pathway_model.loads]); when ``None``,
-            the kind its own ``document`` key names.
-        definition: The definition to check a pathway against.
-
-    Raises:
-        ValidationError: Every problem found, each with its JSON path.
-        WrongTypeError: ``cls`` is not a kind of document, or an object in ``data`` has a
-            key that is not a string.
-    """
+    """The work of [`from_dict`][pathway_model.from_dict], which says what it does."""
     try:
         return _from_tree(data, cls, definition)
     except ValidationError as error:
@@ -202,48 +149,7 @@ def loads(
     definition: PathwayDefinition | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> object:
-    """Read a top-level object from a JSON document.
-
-    Everything is checked: the text, the header, the values, and (for a pathway) the
-    record on its own terms and against its definition. Every problem is reported at once,
-    each with its JSON path (``$.reviews[3].ratings[1].team``), what was expected and what
-    was found; a record with a bad item is still checked, without that item, against its
-    stays and its definition. Only a check that cannot be made until a problem is mended is
-    held back (a review's date, when a stay could not be read), and then the error says
-    that more problems may follow. The first hundred problems are listed and the rest
-    counted. Notes and goal wording are never repeated, and the error keeps no part of the
-    document. Refused: text that is not UTF-8 or not JSON; ``NaN`` and ``Infinity``; an
-    object with the same key twice; unknown keys; values of the wrong JSON type; unknown
-    codes; dates that do not exist; datetimes without a zone (a datetime with a zone
-    becomes its date in England); a document of another kind; a ``schema_version`` newer
-    than this library reads. Older versions are migrated.
-
-    A pathway is also checked against its definition: ``definition`` when given, else
-    the built-in definition it names, if there is one.
-
-    With the ``fast`` extra (orjson) installed, a pathway exactly as `dumps` wrote it is
-    parsed by orjson, and trusted only if written again it gives back the same bytes (so no
-    key was given twice); every other document takes the strict parser. The result, or
-    the problems, are the same either way.
-
-    Args:
-        data: The document, as text or UTF-8 bytes.
-        cls: What the document holds: ``Pathway``, ``OutcomeFramework``,
-            ``PathwayDefinition``, ``Assessment``, ``Readiness`` or ``ReviewSchedule``;
-            when ``None``, the kind its own ``document`` key names.
-        definition: The definition to check a pathway against.
-        max_bytes: The largest document accepted, in bytes of UTF-8.
-
-    Raises:
-        ValidationError: Every problem found (a ``ValueError``).
-        WrongTypeError: ``data`` is neither text nor bytes.
-
-    Examples:
-        >>> from pathway_model import dumps, loads
-        >>> from pathway_model.catalogue import SECURE_PATHWAY
-        >>> type(loads(dumps(SECURE_PATHWAY))).__name__
-        'PathwayDefinition'
-    """
+    """The work of [`loads`][pathway_model.loads], which says what it does."""
     try:
         return _load(data, cls, definition, max_bytes)
     except ValidationError as error:

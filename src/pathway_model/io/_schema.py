@@ -186,40 +186,7 @@ _UNIQUE_ITEMS: frozenset[tuple[type[Any], str]] = frozenset({(IncidentRule, "kin
 
 
 def json_schema(cls: type[Any]) -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of a top-level document.
-
-    The schema is generated from the model, so it always agrees with
-    [`loads`][pathway_model.loads]: every document the schema refuses, the loader
-    refuses too. The loader checks more than a schema can say (that dates exist, that
-    ids are unique, that codes are known to the pathway definition), so a document the
-    schema accepts may still be refused.
-    The schema describes the version of the format this library writes
-    (``schema_version`` is ``SCHEMA_VERSION``); older versions that the loader migrates
-    are not covered. Each call returns a new dict with the same content and key order.
-
-    Args:
-        cls: ``Pathway``, ``OutcomeFramework``, ``PathwayDefinition``, ``Assessment``,
-            ``Readiness`` or ``ReviewSchedule``.
-
-    Returns:
-        The schema, JSON types only: the document's own keys under ``properties``, and
-        one entry under ``$defs`` for each class, vocabulary and format it uses.
-
-    Raises:
-        WrongTypeError: ``cls`` is not a top-level document class.
-
-    Examples:
-        >>> import json
-        >>> import pathway_model as pm
-        >>> schema = pm.json_schema(pm.Pathway)
-        >>> schema["$id"]
-        'https://pathway-model.org/schema/v1/pathway.json'
-        >>> schema["required"][:4]
-        ['schema_version', 'document', 'person_id', 'definition_id']
-        >>> schema["$defs"]["IncidentSeverity"]["enum"]
-        ['minor', 'moderate', 'serious']
-        >>> text = json.dumps(schema, indent=2)  # ready to publish
-    """
+    """The work of [`json_schema`][pathway_model.json_schema], which says what it does."""
     document = next((name for kind, name in DOCUMENTS.items() if kind is cls), None)
     if document is None:
         found = getattr(cls, "__name__", None)
