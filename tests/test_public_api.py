@@ -132,6 +132,14 @@ class TestRoot:
         """The root names at most 60 things: the core a service developer needs."""
         assert len(pm.__all__) <= 60
 
+    @pytest.mark.parametrize(
+        "module_name",
+        ["pathway_model.errors", "pathway_model.io", "pathway_model.model", "pathway_model.rules"],
+    )
+    def test_the_core_is_imported_from_the_root(self, module_name: str) -> None:
+        """Every name the core's packages export (their layout is private) is at the root."""
+        assert [] == sorted(set(importlib.import_module(module_name).__all__) - set(pm.__all__))
+
     def test_there_is_no_lazy_loading(self) -> None:
         """Every root name is bound when the package is imported; nothing loads on attribute use."""
         assert not hasattr(pm, "__getattr__")
