@@ -9,7 +9,7 @@ import typing
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from types import ModuleType
-from typing import Any, TypeVar, overload
+from typing import Any
 
 import attrs
 
@@ -48,7 +48,6 @@ __all__ = [
     "to_dict",
 ]
 
-T = TypeVar("T")
 
 _orjson: ModuleType | None
 try:  # the optional ``fast`` extra
@@ -108,12 +107,6 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     )
 
 
-@overload
-def from_dict(data: object, cls: type[T], *, definition: PathwayDefinition | None = None) -> T: ...
-@overload
-def from_dict(
-    data: object, cls: None = None, *, definition: PathwayDefinition | None = None
-) -> object: ...
 def from_dict(
     data: object, cls: type[Any] | None = None, *, definition: PathwayDefinition | None = None
 ) -> object:
@@ -126,22 +119,6 @@ def from_dict(
     raise failure
 
 
-@overload
-def loads(
-    data: str | bytes,
-    cls: type[T],
-    *,
-    definition: PathwayDefinition | None = None,
-    max_bytes: int = MAX_DOCUMENT_BYTES,
-) -> T: ...
-@overload
-def loads(
-    data: str | bytes,
-    cls: None = None,
-    *,
-    definition: PathwayDefinition | None = None,
-    max_bytes: int = MAX_DOCUMENT_BYTES,
-) -> object: ...
 def loads(
     data: str | bytes,
     cls: type[Any] | None = None,
