@@ -133,8 +133,7 @@ class TestRoot:
         assert len(pm.__all__) <= 60
 
     @pytest.mark.parametrize(
-        "module_name",
-        ["pathway_model.errors", "pathway_model.io", "pathway_model.model", "pathway_model.rules"],
+        "module_name", ["pathway_model.io", "pathway_model.model", "pathway_model.rules"]
     )
     def test_the_core_is_imported_from_the_root(self, module_name: str) -> None:
         """Every name the core's packages export (their layout is private) is at the root."""
@@ -213,6 +212,28 @@ class TestSubpackages:
         frames = importlib.import_module("pathway_model.scoring.frames")
         assert [] == [name for name in scoring.__all__ if name.endswith("_frame")]
         assert all(name.endswith("_frame") for name in frames.__all__)
+
+
+class TestErrorsModule:
+    """`pathway_model.errors` is public: the exceptions, also at the root, and `show_code`."""
+
+    def test_all_is_sorted_and_exactly_what_it_defines(self) -> None:
+        """Its `__all__` is sorted and names every public name the module defines."""
+        errors = importlib.import_module("pathway_model.errors")
+        assert (sorted(errors.__all__), set(errors.__all__)) == (
+            errors.__all__,
+            _defined_names(errors),
+        )
+
+    def test_the_exceptions_are_at_the_root_and_the_helper_is_not(self) -> None:
+        """Every exception and `Problem` is at the root; `show_code` is only in `errors`."""
+        errors = importlib.import_module("pathway_model.errors")
+        assert ["show_code"] == sorted(set(errors.__all__) - set(pm.__all__))
+
+    def test_show_code_is_documented_at_its_home(self) -> None:
+        """The reference renders `show_code` as `pathway_model.errors.show_code`."""
+        reference = (ROOT / "docs" / "reference" / "errors.md").read_text(encoding="utf-8")
+        assert "::: pathway_model.errors.show_code" in reference.splitlines()
 
 
 class TestDocstrings:

@@ -30,6 +30,7 @@ __all__ = [
     "UnknownCodeError",
     "ValidationError",
     "WrongTypeError",
+    "show_code",
 ]
 
 
@@ -83,6 +84,31 @@ class Problem:
         if self.path.startswith("$"):
             return attrs.evolve(self, path=prefix + self.path[1:])
         return attrs.evolve(self, path=f"{prefix}.{self.path}")
+
+
+def show_code(value: str) -> str:
+    """Show a code, id or other short untrusted text in a problem: quoted, cut short if long.
+
+    This is how every message of the library shows a value that is not its own, so that
+    a problem written outside the library (a local check, a command's option) reads the
+    same. Only the first 37 characters of a value longer than 40 are shown; free text
+    (notes, goal wording) is never shown at all, and is described by its length instead.
+
+    Args:
+        value: The code or text, as found.
+
+    Returns:
+        The value's ``repr``, of at most 42 characters.
+
+    Examples:
+        >>> show_code("medium_secure")
+        "'medium_secure'"
+        >>> show_code("x" * 50)
+        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"
+        >>> str(Problem(path="$.stage", expected="a known stage", found=show_code("mediun")))
+        "$.stage: expected a known stage; found 'mediun'"
+    """
+    return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 class ValidationError(PathwayModelError, ValueError):

@@ -26,15 +26,13 @@ from pathway_model.cli._inputs import (
     DOCUMENTS,
     definition_problem,
     is_builtin,
-    json_type,
     load_definition,
-    object_of,
     one_pathway,
-    parse,
     problem_lines,
     read_one,
     stdin_once,
 )
+from pathway_model.cli._json import json_type, object_of, parse_json
 from pathway_model.cli._render import json_text, plural, show_code
 from pathway_model.errors import Problem, ValidationError
 
@@ -163,7 +161,7 @@ def _instrument_ratings(data: bytes) -> tuple[Any, ...]:
     Raises:
         ValidationError: Every problem found, each with its path in the file.
     """
-    tree = parse(data)
+    tree = parse_json(data)
     if not isinstance(tree, list):
         raise ValidationError.single("$", "a JSON array of instrument ratings", json_type(tree))
     ratings: list[Any] = []
@@ -255,17 +253,17 @@ def _fhir_import_arguments(parser: argparse.ArgumentParser) -> None:
 def _library_document(data: bytes) -> str | None:
     """The kind of library document ``data`` holds (its ``document`` key), if it is one."""
     try:
-        header = object_of(parse(data), "$")
+        header = object_of(parse_json(data), "$")
     except ValidationError:
         return None
     if header is None or "resourceType" in header:
         return None
     kind = header.get("document")
-    return kind if kind in DOCUMENTS.values() else None
+    return kind if isinstance(kind, str) and kind in DOCUMENTS else None
 
 
 def _not_a_bundle(kind: str) -> Problem:
-    hint = " (write one with 'fhir export')" if kind == DOCUMENTS[pm.Pathway] else ""
+    hint = " (write one with 'fhir export')" if DOCUMENTS[kind] is pm.Pathway else ""
     return Problem(
         path="$", expected=f"a FHIR Bundle{hint}", found=f"a pathway_model {kind!r} document"
     )

@@ -23,12 +23,6 @@ from pathway_model.cli._console import Console, os_problem
 from pathway_model.cli._render import show_code
 from pathway_model.errors import Problem, ValidationError
 
-# The library's private JSON reading helpers: the only private names the command uses to
-# read inputs. They have no public home yet: the strict parser (objects as pairs, every
-# problem with its path), the kinds of document by class, and two message helpers.
-from pathway_model.io._converter import json_type, object_of
-from pathway_model.io._json import DOCUMENTS, parse
-
 __all__ = [
     "DOCUMENTS",
     "JSON_LINES_SUFFIXES",
@@ -37,14 +31,11 @@ __all__ = [
     "LoadedPathway",
     "definition_problem",
     "is_builtin",
-    "json_type",
     "load_definition",
     "load_document",
     "load_pathway",
     "load_pathways",
-    "object_of",
     "one_pathway",
-    "parse",
     "problem_lines",
     "read_inputs",
     "read_one",
@@ -53,6 +44,17 @@ __all__ = [
 
 STDIN = "-"
 """The input name that means standard input."""
+
+#: Each kind of document the library reads, by the name its ``document`` key gives, in
+#: the order the library lists them. (The tests hold this to the library's own list.)
+DOCUMENTS: dict[str, type[Any]] = {
+    "pathway": pm.Pathway,
+    "framework": pm.OutcomeFramework,
+    "pathway_definition": pm.PathwayDefinition,
+    "assessment": pm.Assessment,
+    "readiness": pm.Readiness,
+    "review_schedule": pm.ReviewSchedule,
+}
 
 #: File name endings read as JSON Lines (one document per line).
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -261,35 +263,16 @@ def is_builtin(pathway: pm.Pathway) -> bool:
     return any((item.id, item.version) == named for item in catalogue.DEFINITIONS)
 
 
-def _document_kind(tree: object) -> type[Any]:
-    """The class of a parsed document, from its ``document`` key.
-
-    Raises:
-        ValidationError: It is not an object, or names no kind of document this library reads.
-    """
-    header = object_of(tree, "$")
-    if header is None:
-        raise ValidationError.single(
-            "$", "a JSON object (a pathway_model document)", json_type(tree)
-        )
-    name = header.get("document")
-    for cls, document in DOCUMENTS.items():
-        if name == document:
-            return cls
-    kinds = ", ".join(repr(document) for document in DOCUMENTS.values())
-    if "document" not in header:
-        found = "no key"
-    elif isinstance(name, str):
-        found = show_code(name)
-    else:
-        found = json_type(name)
-    raise ValidationError.single("$.document", f"one of {kinds}", found)
+#: The path of a document's kind, its ``document`` key.
+_KIND = "$.document"
 
 
 def load_document(data: bytes, *, definition: pm.PathwayDefinition | None = None) -> object:
     """Read a document of any kind, found from its ``document`` key, and check it fully.
 
-    A pathway is checked against ``definition`` when given, else against the built-in
+    A document whose ``document`` key names no kind the library reads has that one
+    problem reported: what else is wrong with it depends on what it was meant to be. A
+    pathway is checked against ``definition`` when given, else against the built-in
     definition it names; a pathway on a definition that is neither is refused, as it
     cannot be checked.
 
@@ -303,9 +286,13 @@ def load_document(data: bytes, *, definition: pm.PathwayDefinition | None = None
     Raises:
         ValidationError: Every problem found, each with its JSON path.
     """
-    tree = parse(data)
-    cls = _document_kind(tree)
-    obj: object = pm.from_dict(tree, cls, definition=definition)
+    try:
+        obj = pm.loads(data, definition=definition)
+    except ValidationError as error:
+        unknown_kind = [problem for problem in error.problems if problem.path == _KIND]
+        if not unknown_kind:
+            raise
+        raise ValidationError(unknown_kind) from None
     if isinstance(obj, pm.Pathway) and definition is None and not is_builtin(obj):
         raise ValidationError([definition_problem(obj)])
     return obj

@@ -1,7 +1,8 @@
 """Rendering results for people: counts, amounts, JSON text and fixed-width tables.
 
-The library's own wording helpers are imported here, and only here, so that the command
-shows codes and amounts exactly as the library's explanations do.
+Codes and other values from the input are shown in messages with the library's public
+`show_code`, imported here for the command's modules, so that the command's problems
+read as the library's do.
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ from decimal import Decimal
 
 import attrs
 
-# The library's private wording helpers: the only private names the command uses outside
-# reading inputs. They have no public home yet.
-from pathway_model.model._seam import show_code
-from pathway_model.rules._stay import money
+from pathway_model.errors import show_code
 
 __all__ = [
     "INDENT",
@@ -49,6 +47,15 @@ def json_text(document: object, indent: int) -> str:
     else:
         text = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return text + "\n"
+
+
+def money(amount: Decimal) -> str:
+    """An amount in pounds, to the penny when it has pence: ``£55,144``, ``£12.50``.
+
+    The explanations of a decision write amounts so too (the tests hold the two alike).
+    """
+    whole = amount == amount.to_integral_value()
+    return f"£{amount:,.0f}" if whole else f"£{amount:,.2f}"
 
 
 def pounds(amount: Decimal) -> str:

@@ -18,11 +18,11 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "document",
         nargs="?",
         default="pathway",
-        choices=list(DOCUMENTS.values()),
+        choices=list(DOCUMENTS),
         metavar="DOCUMENT",
         help=(
             "the kind of document, as its 'document' key names it: "
-            + ", ".join(DOCUMENTS.values())
+            + ", ".join(DOCUMENTS)
             + " (default: pathway)"
         ),
     )
@@ -30,7 +30,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _schema(args: argparse.Namespace, console: Console) -> int:
-    cls = next(kind for kind, name in DOCUMENTS.items() if name == args.document)
+    cls = DOCUMENTS[args.document]
     text = json.dumps(pm.json_schema(cls), indent=2, ensure_ascii=False) + "\n"
     write_output(text, args.output, console)
     return ExitCode.OK

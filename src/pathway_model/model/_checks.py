@@ -20,6 +20,9 @@ import attrs
 
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 
+# Re-exported: the model's modules, its seam and io show codes with it, imported from here.
+from pathway_model.errors import show_code as show_code  # noqa: PLC0414
+
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 
@@ -175,11 +178,6 @@ def canonical_amount(value: Decimal) -> Decimal:
 def type_name(value: object) -> str:
     """Name the type of a value, for messages that must not show the value itself."""
     return type(value).__name__
-
-
-def show_code(value: str) -> str:
-    """Show a code in a message: quoted, and cut short if it is long."""
-    return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 def path_of(instance: object, attribute: attrs.Attribute[Any]) -> str:

@@ -12,7 +12,6 @@ pieces follow are those of "How readiness is decided".
 
 from __future__ import annotations
 
-from pathway_model.rules._explain import money
 from pathway_model.rules._readiness import (
     StayEvidence,
     check_date,
@@ -28,7 +27,6 @@ from pathway_model.rules._readiness import (
 __all__ = [
     "StayEvidence",
     "check_date",
-    "money",
     "placement_for",
     "qualifies",
     "readiness_of",
