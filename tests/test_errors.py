@@ -1,12 +1,14 @@
-"""The exceptions: their hierarchy, their messages and their pickling."""
+"""The exceptions: their hierarchy, their messages and their pickling; and `show_code`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 
 import attrs
 import pytest
 
+import pathway_model as pm
 from pathway_model import (
     PathwayModelError,
     Problem,
@@ -14,6 +16,9 @@ from pathway_model import (
     ValidationError,
     WrongTypeError,
 )
+from pathway_model.catalogue import SECURE_PATHWAY
+from pathway_model.errors import show_code
+from pathway_model.model import _seam
 
 END = Problem(path="Placement.end", expected="a date after start", found="2024-01-01")
 START = Problem(path="$.placements[1].start", expected="a later date", found="2023-12-01")
@@ -270,3 +275,38 @@ class TestValidationErrorLimits:
         error = ValidationError([END])
 
         assert ((str(END),), f"ValidationError({str(END)!r})") == (error.args, repr(error))
+
+
+class TestShowCode:
+    def test_a_code_is_shown_quoted(self) -> None:
+        """A code is shown as its repr, so that an empty or odd one can be seen."""
+        assert ["'medium_secure'", "''", "'a b\\n'"] == [
+            show_code("medium_secure"),
+            show_code(""),
+            show_code("a b\n"),
+        ]
+
+    def test_forty_characters_are_shown_whole(self) -> None:
+        """A value of up to 40 characters is shown in full."""
+        assert repr("x" * 40) == show_code("x" * 40)
+
+    def test_a_longer_value_is_cut_short(self) -> None:
+        """Past 40 characters, only the first 37 are shown, and then an ellipsis."""
+        assert repr("y" * 37 + "...") == show_code("y" * 37 + "z" * 1000)
+
+    def test_the_library_shows_codes_with_it(self) -> None:
+        """The model's messages use this very function: there is one way to show a code."""
+        assert show_code is _seam.show_code
+
+    def test_an_unknown_code_is_shown_so_in_the_librarys_message(self) -> None:
+        """A code the library does not know appears in its message as show_code shows it."""
+        code = "A stage whose name is much longer than forty characters"
+        with pytest.raises(UnknownCodeError) as raised:
+            pm.Pathway.start(
+                SECURE_PATHWAY,
+                person_id="P-1",
+                stage=code,
+                provider="North",
+                on=dt.date(2024, 1, 8),
+            )
+        assert f"no stage with code {show_code(code)};" in str(raised.value)
