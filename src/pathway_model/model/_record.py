@@ -455,11 +455,8 @@ class PersonIdValidator(_checks.CodeValidator):
                 "a value that passes the NHS number check",
             )
         if not _checks.CODE_PATTERN.fullmatch(value):
-            raise ValidationError.single(
-                "Pathway.person_id",
-                _checks.CODE_EXPECTED,
-                f"a value of {len(value)} characters that is not a code (not shown)",
-            )
+            found = f"a value of {len(value)} characters that is not a code (not shown)"
+            raise ValidationError([_checks.code_problem("Pathway.person_id", found)])
 
     def __repr__(self) -> str:
         return "<person id validator>"
