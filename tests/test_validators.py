@@ -16,7 +16,7 @@ from pathway_model.io._converter import MODEL_CLASSES
 from pathway_model.io._json import _name_codes
 from pathway_model.model import _checks
 from pathway_model.model._checks import CODE_EXPECTED
-from pathway_model.model._record import item_at, to_input_position
+from pathway_model.model._record import item_at, review_item_at, to_input_position
 from pathway_model.scoring import score_dundrum_4
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "pathway_model"
@@ -201,6 +201,7 @@ class TestNotACode:
         problem = pm.Problem(path="$.placements[0].stage", expected=CODE_EXPECTED, found="7")
         assert problem.expected == _name_codes(problem, SECURE_PATHWAY).expected
 
+
 def _review(review_id: str, day: int) -> pm.Review:
     return pm.Review(id=review_id, date=dt.date(2024, 1, day))
 
@@ -218,6 +219,39 @@ class TestInputPositions:
         """A path into no collection, or past its end, points at no item."""
         assert item_at("$.person_id", {"reviews": ()}) is None
         assert item_at("$.reviews[2].date", {"reviews": (_review("r", 1),)}) is None
+
+    def test_the_rating_or_update_a_review_path_points_at_is_found(self) -> None:
+        """``.ratings[1].team`` is the review's second rating; ``.goal_progress[0]`` its update."""
+        first = pm.DomainRating(domain="a", team="met")
+        second = pm.DomainRating(domain="b", team="met")
+        update = pm.GoalProgress(goal="g", achievement_status="improving")
+        review = pm.Review(
+            id="r", date=dt.date(2024, 1, 1), ratings=(first, second), goal_progress=(update,)
+        )
+        assert ("ratings", second, ".team") == review_item_at(review, ".ratings[1].team")
+        assert ("goal_progress", update, ".goal") == review_item_at(
+            review, ".goal_progress[0].goal"
+        )
+
+    def test_a_review_path_past_its_items_points_at_nothing(self) -> None:
+        """A position past the review's ratings, or a field of the review itself, is no item."""
+        review = pm.Review(id="r", date=dt.date(2024, 1, 1))
+        assert review_item_at(review, ".ratings[0].team") is None
+        assert review_item_at(review, ".date") is None
+
+    def test_only_the_model_spells_out_where_an_item_is(self) -> None:
+        """The positions of a record's items are read in one place, the model, by every reader."""
+        spellings = (
+            "placements|goals|reviews|incidents",
+            "ratings|goal_progress",
+            "goal_progress|ratings",
+        )
+        found = [
+            path.relative_to(SOURCE).as_posix()
+            for path in sorted(SOURCE.rglob("*.py"))
+            if any(spelling in path.read_text(encoding="utf-8") for spelling in spellings)
+        ]
+        assert ["model/_record.py"] == found
 
     def test_a_problem_is_placed_at_the_input_position(self) -> None:
         """Reviews given latest first: the canonical first review was given second."""
