@@ -27,7 +27,7 @@ from pathway_model.io._converter import (
 )
 from pathway_model.io._format import MAX_DOCUMENT_BYTES, SCHEMA_VERSION
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
-from pathway_model.model._checks import CODE_EXPECTED, show_code, show_number, type_name
+from pathway_model.model._checks import show_code, show_number, type_name
 from pathway_model.model._record import (
     Goal,
     Incident,
@@ -678,7 +678,7 @@ def _name_codes(problem: Problem, definition: PathwayDefinition) -> Problem:
 
     ``'partly met'`` as a level is told the scale's levels, not the form of a code.
     """
-    if problem.expected != CODE_EXPECTED:
+    if not problem.not_a_code:
         return problem
     match = _DEFINED_CODE.fullmatch(problem.path)
     if match is None:
