@@ -9,7 +9,8 @@ none), with each tree first on the import path. The runs
 of every case are interleaved, so that a noisy machine slows them alike, and the figure is
 the ratio of medians to the floor, ``python -c pass``, measured in the same run. Each
 tree's ``import pathway_model`` is timed too: the part of start-up the command cannot
-avoid.
+avoid; and so are ``import attrs`` and ``import attrs, cattrs``, the least that any
+command built on the core's two dependencies can take.
 
 Byte code is compiled once, into a temporary folder of its own (``PYTHONPYCACHEPREFIX``),
 before timing: an installed package has its byte code, and the source trees are left as
@@ -37,6 +38,12 @@ COMMAND += ARGUMENTS
 FLOOR = ["-c", "pass"]
 #: The part of start-up that is the library's own: its root package, imported alone.
 IMPORT = ["-c", "import pathway_model"]
+#: What the core's two runtime dependencies cost before the library defines anything:
+#: the least any command built on them can take.
+DEPENDENCIES = [
+    ("import attrs", ["-c", "import attrs"]),
+    ("import attrs, cattrs", ["-c", "import attrs, cattrs"]),
+]
 
 
 def _run(arguments: list[str], env: dict[str, str]) -> float:
@@ -68,6 +75,7 @@ def main() -> None:
         }
         base["PYTHONPYCACHEPREFIX"] = cache
         cases: list[tuple[str, list[str], dict[str, str]]] = [("python -c pass", FLOOR, base)]
+        cases += [(label, arguments, base) for label, arguments in DEPENDENCIES]
         for tree in options.trees:
             env = {**base, "PYTHONPATH": str(Path(tree).resolve())}
             cases.append((f"import pathway_model ({tree})", IMPORT, env))

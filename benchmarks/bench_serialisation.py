@@ -210,7 +210,8 @@ def main() -> None:
     data = text.encode("utf-8")
     pydantic_model = _rivals.PPathway.model_validate_json(data)
     msgspec_model = msgspec.json.decode(data, type=_rivals.MPathway)
-    if _json._orjson is None:
+    orjson = _json._fast_json()
+    if orjson is None:
         sys.exit("orjson is not installed: python -m pip install -e '.[bench]'")
     assert pm.loads(data, pm.Pathway) == pathway
     assert standard_library_only(lambda: pm.loads(data, pm.Pathway))() == pathway
@@ -240,7 +241,7 @@ def main() -> None:
 
     print(
         f"pathway_model {pm.__version__}, pydantic {pydantic.VERSION}, "
-        f"msgspec {msgspec.__version__}, orjson {_json._orjson.__version__}, "
+        f"msgspec {msgspec.__version__}, orjson {orjson.__version__}, "
         f"Python {sys.version.split()[0]}, {platform.machine()}, {pinned}"
     )
     print(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model import scoring
+from pathway_model.scoring import frames
 
 
 def double(record: Mapping[str, Any]) -> dict[str, Any] | list[tuple[str, str, str]]:
@@ -81,11 +82,31 @@ class TestScoreRecords:
         assert not scored & refused
 
     def test_rows_become_a_data_frame(self) -> None:
-        """Batch.to_frame gives a pandas DataFrame of the rows."""
+        """frames.batch_frame gives a pandas DataFrame of the rows."""
         pd = pytest.importorskip("pandas")
-        frame = scoring.score_records([{"x": 1}, {"x": 2}], double).to_frame()
+        frame = frames.batch_frame(scoring.score_records([{"x": 1}, {"x": 2}], double))
         assert isinstance(frame, pd.DataFrame)
         assert [2, 4] == frame["double"].tolist()
+
+    def test_the_frame_holds_the_valid_rows_and_their_columns_in_order(self) -> None:
+        """One frame row per valid record: its position, the kept fields, then the scores."""
+        pytest.importorskip("pandas")
+        records = [{"id": "a", "x": 1}, {"id": "b", "x": 12}, {"id": "c", "x": 3}]
+        batch = scoring.score_records(records, double, keep=("id",), on_error="collect")
+        frame = frames.batch_frame(batch)
+        assert ["row", "id", "double"] == list(frame.columns)
+        assert [[0, "a", 2], [2, "c", 6]] == frame.to_numpy().tolist()
+
+    def test_to_frame_is_the_same_table(self) -> None:
+        """Batch.to_frame is a convenience: the very table frames.batch_frame gives."""
+        pytest.importorskip("pandas")
+        batch = scoring.score_records([{"id": "a", "x": 1}], double, keep=("id",))
+        assert frames.batch_frame(batch).equals(batch.to_frame())
+
+    def test_only_a_batch_becomes_a_batch_frame(self) -> None:
+        """Anything but a Batch is refused with the library's own error, before pandas loads."""
+        with pytest.raises(pm.WrongTypeError, match="batch: expected a Batch; found list"):
+            frames.batch_frame([{"row": 0}])  # type: ignore[arg-type]
 
 
 class TestWithoutPandas:

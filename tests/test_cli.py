@@ -1675,8 +1675,11 @@ class TestRealCommand:
         )
 
     def test_assess_loads_neither_scoring_fhir_nor_plotting(self) -> None:
-        """``assess`` on one record imports the core only: no scoring, FHIR, plots or frames."""
-        heavy = {"scoring", "fhir", "plot", "synthetic", "pandas", "numpy", "matplotlib"}
+        """``assess`` on one record imports the core only: no scoring, FHIR, plots or frames.
+
+        Nor orjson: for a small document its import costs more than it saves.
+        """
+        heavy = {"scoring", "fhir", "plot", "synthetic", "pandas", "numpy", "matplotlib", "orjson"}
         code, modules = assess_in_a_fresh_interpreter()
         assert (0, []) == (
             code,

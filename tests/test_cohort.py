@@ -463,6 +463,10 @@ class TestRows:
         with pytest.raises(pm.UnknownCodeError, match="no cohort measure with code 'speed'"):
             report.group().value("speed")
 
+    def test_to_frame_is_the_cohort_frame_of_the_rows(self, report: CohortReport) -> None:
+        """CohortReport.to_frame is a convenience: the very table cohort_frame gives."""
+        assert cohort_frame(report.rows()).equals(report.to_frame())
+
     def test_cohort_frame_refuses_what_is_not_a_row(self) -> None:
         """Only attrs rows become frames."""
         with pytest.raises(pm.WrongTypeError, match=r"rows\[0\]: expected a row"):

@@ -58,16 +58,18 @@ def paths(error: pm.ValidationError) -> list[str]:
 @contextlib.contextmanager
 def backend(name: str) -> Iterator[None]:
     """Read with orjson (when installed) or with the standard library alone."""
-    saved = _json._orjson
+    saved, threshold = _json._orjson, _json.ORJSON_FROM_BYTES
     if name == "stdlib":
         _json._orjson = None
+    else:
+        _json.ORJSON_FROM_BYTES = 0  # orjson for documents of any size
     try:
         yield
     finally:
-        _json._orjson = saved
+        _json._orjson, _json.ORJSON_FROM_BYTES = saved, threshold
 
 
-BACKENDS = ["orjson", "stdlib"] if _json._orjson is not None else ["stdlib"]
+BACKENDS = ["orjson", "stdlib"] if _json._fast_json() is not None else ["stdlib"]
 
 #: The layouts a document may come in: the first two are the ones dumps writes.
 LAYOUTS: dict[str, Callable[[Any], str]] = {

@@ -214,6 +214,57 @@ class TestSubpackages:
         assert all(name.endswith("_frame") for name in frames.__all__)
 
 
+def _modules() -> list[str]:
+    """Every module under src/, by its dotted name (a package by its own name)."""
+    names = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        parts = path.relative_to(SOURCE.parent).with_suffix("").parts
+        if parts[-1] != "__main__":
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+#: Private modules of the public rooms, and where their `__all__` names are offered: the
+#: room itself, and beside it its frames module or its named seam (see test_seams).
+OFFERED_BY = {
+    "pathway_model.rules": ("pathway_model.rules", "pathway_model.rules._stay"),
+    "pathway_model.scoring": ("pathway_model.scoring", "pathway_model.scoring.frames"),
+}
+
+
+class TestAllNamesAreReal:
+    """An `__all__` promises names: each must exist, and a private module's must be taken."""
+
+    @pytest.mark.parametrize("module_name", _modules())
+    def test_every_name_in_all_is_bound_in_its_module(self, module_name: str) -> None:
+        """Each name a module's `__all__` lists is bound in it: `from m import *` works."""
+        module = importlib.import_module(module_name)
+        assert [] == [name for name in getattr(module, "__all__", ()) if name not in vars(module)]
+
+    @pytest.mark.parametrize(
+        "module_name",
+        [
+            name
+            for name in _modules()
+            if name.rpartition(".")[0] in OFFERED_BY and name.rpartition(".")[2].startswith("_")
+        ],
+    )
+    def test_a_private_module_lists_only_what_its_room_offers(self, module_name: str) -> None:
+        """A private module of rules or scoring lists in `__all__` only names its room offers.
+
+        A name dropped from the public surface (``explain_for_team``) leaves the private
+        module's `__all__` too, and its function becomes private by name.
+        """
+        offered = set().union(
+            *(
+                importlib.import_module(offering).__all__
+                for offering in OFFERED_BY[module_name.rpartition(".")[0]]
+            )
+        )
+        module = importlib.import_module(module_name)
+        assert [] == sorted(set(getattr(module, "__all__", ())) - offered)
+
+
 class TestErrorsModule:
     """`pathway_model.errors` is public: the exceptions, also at the root, and `show_code`."""
 

@@ -6,6 +6,8 @@ import contextlib
 import datetime as dt
 import json
 import runpy
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -644,7 +646,52 @@ def _loaded(data: str | bytes, cls: type[Any] = pm.Pathway) -> tuple[str, object
         return ("refused", error.problems)
 
 
-@pytest.mark.usefixtures("orjson")
+class TestOrjsonLoadsOnlyWhereItPays:
+    """orjson is imported for a large record, never for a small one."""
+
+    def test_a_small_record_is_read_without_importing_orjson(self) -> None:
+        """A record under the threshold is read by the standard library: orjson stays unloaded."""
+        script = (
+            "import sys, pathway_model as pm\n"
+            "pm.loads(open('examples/medium_secure.json', encoding='utf-8').read())\n"
+            "print('orjson' in sys.modules)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+        )
+        assert "False" == result.stdout.strip()
+
+    @pytest.mark.usefixtures("orjson")
+    def test_a_large_record_takes_the_fast_parse(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """From the threshold on, a record as dumps writes it is parsed by orjson."""
+        read: list[int] = []
+        canonical = _json._canonical_record
+
+        def spy(data: object, max_bytes: int) -> object:
+            read.append(len(data))  # type: ignore[arg-type]
+            return canonical(data, max_bytes)
+
+        monkeypatch.setattr(_json, "_canonical_record", spy)
+        text = pm.dumps(example())
+        monkeypatch.setattr(_json, "ORJSON_FROM_BYTES", len(text))
+        assert example() == pm.loads(text)
+        monkeypatch.setattr(_json, "ORJSON_FROM_BYTES", len(text) + 1)
+        assert example() == pm.loads(text)
+        assert [len(text)] == read
+
+
+@pytest.fixture(scope="class")
+def orjson_at_any_size() -> Iterator[None]:
+    """Take orjson's path for documents of any size, not only large ones."""
+    threshold = _json.ORJSON_FROM_BYTES
+    _json.ORJSON_FROM_BYTES = 0
+    try:
+        yield
+    finally:
+        _json.ORJSON_FROM_BYTES = threshold
+
+
+@pytest.mark.usefixtures("orjson", "orjson_at_any_size")
 class TestOrjsonPaths:
     """With orjson installed, dumps writes the same bytes and loads gives the same results."""
 

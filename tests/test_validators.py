@@ -11,9 +11,12 @@ import attrs
 import pytest
 
 import pathway_model as pm
+from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.io._converter import MODEL_CLASSES
+from pathway_model.io._json import _name_codes
 from pathway_model.model import _checks
-from pathway_model.model._record import item_at, to_input_position
+from pathway_model.model._checks import CODE_EXPECTED
+from pathway_model.model._record import item_at, review_item_at, to_input_position
 from pathway_model.scoring import score_dundrum_4
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "pathway_model"
@@ -139,6 +142,66 @@ class TestErrorKind:
             score_dundrum_4(["high", "1", "2", "3", "4", "0"])  # type: ignore[list-item]
 
 
+class TestNotACode:
+    """Text that is not a code is marked as such, and the loader reads the mark, not the words."""
+
+    def test_text_that_is_not_a_code_is_marked(self) -> None:
+        """A stage written ``medium secure`` is a problem of text that is not a code."""
+        with pytest.raises(pm.ValidationError) as caught:
+            pm.Placement(id="p", stage="medium secure", provider="X", start=dt.date(2024, 1, 1))
+        assert [True] == [problem.not_a_code for problem in caught.value.problems]
+
+    def test_a_code_of_the_wrong_type_is_not_marked(self) -> None:
+        """A number where a stage belongs is of the wrong type, not text that is not a code."""
+        with pytest.raises(pm.WrongTypeError) as caught:
+            pm.Placement(id="p", stage=7, provider="X", start=dt.date(2024, 1, 1))  # type: ignore[arg-type]
+        assert [False] == [problem.not_a_code for problem in caught.value.problems]
+
+    def test_a_person_id_that_is_not_a_code_is_marked(self) -> None:
+        """A person id with a space in it is text that is not a code, shown by its length."""
+        with pytest.raises(pm.ValidationError) as caught:
+            pm.Pathway.start(
+                SECURE_PATHWAY,
+                person_id="P 0001",
+                stage="medium_secure",
+                provider="X",
+                on=dt.date(2024, 1, 1),
+            )
+        assert [True] == [problem.not_a_code for problem in caught.value.problems]
+
+    def test_the_mark_takes_no_part_in_equality_and_is_not_shown(self) -> None:
+        """Problems compare by what they say; the mark is data for code, not for the reader."""
+        plain = pm.Problem(path="$.a", expected="a code", found="'a b'")
+        marked = pm.Problem(path="$.a", expected="a code", found="'a b'", not_a_code=True)
+        assert plain == marked
+        assert "not_a_code" not in repr(marked)
+
+    def test_the_mark_survives_pickling_and_placing(self) -> None:
+        """An error sent between processes, and a problem placed under a path, keep the mark."""
+        error = pm.ValidationError([_checks.code_problem("Placement.stage", "'a b'")])
+        problem = pickle.loads(pickle.dumps(error)).problems[0].under("$.placements[0]")
+        assert ("$.placements[0].stage", True) == (problem.path, problem.not_a_code)
+
+    @pytest.mark.parametrize(
+        ("path", "expected"),
+        [
+            ("$.placements[0].stage", "a stage of 'secure-pathway' (high_secure,"),
+            ("$.goals[0].domain", "a domain of 'my-shared-pathway' ("),
+            ("$.reviews[0].ratings[0].team", "a level of 'msp-attainment' (not_met,"),
+        ],
+    )
+    def test_the_loader_names_the_codes_where_the_mark_is(self, path: str, expected: str) -> None:
+        """A marked problem is told the definition's codes, whatever words it was given."""
+        problem = pm.Problem(path=path, expected="a code", found="'a b'", not_a_code=True)
+        named = _name_codes(problem, SECURE_PATHWAY)
+        assert expected == named.expected[: len(expected)]
+
+    def test_the_loader_leaves_an_unmarked_problem_alone(self) -> None:
+        """A problem that only reads like one of text that is not a code keeps its words."""
+        problem = pm.Problem(path="$.placements[0].stage", expected=CODE_EXPECTED, found="7")
+        assert problem.expected == _name_codes(problem, SECURE_PATHWAY).expected
+
+
 def _review(review_id: str, day: int) -> pm.Review:
     return pm.Review(id=review_id, date=dt.date(2024, 1, day))
 
@@ -156,6 +219,39 @@ class TestInputPositions:
         """A path into no collection, or past its end, points at no item."""
         assert item_at("$.person_id", {"reviews": ()}) is None
         assert item_at("$.reviews[2].date", {"reviews": (_review("r", 1),)}) is None
+
+    def test_the_rating_or_update_a_review_path_points_at_is_found(self) -> None:
+        """``.ratings[1].team`` is the review's second rating; ``.goal_progress[0]`` its update."""
+        first = pm.DomainRating(domain="a", team="met")
+        second = pm.DomainRating(domain="b", team="met")
+        update = pm.GoalProgress(goal="g", achievement_status="improving")
+        review = pm.Review(
+            id="r", date=dt.date(2024, 1, 1), ratings=(first, second), goal_progress=(update,)
+        )
+        assert ("ratings", second, ".team") == review_item_at(review, ".ratings[1].team")
+        assert ("goal_progress", update, ".goal") == review_item_at(
+            review, ".goal_progress[0].goal"
+        )
+
+    def test_a_review_path_past_its_items_points_at_nothing(self) -> None:
+        """A position past the review's ratings, or a field of the review itself, is no item."""
+        review = pm.Review(id="r", date=dt.date(2024, 1, 1))
+        assert review_item_at(review, ".ratings[0].team") is None
+        assert review_item_at(review, ".date") is None
+
+    def test_only_the_model_spells_out_where_an_item_is(self) -> None:
+        """The positions of a record's items are read in one place, the model, by every reader."""
+        spellings = (
+            "placements|goals|reviews|incidents",
+            "ratings|goal_progress",
+            "goal_progress|ratings",
+        )
+        found = [
+            path.relative_to(SOURCE).as_posix()
+            for path in sorted(SOURCE.rglob("*.py"))
+            if any(spelling in path.read_text(encoding="utf-8") for spelling in spellings)
+        ]
+        assert ["model/_record.py"] == found
 
     def test_a_problem_is_placed_at_the_input_position(self) -> None:
         """Reviews given latest first: the canonical first review was given second."""

@@ -51,6 +51,10 @@ class Problem:
             belongs), rather than of the right type but wrong. It chooses the error's
             class (see `ValidationError.of`); it is not part of the problem's identity,
             so it takes no part in equality and is not shown.
+        not_a_code: Whether the value was text that is not a code at all (``'partly met'``
+            where a level code belongs), rather than a code the pathway lacks. A reader
+            that knows the pathway definition then names the codes it has (see "The JSON
+            format"). Like ``wrong_type``, it takes no part in equality and is not shown.
 
     Examples:
         >>> str(Problem(path="Placement.end", expected="a date after start", found="2024-01-01"))
@@ -61,6 +65,7 @@ class Problem:
     expected: str
     found: str
     wrong_type: bool = attrs.field(default=False, eq=False, repr=False)
+    not_a_code: bool = attrs.field(default=False, eq=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.path}: expected {self.expected}; found {self.found}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -79,7 +78,9 @@ from pathway_model.model._seam import (
     MAX_TEXT_LENGTH,
     NOT_KNOWN,
     is_code,
+    item_at,
     looks_like_nhs_number,
+    review_item_at,
     show_code,
     type_name,
 )
@@ -1335,31 +1336,23 @@ class _Import:
         placed = []
         for problem in problems:
             path = self.care_plan_path + ".instantiatesUri"
-            match = _POSITION.match(problem.path)
-            if match is not None and int(match[2]) < len(records[match[1]]):
-                head, item = match[1], records[match[1]][int(match[2])]
-                tail = problem.path[match.end() :]
+            found = item_at(problem.path, records)
+            if found is not None:
+                head, item, tail = found
+                assert isinstance(item, (Placement, Goal, Review, Incident))
                 path = paths[head].get(item.id, "$.entry")
-                field = tail.removeprefix(".").split("[")[0].split(".")[0]
-                number = _POSITION_IN.match(tail)
-                if head == "reviews" and number is not None:
-                    n = int(number[2])
-                    if number[1] == "goal_progress" and n < len(item.goal_progress):
-                        key = (item.id, item.goal_progress[n].goal)
-                        path = progress.get(key, path) + ".focus[0]"
-                    elif number[1] == "ratings" and n < len(item.ratings):
-                        path = ratings.get((item.id, item.ratings[n].domain), path)
+                inner = review_item_at(item, tail) if isinstance(item, Review) else None
+                if inner is not None and isinstance(inner[1], GoalProgress):
+                    path = progress.get((item.id, inner[1].goal), path) + ".focus[0]"
+                elif inner is not None and isinstance(inner[1], DomainRating):
+                    path = ratings.get((item.id, inner[1].domain), path)
                 else:
+                    field = tail.removeprefix(".").split("[")[0].split(".")[0]
                     path += _FIELD_PATHS[head].get(field, "")
             elif not problem.path.startswith("$.definition"):
                 path = "$.entry"
             placed.append(attrs.evolve(problem, path=path))
         return placed
-
-
-#: A position in one of a record's collections, and one inside a review.
-_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
-_POSITION_IN = re.compile(r"\.(goal_progress|ratings)\[([0-9]+)\]")
 
 
 _ACHIEVEMENTS = {member.value: member for member in GoalAchievementStatus}

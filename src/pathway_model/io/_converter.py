@@ -76,7 +76,7 @@ _DATETIME = re.compile(
 #: counts them; leading zeros before the point and trailing zeros after it do not count.
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
-#: Every class the format carries, in the order their hooks are made.
+#: Every class the format carries.
 MODEL_CLASSES: tuple[type[Any], ...] = (
     model.RatingLevel,
     model.RatingScale,
@@ -104,6 +104,7 @@ MODEL_CLASSES: tuple[type[Any], ...] = (
     Assessment,
 )
 
+_MODEL_CLASS_SET = frozenset(MODEL_CLASSES)
 
 _JSON_TYPES: tuple[tuple[type[Any] | tuple[type[Any], ...], str], ...] = (
     (type(None), "null"),
@@ -479,6 +480,7 @@ def _field_hook(converter: cattrs.Converter, kind: Any) -> Hook:
 
 def _field_hooks(converter: cattrs.Converter, cls: type[Any]) -> dict[str, tuple[Hook, Any]]:
     """Each init field's hook and type (call once every hook is registered)."""
+    attrs.resolve_types(cls)
     return {f.name: (_field_hook(converter, f.type), f.type) for f in attrs.fields(cls) if f.init}
 
 
@@ -651,8 +653,6 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
         return function
 
     fast_arrays = array_of if fast else None
-    for cls in MODEL_CLASSES:
-        attrs.resolve_types(cls)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
@@ -672,13 +672,21 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
         _is_tuple,
         lambda cls: _TupleHook(converter, typing.get_args(cls)[0], fast_arrays),
     )
-    for cls in MODEL_CLASSES:
+
+    # Each class's hooks are made on its first use, not here: a command that reads one
+    # record then builds the hooks of a record's classes alone, and writes nothing.
+    def structure_hook(cls: type[Any]) -> Hook:
+        attrs.resolve_types(cls)
         structure = _class_hook(converter, cls, fast_arrays)
+        return _criterion_structure(structure) if cls is Criterion else structure
+
+    def unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+        attrs.resolve_types(cls)
         unstructure = make_dict_unstructure_fn(cls, converter, **_OMITTED_IF_DEFAULT.get(cls, {}))
-        if cls is Criterion:
-            structure, unstructure = _criterion_hooks(structure, unstructure)
-        converter.register_structure_hook(cls, structure)
-        converter.register_unstructure_hook(cls, unstructure)
+        return _criterion_unstructure(unstructure) if cls is Criterion else unstructure
+
+    converter.register_structure_hook_factory(_MODEL_CLASS_SET.__contains__, structure_hook)
+    converter.register_unstructure_hook_factory(_MODEL_CLASS_SET.__contains__, unstructure_hook)
     return converter
 
 
@@ -713,14 +721,11 @@ def _level_fields(value: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-def _criterion_hooks(
-    structure: Hook, unstructure: Callable[[Any], dict[str, Any]]
-) -> tuple[Hook, Callable[[Any], dict[str, Any]]]:
-    """Keep a criterion's level fields out of a document whose text already says them.
+def _criterion_structure(structure: Hook) -> Hook:
+    """Read a criterion's level fields from its text when a version 1 document omits them.
 
     Version 1 documents were frozen before criteria carried their level codes as fields:
-    such a document reads them from ``expected`` and ``actual``, and a criterion whose
-    text says them is written without them, byte for byte as before.
+    such a document reads them from ``expected`` and ``actual``.
     """
 
     def structure_criterion(given: object, cls: object) -> Any:
@@ -729,6 +734,18 @@ def _criterion_hooks(
             given = {**value, **_level_fields(value)}
         return structure(given, cls)
 
+    return structure_criterion
+
+
+def _criterion_unstructure(
+    unstructure: Callable[[Any], dict[str, Any]],
+) -> Callable[[Any], dict[str, Any]]:
+    """Keep a criterion's level fields out of a document whose text already says them.
+
+    A criterion whose ``expected`` and ``actual`` say its level codes is written without
+    them, byte for byte as a version 1 document was.
+    """
+
     def unstructure_criterion(criterion: Any) -> dict[str, Any]:
         written = unstructure(criterion)
         if all(written[key] == said for key, said in _level_fields(written).items()):
@@ -736,8 +753,8 @@ def _criterion_hooks(
                 del written[key]
         return written
 
-    return structure_criterion, unstructure_criterion
+    return unstructure_criterion
 
 
 CONVERTER = make_converter()
-"""The converter, built once at import."""
+"""The converter, made once at import; each class's hooks are made on first use."""

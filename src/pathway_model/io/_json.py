@@ -27,7 +27,7 @@ from pathway_model.io._converter import (
 )
 from pathway_model.io._format import MAX_DOCUMENT_BYTES, SCHEMA_VERSION
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
-from pathway_model.model._checks import CODE_EXPECTED, show_code, show_number, type_name
+from pathway_model.model._checks import show_code, show_number, type_name
 from pathway_model.model._record import (
     Goal,
     Incident,
@@ -49,14 +49,36 @@ __all__ = [
 ]
 
 
-_orjson: ModuleType | None
-try:  # the optional ``fast`` extra
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - the tests run with and without it
-    _orjson = None
+#: orjson (the optional ``fast`` extra), imported on first need: ``_NOT_LOADED`` until
+#: then, ``None`` once it is known to be missing. Tests set ``None`` to read and write
+#: with the standard library alone.
+_NOT_LOADED: Any = object()
+_orjson: Any = _NOT_LOADED
 
-#: orjson's options for the layouts dumps shares with it: compact, and indented by two.
-_ORJSON_OPTIONS = {None: 0, 2: getattr(_orjson, "OPT_INDENT_2", 0)}
+#: A document smaller than this is read with the standard library alone: orjson saves a
+#: few tens of microseconds on it, and its import costs milliseconds, which a command
+#: that reads one record would pay on every start. Both read alike (a test holds it).
+ORJSON_FROM_BYTES = 16_384
+
+
+def _fast_json() -> ModuleType | None:
+    """The orjson module, imported on first call; ``None`` when it is not installed."""
+    global _orjson  # noqa: PLW0603 - a cache of one import, read by every load and dump
+    if _orjson is _NOT_LOADED:
+        try:
+            import orjson  # noqa: PLC0415 - optional, and costly to import at start-up
+        except ImportError:  # pragma: no cover - the tests run with and without it
+            _orjson = None
+        else:
+            _orjson = orjson
+    found: ModuleType | None = _orjson
+    return found
+
+
+def _orjson_option(fast: ModuleType, indent: int | None) -> int:
+    """The orjson option for a layout dumps shares with it: compact, or indented by two."""
+    option: int = 0 if indent is None else fast.OPT_INDENT_2
+    return option
 
 
 #: The name each kind of top-level document carries in its ``document`` key.
@@ -93,11 +115,12 @@ def to_dict(obj: object) -> dict[str, Any]:
 def dumps(obj: object, *, indent: int | None = None) -> str:
     """The work of [`dumps`][pathway_model.dumps], which says what it does."""
     document = to_dict(obj)
-    if _orjson is not None and indent in (None, 2):
+    fast = _fast_json() if indent in (None, 2) else None
+    if fast is not None:
         # orjson writes the same bytes as the standard library below (same escapes, same
         # layout; a test holds the two equal), in a fraction of the time.
         try:
-            written: bytes = _orjson.dumps(document, option=_ORJSON_OPTIONS[indent])
+            written: bytes = fast.dumps(document, option=_orjson_option(fast, indent))
             return written.decode()
         except TypeError:  # an integer beyond 64 bits: the standard library writes it
             pass
@@ -150,7 +173,9 @@ def _bare(error: ValidationError) -> ValidationError:
 def _load(
     data: object, cls: type[Any] | None, definition: PathwayDefinition | None, max_bytes: int
 ) -> object:
-    tree = _canonical_record(data, max_bytes) if cls in (None, Pathway) else None
+    tree = None
+    if cls in (None, Pathway) and isinstance(data, (str, bytes)) and len(data) >= ORJSON_FROM_BYTES:
+        tree = _canonical_record(data, max_bytes)
     if tree is None:
         tree = parse(data, max_bytes=max_bytes)  # type: ignore[arg-type]  # parse checks it
     return _from_tree(tree, cls, definition)
@@ -168,9 +193,9 @@ def _from_tree(tree: object, cls: object, definition: PathwayDefinition | None) 
 
 
 #: How a record written by `dumps` begins, in each layout orjson writes alike.
-_CANONICAL_STARTS = {
-    b'{"schema_version":1,"document":"pathway",': _ORJSON_OPTIONS[None],
-    b'{\n  "schema_version": 1,\n  "document": "pathway",': _ORJSON_OPTIONS[2],
+_CANONICAL_STARTS: dict[bytes, int | None] = {
+    b'{"schema_version":1,"document":"pathway",': None,
+    b'{\n  "schema_version": 1,\n  "document": "pathway",': 2,
 }
 
 
@@ -183,7 +208,8 @@ def _canonical_record(data: object, max_bytes: int) -> object | None:
     parser. Only records come this way: they hold no numbers but whole ones, which
     both parsers read alike.
     """
-    if _orjson is None:
+    fast = _fast_json()
+    if fast is None:
         return None
     if isinstance(data, str):
         try:
@@ -195,12 +221,12 @@ def _canonical_record(data: object, max_bytes: int) -> object | None:
     else:
         return None
     # The layout the text begins in is the only one it can be written back in.
-    option = next((o for start, o in _CANONICAL_STARTS.items() if raw.startswith(start)), None)
-    if option is None or len(raw) > max_bytes:
+    layout = [indent for start, indent in _CANONICAL_STARTS.items() if raw.startswith(start)]
+    if not layout or len(raw) > max_bytes:
         return None
     try:
-        tree: object = _orjson.loads(raw)
-        if _orjson.dumps(tree, option=option) == raw:
+        tree: object = fast.loads(raw)
+        if fast.dumps(tree, option=_orjson_option(fast, layout[0])) == raw:
             return tree
     except (TypeError, ValueError):  # not JSON, too deep, too large a number, ...
         pass
@@ -652,7 +678,7 @@ def _name_codes(problem: Problem, definition: PathwayDefinition) -> Problem:
 
     ``'partly met'`` as a level is told the scale's levels, not the form of a code.
     """
-    if problem.expected != CODE_EXPECTED:
+    if not problem.not_a_code:
         return problem
     match = _DEFINED_CODE.fullmatch(problem.path)
     if match is None:

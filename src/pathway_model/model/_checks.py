@@ -175,6 +175,19 @@ def canonical_amount(value: Decimal) -> Decimal:
     return Decimal((sign, kept, exponent))
 
 
+def code_problem(path: str, found: str) -> Problem:
+    """The problem with text at ``path`` that is not a code (see ``CODE_PATTERN``).
+
+    It is marked `Problem.not_a_code`, so a reader that knows the pathway definition
+    can name the codes it has there without reading the words back.
+
+    Args:
+        path: Where the text is.
+        found: The text as a message may show it (see `show_code`), or a description.
+    """
+    return Problem(path=path, expected=CODE_EXPECTED, found=found, not_a_code=True)
+
+
 def type_name(value: object) -> str:
     """Name the type of a value, for messages that must not show the value itself."""
     return type(value).__name__
@@ -211,7 +224,7 @@ class CodeValidator:
         if not isinstance(value, str):
             raise WrongTypeError.single(path, "a code (str)", type_name(value))
         if not CODE_PATTERN.fullmatch(value):
-            raise ValidationError.single(path, CODE_EXPECTED, show_code(value))
+            raise ValidationError([code_problem(path, show_code(value))])
 
     def __repr__(self) -> str:
         return f"<{'optional ' if self.optional else ''}code validator>"

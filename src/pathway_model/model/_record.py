@@ -455,11 +455,8 @@ class PersonIdValidator(_checks.CodeValidator):
                 "a value that passes the NHS number check",
             )
         if not _checks.CODE_PATTERN.fullmatch(value):
-            raise ValidationError.single(
-                "Pathway.person_id",
-                _checks.CODE_EXPECTED,
-                f"a value of {len(value)} characters that is not a code (not shown)",
-            )
+            found = f"a value of {len(value)} characters that is not a code (not shown)"
+            raise ValidationError([_checks.code_problem("Pathway.person_id", found)])
 
     def __repr__(self) -> str:
         return "<person id validator>"
@@ -709,6 +706,22 @@ def _stay_arguments(
 
 #: A path into one of a record's collections, e.g. ``$.reviews[3]``.
 COLLECTION_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
+#: The rest of a path, from a review into one of its own collections, e.g. ``.ratings[1]``.
+REVIEW_POSITION = re.compile(r"\.(ratings|goal_progress)\[([0-9]+)\]")
+
+
+def _at(
+    pattern: re.Pattern[str], path: str, collections: Mapping[str, Sequence[object]]
+) -> tuple[str, object, str] | None:
+    """The item ``path`` points at by ``pattern``: its field, the item and the rest."""
+    match = pattern.match(path)
+    if match is None:
+        return None
+    field, index = match[1], int(match[2])
+    items = collections.get(field, ())
+    if index >= len(items):
+        return None
+    return field, items[index], path[match.end() :]
 
 
 def item_at(
@@ -728,14 +741,26 @@ def item_at(
         The field (``"reviews"``), the item, and the rest of the path
         (``".ratings[1].team"``); ``None`` if the path points into no collection given.
     """
-    match = COLLECTION_POSITION.match(path)
-    if match is None:
-        return None
-    field, index = match[1], int(match[2])
-    items = collections.get(field, ())
-    if index >= len(items):
-        return None
-    return field, items[index], path[match.end() :]
+    return _at(COLLECTION_POSITION, path, collections)
+
+
+def review_item_at(review: Review, rest: str) -> tuple[str, object, str] | None:
+    """The rating or goal update that the rest of a review's problem path points at.
+
+    A review keeps its ratings and goal updates in the order it was given them, so
+    the position in the path is the position in the review.
+
+    Args:
+        review: The review that `item_at` found.
+        rest: The rest of the path after the review, e.g. ``".ratings[1].team"``.
+
+    Returns:
+        The field (``"ratings"``), the `DomainRating` or `GoalProgress`, and the rest of
+        the path (``".team"``); ``None`` if the path points at neither.
+    """
+    return _at(
+        REVIEW_POSITION, rest, {"ratings": review.ratings, "goal_progress": review.goal_progress}
+    )
 
 
 def to_input_position(

@@ -40,7 +40,7 @@ from pathway_model.model._instrument import (
     InstrumentScale,
 )
 from pathway_model.model._numbers import as_float, as_int, as_real, is_bool, is_real, show_number
-from pathway_model.model._record import looks_like_nhs_number
+from pathway_model.model._record import item_at, looks_like_nhs_number, review_item_at
 from pathway_model.model._time import shift_date
 from pathway_model.model._validation import outside_stays, refuse_unknown_codes
 
@@ -63,6 +63,7 @@ __all__ = [
     "is_bool",
     "is_code",
     "is_real",
+    "item_at",
     "items_of",
     "looks_like_nhs_number",
     "name",
@@ -70,6 +71,7 @@ __all__ = [
     "path_of",
     "raise_problems",
     "refuse_unknown_codes",
+    "review_item_at",
     "shift_date",
     "show_code",
     "show_number",

@@ -24,7 +24,7 @@ from pathway_model.rules._assess import (
     NoLevel,
 )
 
-__all__ = ["Audience", "explain", "explain_for_person", "explain_for_team"]
+__all__ = ["Audience", "explain"]
 
 
 class Audience(Enum):
@@ -268,7 +268,7 @@ def _team_schedule(assessment: Assessment) -> str:
     return f"Next review due by {schedule.due.isoformat()}."
 
 
-def explain_for_team(assessment: Assessment, definition: PathwayDefinition | None = None) -> str:
+def _for_team(assessment: Assessment, definition: PathwayDefinition | None = None) -> str:
     """Explain a decision precisely for the clinical team.
 
     Names the stage, the status, every criterion with what was expected and found and
@@ -364,7 +364,7 @@ def _person_schedule(assessment: Assessment) -> list[str]:
     return [f"Your next review is due by {long_date(schedule.due)}."]
 
 
-def explain_for_person(assessment: Assessment, definition: PathwayDefinition | None = None) -> str:
+def _for_person(assessment: Assessment, definition: PathwayDefinition | None = None) -> str:
     """Explain a decision to the person, in everyday language.
 
     Second person, short sentences, dates written out, and the framework's everyday
@@ -489,9 +489,9 @@ def explain(
                 "audience", "'team' or 'person'", repr(audience)[:40]
             ) from None
     if audience is Audience.PERSON:
-        return explain_for_person(assessment, definition)
+        return _for_person(assessment, definition)
     if audience is Audience.TEAM:
-        return explain_for_team(assessment, definition)
+        return _for_team(assessment, definition)
     raise WrongTypeError.single(
         "audience", "an Audience or 'team' or 'person'", type_name(audience)
     )

@@ -28,7 +28,7 @@ import attrs
 from pathway_model.errors import Problem, ValidationError, WrongTypeError
 from pathway_model.model._seam import as_float, as_int, is_bool, type_name
 
-__all__ = ["Batch", "OnError", "RowProblem", "score_records"]
+__all__ = ["Batch", "OnError", "RowProblem", "batch_frame", "score_records"]
 
 OnError = Literal["raise", "collect"]
 """What a batch function does with invalid records: raise, or collect the problems."""
@@ -143,14 +143,45 @@ class Batch:
     problems: tuple[RowProblem, ...]
 
     def to_frame(self) -> Any:
-        """The rows as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
+        """The rows as a ``pandas.DataFrame``: the same as ``frames.batch_frame(batch)``.
+
+        A convenience for [`batch_frame`][pathway_model.scoring.frames.batch_frame],
+        which says what the table holds.
 
         Raises:
             ImportError: pandas is not installed.
         """
-        import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
+        return batch_frame(self)
 
-        return pd.DataFrame(list(self.rows))
+
+def batch_frame(batch: Batch) -> Any:
+    """Turn a batch's rows into a data frame (needs the ``pandas`` extra).
+
+    One frame row per valid record, in input order; the columns are the rows' keys in
+    their order: ``row`` (the record's position in the input), the fields kept, then
+    the scores. The problems stay in ``batch.problems``. Like
+    [`cohort_frame`][pathway_model.scoring.frames.cohort_frame], it only turns result
+    rows into a table and reads no cells. [`Batch.to_frame`][pathway_model.scoring.Batch.to_frame]
+    is the same table.
+
+    Args:
+        batch: What a batch scoring function returned.
+
+    Raises:
+        WrongTypeError: ``batch`` is not a [`Batch`][pathway_model.scoring.Batch].
+        ImportError: pandas is not installed.
+
+    Examples:
+        >>> from pathway_model.scoring import score_records
+        >>> batch = score_records([{"x": 1}, {"x": 2}], lambda r: {"double": 2 * r["x"]})
+        >>> batch_frame(batch)["double"].tolist()
+        [2, 4]
+    """
+    if not isinstance(batch, Batch):
+        raise WrongTypeError.single("batch", "a Batch", type_name(batch))
+    import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
+
+    return pd.DataFrame(list(batch.rows))
 
 
 #: A scorer checks one record and returns its scores, or the problems with it.

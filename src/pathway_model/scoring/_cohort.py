@@ -550,11 +550,13 @@ class CohortReport:
         )
 
     def to_frame(self) -> Any:
-        """The rows as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
+        """The rows as a ``pandas.DataFrame``: ``frames.cohort_frame(report.rows())``.
 
-        Columns ``provider``, ``stage``, ``measure``, ``value``, ``unit``. Pivot it for a
-        wide table: ``frame.pivot_table(index=["provider", "stage"], columns="measure",
-        values="value", aggfunc="first", dropna=False)``.
+        A convenience for [`cohort_frame`][pathway_model.scoring.frames.cohort_frame]
+        (needs the ``pandas`` extra). Columns ``provider``, ``stage``, ``measure``,
+        ``value``, ``unit``. Pivot it for a wide table: ``frame.pivot_table(index=[
+        "provider", "stage"], columns="measure", values="value", aggfunc="first",
+        dropna=False)``.
 
         Raises:
             ImportError: pandas is not installed.

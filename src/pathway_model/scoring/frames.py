@@ -18,10 +18,13 @@ scoring reference ("Data frames and records: one convention"):
   ``ValidationError.MAX_PROBLEMS`` problems, each at ``$[row].field`` (``row`` counts from
   0, as in ``frame.iloc``), and counts every one in its ``total``.
 
-[`cohort_frame`][pathway_model.scoring.frames.cohort_frame] only turns result rows into a
-table; it reads no cells.
+[`batch_frame`][pathway_model.scoring.frames.batch_frame] and
+[`cohort_frame`][pathway_model.scoring.frames.cohort_frame] only turn result rows into a
+table; they read no cells. ``Batch.to_frame()`` and ``CohortReport.to_frame()`` are
+conveniences that call them.
 """
 
+from pathway_model.scoring._batch import batch_frame
 from pathway_model.scoring._cohort import cohort_frame
 from pathway_model.scoring._dundrum import score_dundrum_frame
 from pathway_model.scoring._honos import (
@@ -33,6 +36,7 @@ from pathway_model.scoring._progress import agreement_frame
 
 __all__ = [
     "agreement_frame",
+    "batch_frame",
     "cohort_frame",
     "honos_change_frame",
     "score_dundrum_frame",
