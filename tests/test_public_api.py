@@ -30,6 +30,7 @@ SUBPACKAGES: dict[str, frozenset[str]] = {
         {"OutcomeFramework", "Pathway", "PathwayDefinition", "UnknownCodeError"}
     ),
     "pathway_model.fhir": frozenset(),
+    "pathway_model.mhsds": frozenset(),
     "pathway_model.plot": frozenset(),
     "pathway_model.scoring": frozenset(),
     "pathway_model.scoring.frames": frozenset(),
@@ -156,7 +157,7 @@ class TestRoot:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "{'numpy', 'pandas', 'matplotlib'} or m.startswith(("
             "'pathway_model.scoring', 'pathway_model.fhir', 'pathway_model.plot', "
-            "'pathway_model.synthetic', 'pathway_model.cli'))))"
+            "'pathway_model.mhsds', 'pathway_model.synthetic', 'pathway_model.cli'))))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

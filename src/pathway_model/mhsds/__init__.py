@@ -1,0 +1,131 @@
+"""MHSDS: the Mental Health Services Data Set, its national conventions and measures.
+
+Every NHS-funded mental health provider in England submits MHSDS every month. This
+subpackage reproduces the national measures exactly, each result naming the
+[`Convention`][pathway_model.mhsds.Convention] it was computed by: reporting months
+(``UniqMonthID``) and versions, length of stay, bed days, ready-for-discharge days
+(measure MHS26), restrictive interventions per 1,000 bed days, and HoNOS read from
+long-format coded rows with its validity, duplicate and completeness rules. The functions
+take plain Python values (dates, small attrs rows) and need no pandas; the data-frame form
+imports pandas only when called. The modules inside this package are private.
+
+Examples:
+    >>> import datetime as dt
+    >>> from pathway_model.mhsds import StayDates, bed_days, reporting_month
+    >>> reporting_month(1496).start
+    datetime.date(2024, 11, 1)
+    >>> bed_days([StayDates(start=dt.date(2024, 11, 4))], 1496).days
+    27
+"""
+
+from pathway_model.mhsds._conventions import (
+    BED_DAYS,
+    CONVENTIONS,
+    HONOS_AMH04,
+    HONOS_DUPLICATES,
+    HONOS_FULL,
+    LENGTH_OF_STAY,
+    LENGTH_OF_STAY_CENSORED,
+    MHSDS_VERSIONS,
+    PERS_SCORE_VALIDITY,
+    READY_DAYS,
+    READY_DAYS_GUARD,
+    READY_DAYS_REASONS,
+    RESTRICTIVE_INTERVENTIONS,
+    UNIQ_MONTH_ID,
+    Convention,
+)
+from pathway_model.mhsds._honos import (
+    AMH04_LEAST_SCALES,
+    CodedScore,
+    HonosAssessment,
+    HonosCompleteness,
+    HonosLong,
+    HonosStayChange,
+    honos_change_by_stay,
+    honos_completeness,
+    pers_score,
+    score_honos_long,
+    score_honos_long_frame,
+)
+from pathway_model.mhsds._measures import (
+    UNKNOWN,
+    BedDays,
+    InterventionDates,
+    LengthOfStay,
+    MonthBedDays,
+    MonthReadyDays,
+    MonthRestrictiveInterventions,
+    ReadyDays,
+    ReadyPeriod,
+    RestrictiveInterventions,
+    StayDates,
+    attributable_to_in_window,
+    bed_days,
+    delay_reason_in_window,
+    length_of_stay,
+    ready_days,
+    restrictive_interventions,
+)
+from pathway_model.mhsds._months import (
+    V5_FIRST_MONTH,
+    V6_FIRST_MONTH,
+    ReportingMonth,
+    mhsds_version,
+    month_id,
+    month_id_of,
+    reporting_month,
+)
+
+__all__ = [
+    "AMH04_LEAST_SCALES",
+    "BED_DAYS",
+    "BedDays",
+    "CONVENTIONS",
+    "CodedScore",
+    "Convention",
+    "HONOS_AMH04",
+    "HONOS_DUPLICATES",
+    "HONOS_FULL",
+    "HonosAssessment",
+    "HonosCompleteness",
+    "HonosLong",
+    "HonosStayChange",
+    "InterventionDates",
+    "LENGTH_OF_STAY",
+    "LENGTH_OF_STAY_CENSORED",
+    "LengthOfStay",
+    "MHSDS_VERSIONS",
+    "MonthBedDays",
+    "MonthReadyDays",
+    "MonthRestrictiveInterventions",
+    "PERS_SCORE_VALIDITY",
+    "READY_DAYS",
+    "READY_DAYS_GUARD",
+    "READY_DAYS_REASONS",
+    "RESTRICTIVE_INTERVENTIONS",
+    "ReadyDays",
+    "ReadyPeriod",
+    "ReportingMonth",
+    "RestrictiveInterventions",
+    "StayDates",
+    "UNIQ_MONTH_ID",
+    "UNKNOWN",
+    "V5_FIRST_MONTH",
+    "V6_FIRST_MONTH",
+    "attributable_to_in_window",
+    "bed_days",
+    "delay_reason_in_window",
+    "honos_change_by_stay",
+    "honos_completeness",
+    "length_of_stay",
+    "mhsds_version",
+    "month_id",
+    "month_id_of",
+    "pers_score",
+    "ready_days",
+    "reporting_month",
+    "restrictive_interventions",
+    "score_honos_long",
+    "score_honos_long_frame",
+]
