@@ -694,6 +694,7 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
 #: default, so every earlier document is still written byte for byte the same.
 _OMITTED_IF_DEFAULT: dict[type[Any], dict[str, Any]] = {
     Assessment: {"events_outside_stays": override(omit_if_default=True)},
+    model.Incident: {"intervention_type": override(omit_if_default=True)},
 }
 
 
