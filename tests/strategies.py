@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model.catalogue import DEFINITIONS
+from pathway_model.model._seam import RESTRICTIVE_INTERVENTION_TYPES
 
 __all__ = [
     "AMOUNT_EDGES",
@@ -228,11 +229,15 @@ def outcome_frameworks(
     )
 
 
+#: The kinds a rule may name: all but restrictive interventions, which are done to the person.
+_person_incident_kinds = st.sampled_from([k for k in pm.IncidentKind if not k.done_to_person])
+
+
 def incident_rules() -> st.SearchStrategy[pm.IncidentRule]:
-    """Incident rules over 1-5 kinds, any minimum severity and any period."""
+    """Incident rules over 1-5 of the person's own kinds, any minimum severity and any period."""
     return st.builds(
         pm.IncidentRule,
-        kinds=st.lists(st.sampled_from(pm.IncidentKind), min_size=1, max_size=5, unique=True),
+        kinds=st.lists(_person_incident_kinds, min_size=1, max_size=5, unique=True),
         minimum_severity=st.sampled_from(pm.IncidentSeverity),
         incident_free_for=_rule_periods,
     )
@@ -332,6 +337,12 @@ _achievements = st.sampled_from(pm.GoalAchievementStatus)
 _review_kinds = st.sampled_from(pm.ReviewKind)
 _incident_kinds = st.sampled_from(pm.IncidentKind)
 _severities = st.sampled_from(pm.IncidentSeverity)
+_intervention_types = st.none() | st.sampled_from(list(RESTRICTIVE_INTERVENTION_TYPES))
+
+
+def intervention_type(draw: st.DrawFn, kind: pm.IncidentKind) -> str | None:
+    """A national intervention type code (or none) for a restrictive intervention, else none."""
+    return draw(_intervention_types) if kind.done_to_person else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -493,9 +504,10 @@ def pathways(
         pm.Incident(
             id=f"incident-{index + 1}",
             date=_day_in(draw, placements, horizon),
-            kind=draw(_incident_kinds),
+            kind=(kind := draw(_incident_kinds)),
             severity=draw(_severities),
             note=draw(_maybe_text),
+            intervention_type=intervention_type(draw, kind),
         )
         for index in range(
             min(_pick(draw, max_incidents + 1), _pick(draw, max_incidents + 1))

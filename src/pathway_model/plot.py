@@ -65,6 +65,8 @@ _SEVERITY_COLOUR = {
     IncidentSeverity.MODERATE: "#D55E00",
     IncidentSeverity.SERIOUS: "#8B0000",
 }
+#: Restrictive interventions: one colour whatever their severity (Okabe-Ito reddish purple).
+_RESTRICTIVE_COLOUR = "#CC79A7"
 _CURVE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 
@@ -121,6 +123,8 @@ def plot_timeline(
     - each run of days on which the person was ready to move on, shaded (from
       [`readiness_history`][pathway_model.readiness_history]);
     - each incident as a triangle above the line, darker for more serious ones;
+    - each restrictive intervention (done to the person by staff, never counted against
+      readiness) apart, as a hollow square below the line;
     - ``as_of`` as a dashed line.
 
     Nothing dated after ``as_of`` is drawn.
@@ -128,7 +132,9 @@ def plot_timeline(
     Artists carry a ``gid`` so that code can find them: ``"stages"`` (the step line),
     ``"reviews-met"`` and ``"reviews-not-met"`` (one collection each, a point per
     review), ``"ready-run"`` (one shaded span per ready run), ``"incidents"`` (one
-    collection, a point per incident) and ``"as-of"``.
+    collection, a point per incident the person was involved in),
+    ``"restrictive-interventions"`` (one collection, a point per restrictive
+    intervention, drawn only when there are any) and ``"as-of"``.
 
     Args:
         pathway: The person's record.
@@ -258,19 +264,40 @@ def _draw_incidents(
     as_of: dt.date,
     x: Callable[[dt.date], float],
 ) -> None:
-    """Incidents above their stay's line, darker for more serious ones."""
+    """Incidents above their stay's line, darker for more serious ones.
+
+    Restrictive interventions, done to the person by staff, are drawn apart: below the
+    line, in one colour, and only when there are any.
+    """
     xs: list[float] = []
     ys: list[float] = []
     colours: list[str] = []
+    done_to: list[tuple[float, float]] = []
     for incident in pathway.incidents:
         if incident.date > as_of:
             break
         stay = pathway.placement_on(incident.date)
         if stay is None:
             continue
+        rank = definition.stage(stay.stage).security_rank
+        if incident.kind.done_to_person:
+            done_to.append((x(incident.date), rank - 0.3))
+            continue
         xs.append(x(incident.date))
-        ys.append(definition.stage(stay.stage).security_rank + 0.3)
+        ys.append(rank + 0.3)
         colours.append(_SEVERITY_COLOUR[incident.severity])
+    if done_to:
+        axes.scatter(
+            [point[0] for point in done_to],
+            [point[1] for point in done_to],
+            s=28,
+            marker="s",
+            facecolors="none",
+            edgecolors=_RESTRICTIVE_COLOUR,
+            zorder=3,
+            gid="restrictive-interventions",
+            label="Restrictive intervention (done to the person by staff)",
+        )
     axes.scatter(
         xs,
         ys,

@@ -25,7 +25,7 @@ from pathway_model.model import (
     PathwayDefinition,
     ReviewKind,
 )
-from pathway_model.model._seam import type_name
+from pathway_model.model._seam import RESTRICTIVE_INTERVENTION_TYPES, type_name
 
 __all__ = [
     "FHIR_BASE",
@@ -63,6 +63,7 @@ UK_CORE_OBSERVATION = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observ
 _CODE_SYSTEM = f"{FHIR_BASE}/CodeSystem"
 INCIDENT_KIND = f"{_CODE_SYSTEM}/incident-kind"
 INCIDENT_SEVERITY = f"{_CODE_SYSTEM}/incident-severity"
+RESTRICTIVE_INTERVENTION_TYPE = f"{_CODE_SYSTEM}/restrictive-intervention-type"
 GOAL_SET_BY = f"{_CODE_SYSTEM}/goal-set-by"
 REVIEW_KIND = f"{_CODE_SYSTEM}/review-kind"
 RATER = f"{_CODE_SYSTEM}/rater"
@@ -85,6 +86,8 @@ DOMAIN_RATING = "domain-rating"
 GOAL_PROGRESS = "goal-progress"
 INCIDENT = "incident"
 INSTRUMENT_SCORE = "instrument-score"
+#: The component of a restrictive intervention's Observation that says what staff did.
+INTERVENTION_TYPE = "restrictive-intervention-type"
 #: The component that carries HoNOS scale 8's problem-type letter.
 PROBLEM_8 = "honos-scale-8-problem-type"
 
@@ -136,11 +139,23 @@ INCIDENT_KINDS: Vocabulary = {
         "Use of alcohol or illicit substances.",
     ),
     IncidentKind.OTHER.value: ("Other", "Any other event that matters to readiness."),
+    IncidentKind.RESTRICTIVE_INTERVENTION.value: (
+        "Restrictive intervention",
+        (
+            "Restraint, seclusion, segregation or rapid tranquillisation, done to the person "
+            "by staff; never counted against the person's readiness."
+        ),
+    ),
 }
 INCIDENT_SEVERITIES: Vocabulary = {
     IncidentSeverity.MINOR.value: ("Minor", "No injury, resolved locally."),
     IncidentSeverity.MODERATE.value: ("Moderate", "Needed intervention or caused minor harm."),
     IncidentSeverity.SERIOUS.value: ("Serious", "Caused or risked serious harm."),
+}
+#: The national codes (MHSDS ``RestrictiveIntType``), held once in the model.
+RESTRICTIVE_INTERVENTION_TYPES_VOCABULARY: Vocabulary = {
+    code: (kind.label, f"MHSDS RestrictiveIntType {code} ({kind.group}).")
+    for code, kind in RESTRICTIVE_INTERVENTION_TYPES.items()
 }
 GOAL_SETTERS: Vocabulary = {
     GoalSetter.PERSON.value: ("Set by the person", "The person set the goal."),
@@ -170,6 +185,10 @@ OBSERVATION_KINDS: Vocabulary = {
     GOAL_PROGRESS: ("Goal progress", "How a goal was going at a review."),
     INCIDENT: ("Incident", "A dated event that matters to readiness."),
     INSTRUMENT_SCORE: ("Instrument rating", "The item ratings of a rating instrument."),
+    INTERVENTION_TYPE: (
+        "Restrictive intervention type",
+        "What staff did in a restrictive intervention: a component of its incident.",
+    ),
 }
 INSTRUMENTS: Vocabulary = {
     "honos": ("HoNOS", "Health of the Nation Outcome Scales (working-age adults), 12 scales."),
@@ -193,6 +212,10 @@ GOAL_ACHIEVEMENT_DISPLAY = {
 VOCABULARIES: dict[str, tuple[str, Vocabulary]] = {
     INCIDENT_KIND: ("Incident kinds", INCIDENT_KINDS),
     INCIDENT_SEVERITY: ("Incident severities", INCIDENT_SEVERITIES),
+    RESTRICTIVE_INTERVENTION_TYPE: (
+        "Restrictive intervention types",
+        RESTRICTIVE_INTERVENTION_TYPES_VOCABULARY,
+    ),
     GOAL_SET_BY: ("Who set a goal", GOAL_SETTERS),
     REVIEW_KIND: ("Review kinds", REVIEW_KINDS),
     RATER: ("Who gave a rating", RATERS),
@@ -380,11 +403,12 @@ def fhir_code_systems(definition: PathwayDefinition) -> list[dict[str, Any]]:
 
     In order: the outcome domains of the definition's framework, its rating levels, the
     definition's stages, then the library's own closed vocabularies (incident kinds and
-    severities, who set a goal, review kinds, who gave a rating, observation kinds,
-    instruments). Every code system's URL is under [`FHIR_BASE`][pathway_model.fhir.FHIR_BASE];
-    those made from data carry the framework's or the definition's version, the others
-    [`FHIR_VOCABULARY_VERSION`][pathway_model.fhir.FHIR_VOCABULARY_VERSION]. Levels carry their
-    rank and stages their security rank as concept properties.
+    severities, restrictive intervention types, who set a goal, review kinds, who gave a
+    rating, observation kinds, instruments). Every code system's URL is under
+    [`FHIR_BASE`][pathway_model.fhir.FHIR_BASE]; those made from data carry the framework's
+    or the definition's version, the others
+    [`FHIR_VOCABULARY_VERSION`][pathway_model.fhir.FHIR_VOCABULARY_VERSION]. Levels carry
+    their rank and stages their security rank as concept properties.
 
     Args:
         definition: The pathway definition (and, through it, the framework).

@@ -31,12 +31,14 @@ from pathway_model.fhir._codes import (
     INSTRUMENT,
     INSTRUMENT_RATING_ID,
     INSTRUMENT_SCORE,
+    INTERVENTION_TYPE,
     NEXT_REVIEW_EXTENSION,
     OBSERVATION_KIND,
     PERSON_ID,
     PLACEMENT_ID,
     PROBLEM_8,
     RATER,
+    RESTRICTIVE_INTERVENTION_TYPE,
     REVIEW_ID,
     REVIEW_KIND,
     SNOMED_CT,
@@ -409,6 +411,20 @@ class _Export:
             "effectiveDateTime": incident.date.isoformat(),
             "valueCodeableConcept": self.concept(INCIDENT_SEVERITY, incident.severity.value),
             **_note(incident.note),
+            **self.intervention_type(incident.intervention_type),
+        }
+
+    def intervention_type(self, code: str | None) -> dict[str, Any]:
+        """The component saying what staff did in a restrictive intervention, when known."""
+        if code is None:
+            return {}
+        return {
+            "component": [
+                {
+                    "code": self.concept(OBSERVATION_KIND, INTERVENTION_TYPE),
+                    "valueCodeableConcept": self.concept(RESTRICTIVE_INTERVENTION_TYPE, code),
+                }
+            ]
         }
 
     def instrument_rating(self, rating: InstrumentRating) -> Resource:

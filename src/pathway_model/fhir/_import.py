@@ -42,12 +42,14 @@ from pathway_model.fhir._codes import (
     INSTRUMENT,
     INSTRUMENT_RATING_ID,
     INSTRUMENT_SCORE,
+    INTERVENTION_TYPE,
     NEXT_REVIEW_EXTENSION,
     OBSERVATION_KIND,
     PERSON_ID,
     PLACEMENT_ID,
     PROBLEM_8,
     RATER,
+    RESTRICTIVE_INTERVENTION_TYPE,
     REVIEW_ID,
     REVIEW_KIND,
     SNOMED_CT,
@@ -136,7 +138,7 @@ _OBSERVATIONS = {
     DOMAIN_RATING: _OBSERVATION
     | {"encounter", "performer", "valueCodeableConcept", "dataAbsentReason", "note", "method"},
     GOAL_PROGRESS: _OBSERVATION | {"focus", "encounter", "valueCodeableConcept", "note"},
-    INCIDENT: _OBSERVATION | {"identifier", "valueCodeableConcept", "note"},
+    INCIDENT: _OBSERVATION | {"identifier", "valueCodeableConcept", "note", "component"},
     INSTRUMENT_SCORE: _OBSERVATION | {"identifier", "component"},
 }
 _ENTRY = frozenset({"fullUrl", "resource"})
@@ -1065,11 +1067,25 @@ class _Import:
             INCIDENT_SEVERITY,
         )
         note = self.note(resource, path)
-        self.incidents.append(
-            (
-                path,
-                {"id": incident_id, "date": day, "kind": kind, "severity": severity, "note": note},
-            )
+        fields = {"id": incident_id, "date": day, "kind": kind, "severity": severity, "note": note}
+        if "component" in resource:
+            fields["intervention_type"] = self.intervention_type(resource, path)
+        self.incidents.append((path, fields))
+
+    def intervention_type(self, resource: dict[str, Any], path: str) -> str:
+        """What staff did in a restrictive intervention: the incident's one component."""
+        where = key_path(path, "component")
+        components = self.array(self.value(resource, "component", path), where, most=1)
+        at = f"{where}[0]"
+        keys = frozenset({"code", "valueCodeableConcept"})
+        component = self.read_object(components[0], at, "a component", keys)
+        code = self.vocabulary(self.value(component, "code", at), f"{at}.code", OBSERVATION_KIND)
+        if code != INTERVENTION_TYPE:
+            raise self.fail(f"{at}.code", repr(INTERVENTION_TYPE), show_code(code))
+        return self.vocabulary(
+            self.value(component, "valueCodeableConcept", at),
+            f"{at}.valueCodeableConcept",
+            RESTRICTIVE_INTERVENTION_TYPE,
         )
 
     def instrument_rating(self, path: str, resource: dict[str, Any], day: dt.date | None) -> None:

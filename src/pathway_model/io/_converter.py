@@ -693,7 +693,11 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
 #: Fields added to a version 1 document after it was frozen: written only when not their
 #: default, so every earlier document is still written byte for byte the same.
 _OMITTED_IF_DEFAULT: dict[type[Any], dict[str, Any]] = {
-    Assessment: {"events_outside_stays": override(omit_if_default=True)},
+    Assessment: {
+        "events_outside_stays": override(omit_if_default=True),
+        "restrictive_interventions": override(omit_if_default=True),
+    },
+    model.Incident: {"intervention_type": override(omit_if_default=True)},
 }
 
 

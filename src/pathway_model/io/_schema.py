@@ -36,6 +36,8 @@ from pathway_model.io._converter import CONVERTER, MODEL_CLASSES
 from pathway_model.io._json import DOCUMENTS, SCHEMA_VERSION, _document_kinds
 from pathway_model.model import (
     ExitCriteria,
+    Incident,
+    IncidentKind,
     IncidentRule,
     OutcomeFramework,
     Pathway,
@@ -44,6 +46,7 @@ from pathway_model.model import (
     RatingScale,
     _checks,
 )
+from pathway_model.model._restrictive import RESTRICTIVE_INTERVENTION_TYPES
 
 __all__ = ["json_schema"]
 
@@ -184,6 +187,23 @@ _MIN_ITEMS: dict[tuple[type[Any], str], int] = {
 #: Arrays of codes that the classes check hold no repeats.
 _UNIQUE_ITEMS: frozenset[tuple[type[Any], str]] = frozenset({(IncidentRule, "kinds")})
 
+#: What the classes check of a field beyond its type, that a schema can state: the national
+#: intervention type codes, and that no incident rule covers restrictive interventions.
+_FIELD_RULES: dict[tuple[type[Any], str], dict[str, Any]] = {
+    (Incident, "intervention_type"): {
+        "anyOf": [
+            {"type": "string", "enum": list(RESTRICTIVE_INTERVENTION_TYPES)},
+            {"type": "null"},
+        ]
+    },
+    (IncidentRule, "kinds"): {
+        "items": {
+            "$ref": "#/$defs/IncidentKind",
+            "not": {"const": IncidentKind.RESTRICTIVE_INTERVENTION.value},
+        }
+    },
+}
+
 
 def json_schema(cls: type[Any]) -> dict[str, Any]:
     """The work of [`json_schema`][pathway_model.json_schema], which says what it does."""
@@ -243,6 +263,7 @@ def _object_schema(cls: type[Any], defs: dict[str, dict[str, Any]]) -> dict[str,
         if not field.init:
             continue
         schema = _value_schema(field.type, field.validator, defs)
+        schema.update(_FIELD_RULES.get((cls, field.name), {}))
         if field.type is not None and typing.get_origin(field.type) is tuple:
             schema.update(_array_limits(cls, field.name))
         default = _default(field)

@@ -65,8 +65,12 @@ class IncidentRule:
     least ``minimum_severity``. The person cannot be ready until ``incident_free_for``
     has passed since the last such incident in the current placement.
 
+    A rule may not name ``restrictive_intervention``: a restrictive intervention is done
+    to the person by staff, so it never resets the clock ("How readiness is decided").
+
     Attributes:
-        kinds: The incident kinds this rule covers (at least one, no repeats).
+        kinds: The incident kinds this rule covers (at least one, no repeats, never
+            ``restrictive_intervention``).
         minimum_severity: The least severity that resets the clock.
         incident_free_for: How long the person must then be free of such incidents.
     """
@@ -85,7 +89,9 @@ class IncidentRule:
             raise WrongTypeError.single(
                 "IncidentRule.kinds", "a sequence of incident kinds", _checks.type_name(value)
             )
-        expected = "one of " + ", ".join(repr(kind.value) for kind in IncidentKind)
+        expected = "one of " + ", ".join(
+            repr(kind.value) for kind in IncidentKind if not kind.done_to_person
+        )
         problems = [
             Problem(
                 path=f"IncidentRule.kinds[{index}]",
@@ -94,6 +100,18 @@ class IncidentRule:
             )
             for index, kind in enumerate(value)
             if not isinstance(kind, IncidentKind)
+        ]
+        problems += [
+            Problem(
+                path=f"IncidentRule.kinds[{index}]",
+                expected=(
+                    "an incident kind of the person's own (a restrictive intervention is "
+                    "done to the person by staff and never counts against readiness)"
+                ),
+                found=repr(kind.value),
+            )
+            for index, kind in enumerate(value)
+            if isinstance(kind, IncidentKind) and kind.done_to_person
         ]
         if not value:
             problems.append(
@@ -109,8 +127,15 @@ class IncidentRule:
         _checks.raise_problems(problems)
 
     def resets(self, kind: IncidentKind, severity: IncidentSeverity) -> bool:
-        """Whether an incident of this kind and severity resets the clock under this rule."""
-        return kind in self.kinds and severity.at_least(self.minimum_severity)
+        """Whether an incident of this kind and severity resets the clock under this rule.
+
+        Never for a restrictive intervention, which is done to the person.
+        """
+        return (
+            kind in self.kinds
+            and not kind.done_to_person
+            and severity.at_least(self.minimum_severity)
+        )
 
 
 def _rules(value: Iterable[IncidentRule]) -> tuple[IncidentRule, ...]:

@@ -27,10 +27,31 @@ class IncidentKind(Enum):
     """Use of alcohol or illicit substances."""
     OTHER = "other"
     """Any other event that matters to readiness."""
+    RESTRICTIVE_INTERVENTION = "restrictive_intervention"
+    """A restrictive intervention: restraint, seclusion, segregation or rapid
+    tranquillisation, done *to* the person by staff (MHSDS tables MHS505 and MHS515).
+
+    It is not something the person did. The rules never count it against readiness, and a
+    definition's incident rule may not name it; its ``severity`` is the harm to the person
+    from the intervention. "How readiness is decided" and "The JSON format" say more.
+    """
+
+    @property
+    def done_to_person(self) -> bool:
+        """Whether staff did this to the person (a restrictive intervention).
+
+        Such an incident never counts against the person: no incident rule covers it, and
+        counts of the person's incidents leave it out.
+        """
+        return self is IncidentKind.RESTRICTIVE_INTERVENTION
 
 
 class IncidentSeverity(Enum):
-    """How serious an incident was. Severities are ordered: minor < moderate < serious."""
+    """How serious an incident was. Severities are ordered: minor < moderate < serious.
+
+    For a restrictive intervention (done to the person by staff) the severity is the harm
+    to the person from the intervention, never how serious anything the person did was.
+    """
 
     MINOR = "minor"
     """Minor: no injury, resolved locally."""

@@ -20,6 +20,7 @@ from pathway_model.model._enums import (
     IncidentSeverity,
     ReviewKind,
 )
+from pathway_model.model._restrictive import RESTRICTIVE_INTERVENTION_TYPES
 
 __all__ = [
     "DomainRating",
@@ -373,12 +374,21 @@ def _severity(value: IncidentSeverity | str) -> IncidentSeverity:
 class Incident:
     """A dated event that matters to readiness, such as violence or absconding.
 
+    An incident of kind ``restrictive_intervention`` (restraint, seclusion, segregation or
+    rapid tranquillisation) is done *to* the person by staff, not by them: the rules never
+    count it against readiness, and its severity is the harm to the person from the
+    intervention ("How readiness is decided").
+
     Attributes:
         id: The incident's id, unique within the person's record.
         date: The day it happened.
         kind: What kind of event it was.
-        severity: How serious it was.
+        severity: How serious it was; for a restrictive intervention, the harm to the
+            person from it.
         note: A note, if any (free text, never shown in errors).
+        intervention_type: For a restrictive intervention only, its national code
+            (MHSDS ``RestrictiveIntType``, e.g. ``"05"`` for seclusion), if known;
+            ``None`` otherwise. Written to JSON only when set.
     """
 
     id: str = attrs.field(validator=_checks.code)
@@ -388,6 +398,36 @@ class Incident:
         converter=_severity, validator=_checks.enum_member(IncidentSeverity)
     )
     note: str | None = attrs.field(default=None, validator=_checks.optional_text)
+    intervention_type: str | None = attrs.field(default=None, validator=_checks.optional_code)
+
+    def __attrs_post_init__(self) -> None:
+        if self.intervention_type is not None:
+            _checks.raise_problems(_intervention_type_problems(self))
+
+
+def _intervention_type_problems(incident: Incident) -> list[Problem]:
+    """An intervention type on another kind of incident, or a code not on the national list."""
+    if incident.kind is not IncidentKind.RESTRICTIVE_INTERVENTION:
+        return [
+            Problem(
+                path="Incident.intervention_type",
+                expected=(
+                    "None, unless kind is 'restrictive_intervention' "
+                    "(an intervention type says what staff did)"
+                ),
+                found=_checks.show_code(str(incident.intervention_type)),
+            )
+        ]
+    if incident.intervention_type in RESTRICTIVE_INTERVENTION_TYPES:
+        return []
+    return [
+        Problem(
+            path="Incident.intervention_type",
+            expected="an MHSDS restrictive intervention type: "
+            + ", ".join(repr(code) for code in RESTRICTIVE_INTERVENTION_TYPES),
+            found=_checks.show_code(str(incident.intervention_type)),
+        )
+    ]
 
 
 def _sorted(key: Callable[[Any], Any]) -> Callable[[Iterable[T]], tuple[T, ...]]:

@@ -41,6 +41,10 @@ from pathway_model.model._instrument import (
 )
 from pathway_model.model._numbers import as_float, as_int, as_real, is_bool, is_real, show_number
 from pathway_model.model._record import item_at, looks_like_nhs_number, review_item_at
+from pathway_model.model._restrictive import (
+    RESTRICTIVE_INTERVENTION_TYPES,
+    RestrictiveInterventionType,
+)
 from pathway_model.model._time import shift_date
 from pathway_model.model._validation import outside_stays, refuse_unknown_codes
 
@@ -52,6 +56,8 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "MAX_TEXT_LENGTH",
     "NOT_KNOWN",
+    "RESTRICTIVE_INTERVENTION_TYPES",
+    "RestrictiveInterventionType",
     "as_float",
     "as_int",
     "as_real",

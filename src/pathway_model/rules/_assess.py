@@ -187,6 +187,10 @@ class Assessment:
             ``as_of`` fall in a gap between two stays, where no stay's rules judge them
             ([`check_pathway`][pathway_model.check_pathway] names each one). Written to
             JSON only when it is not 0.
+        restrictive_interventions: How many restrictive interventions (restraint,
+            seclusion, segregation, rapid tranquillisation: done *to* the person by staff)
+            are dated in the stay on or before ``as_of``. Reported so the team sees them;
+            they never count against readiness. Written to JSON only when it is not 0.
     """
 
     person_id: str
@@ -207,6 +211,7 @@ class Assessment:
     definition_version: str
     library_version: str
     events_outside_stays: int = 0
+    restrictive_interventions: int = 0
 
     @property
     def review_overdue(self) -> bool:
@@ -387,7 +392,9 @@ def assess(
     the stay must meet every level the stage's exit criteria require; reviews must have
     qualified without a break for the sustained period; and no clock-resetting incident
     may fall within its incident-free period. Only reviews and incidents dated inside
-    the stay and on or before ``as_of`` count.
+    the stay and on or before ``as_of`` count. A restrictive intervention is done to the
+    person, not by them: it never resets the clock, and is only counted in
+    ``restrictive_interventions``.
 
     Args:
         pathway: The person's record (checked with ``validate_pathway`` beforehand).
@@ -470,4 +477,7 @@ def assess(
         definition_version=definition.version,
         library_version=VERSION,
         events_outside_stays=outside_stays(pathway, as_of),
+        restrictive_interventions=sum(
+            1 for i in evidence.incidents if i.kind.done_to_person and i.date <= as_of
+        ),
     )

@@ -258,6 +258,20 @@ def _team_outside(assessment: Assessment) -> list[str]:
     return [line]
 
 
+def _team_restrictive(assessment: Assessment) -> list[str]:
+    """A line on restrictive interventions in the stay, when there are any: done to the person."""
+    count = assessment.restrictive_interventions
+    if not count:
+        return []
+    until = assessment.as_of.isoformat()
+    line = (
+        f"Restrictive interventions in this stay up to {until}: {count:,} (done to the "
+        "person by staff, so never counted against readiness; an incident the person caused "
+        "is recorded as an incident of its own kind)."
+    )
+    return [line]
+
+
 def _team_schedule(assessment: Assessment) -> str:
     schedule = assessment.schedule
     if schedule.due is None:
@@ -272,8 +286,10 @@ def _for_team(assessment: Assessment, definition: PathwayDefinition | None = Non
     """Explain a decision precisely for the clinical team.
 
     Names the stage, the status, every criterion with what was expected and found and
-    the reviews and incidents it was judged on, "not a day more", how many reviews and
-    incidents fell outside every stay (when any did), disagreements, the review
+    the reviews and incidents it was judged on, "not a day more", how many restrictive
+    interventions staff used in the stay (when any: said as done to the person, never
+    counted against readiness), how many reviews and incidents fell outside every stay
+    (when any did), disagreements, the review
     schedule, and the versions that produced the decision.
 
     Args:
@@ -294,6 +310,7 @@ def _for_team(assessment: Assessment, definition: PathwayDefinition | None = Non
         )
     lines.extend(_team_criterion(criterion, definition) for criterion in assessment.criteria)
     lines.append(_team_delay(assessment))
+    lines.extend(_team_restrictive(assessment))
     lines.extend(_team_outside(assessment))
     lines.extend(
         f"Disagreement at review {item.review_id} ({item.date.isoformat()}): "
@@ -352,6 +369,19 @@ def _person_views(assessment: Assessment, definition: PathwayDefinition) -> list
     return lines
 
 
+def _person_restrictive(assessment: Assessment) -> list[str]:
+    """Restrictive interventions, said as something staff did, never held against the person."""
+    count = assessment.restrictive_interventions
+    if not count:
+        return []
+    times = "once" if count == 1 else f"{count:,} times"
+    return [
+        f"Staff used restraint, seclusion or a similar step {times} in this stay.",
+        "Staff did this. It was not something you did.",
+        "The rules do not count it against you.",
+    ]
+
+
 def _person_schedule(assessment: Assessment) -> list[str]:
     schedule = assessment.schedule
     if schedule.due is None:
@@ -368,7 +398,8 @@ def _for_person(assessment: Assessment, definition: PathwayDefinition | None = N
     """Explain a decision to the person, in everyday language.
 
     Second person, short sentences, dates written out, and the framework's everyday
-    names for domains, stages and levels. The text is tested against a readability
+    names for domains, stages and levels. Restrictive interventions are said as something
+    staff did, which never counts against the person. The text is tested against a readability
     threshold (a reading age of about 9).
 
     Args:
@@ -386,6 +417,7 @@ def _for_person(assessment: Assessment, definition: PathwayDefinition | None = N
     lines = [f"You are in {stage.everyday_name}."]
     lines += _person_status(assessment, definition)
     lines += _person_views(assessment, definition)
+    lines += _person_restrictive(assessment)
     lines += _person_schedule(assessment)
     return "\n".join(lines)
 

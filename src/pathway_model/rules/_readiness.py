@@ -234,7 +234,9 @@ def resetting(rule: IncidentRule, incidents: Sequence[Incident]) -> tuple[Incide
     """The incidents that reset the clock under ``rule``, in date order."""
     if not incidents:
         return ()
-    kinds = rule.kinds
+    # A restrictive intervention is done to the person: never theirs to count against
+    # them, whatever the rule says (a rule naming it is refused when it is made).
+    kinds = [kind for kind in rule.kinds if not kind.done_to_person]
     # The same test as IncidentRule.resets, worked out once for the few severities.
     severities = {s for s in IncidentSeverity if s.at_least(rule.minimum_severity)}
     return tuple(
