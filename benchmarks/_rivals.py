@@ -92,9 +92,23 @@ class PIncident(pydantic.BaseModel):
     note: PText | None = None
 
 
+ReasonList = Literal["ClinReadyforDischDelayReason", "DelayDischReason"]
+Attributable = Literal["04", "05", "06", "07"]
+
+
+class PRecordedReadiness(pydantic.BaseModel):
+    model_config = _strict
+    id: PCode
+    start: dt.date
+    end: dt.date | None = None
+    delay_reason: PCode | None = None
+    reason_list: ReasonList = "ClinReadyforDischDelayReason"
+    attributable_to: Attributable | None = None
+
+
 class PPathway(pydantic.BaseModel):
     model_config = _strict
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     document: Literal["pathway"]
     person_id: PCode
     definition_id: PCode
@@ -103,6 +117,7 @@ class PPathway(pydantic.BaseModel):
     goals: tuple[PGoal, ...] = ()
     reviews: tuple[PReview, ...] = ()
     incidents: tuple[PIncident, ...] = ()
+    recorded_readiness: tuple[PRecordedReadiness, ...] = ()
 
 
 # --- msgspec ------------------------------------------------------------------------------
@@ -163,8 +178,17 @@ class MIncident(msgspec.Struct, **_opts):  # type: ignore[call-arg]
     note: MText | None = None
 
 
+class MRecordedReadiness(msgspec.Struct, **_opts):  # type: ignore[call-arg]
+    id: MCode
+    start: dt.date
+    end: dt.date | None = None
+    delay_reason: MCode | None = None
+    reason_list: ReasonList = "ClinReadyforDischDelayReason"
+    attributable_to: Attributable | None = None
+
+
 class MPathway(msgspec.Struct, **_opts):  # type: ignore[call-arg]
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     document: Literal["pathway"]
     person_id: MCode
     definition_id: MCode
@@ -173,3 +197,4 @@ class MPathway(msgspec.Struct, **_opts):  # type: ignore[call-arg]
     goals: tuple[MGoal, ...] = ()
     reviews: tuple[MReview, ...] = ()
     incidents: tuple[MIncident, ...] = ()
+    recorded_readiness: tuple[MRecordedReadiness, ...] = ()

@@ -11,12 +11,14 @@ import datetime as dt
 import functools
 import itertools
 import string
+from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
 from hypothesis import strategies as st
 
 import pathway_model as pm
+from pathway_model import catalogue
 from pathway_model.catalogue import DEFINITIONS
 from pathway_model.model._seam import RESTRICTIVE_INTERVENTION_TYPES
 
@@ -408,6 +410,7 @@ def pathways(
     max_reviews: int = 12,
     max_incidents: int = 6,
     max_goals: int = 4,
+    max_recorded_readiness: int = 3,
     person_levels: bool | None = None,
     prefer_high: bool = False,
     first_stage: str | None = None,
@@ -421,6 +424,7 @@ def pathways(
         max_reviews: The most reviews.
         max_incidents: The most incidents.
         max_goals: The most goals.
+        max_recorded_readiness: The most recorded readiness periods.
         person_levels: ``True`` to always give the person's level, ``False`` never,
             ``None`` to draw it per rating.
         prefer_high: Draw mostly the top two levels of the scale, so that reviews
@@ -516,6 +520,8 @@ def pathways(
         )
     ]
 
+    periods = draw(recorded_readiness(placements, horizon, max_periods=max_recorded_readiness))
+
     return pm.Pathway(
         person_id=draw(_person_ids),
         definition_id=definition.id,
@@ -524,7 +530,55 @@ def pathways(
         goals=draw(st.permutations(goals)),
         reviews=draw(st.permutations(reviews)),
         incidents=draw(st.permutations(incidents)),
+        recorded_readiness=draw(st.permutations(periods)),
     )
+
+
+#: Codes of each delay reason list, and who a delay may be attributable to.
+_REASON_LISTS = st.sampled_from(sorted(catalogue.DELAY_REASON_LISTS))
+_ATTRIBUTABLE = st.none() | st.sampled_from(catalogue.ATTRIBUTABLE_TO.code_values)
+
+
+@st.composite
+def recorded_readiness(
+    draw: st.DrawFn,
+    placements: Sequence[pm.Placement],
+    horizon: dt.date,
+    *,
+    max_periods: int = 3,
+) -> list[pm.RecordedReadiness]:
+    """Recorded readiness periods inside ``placements``, none overlapping another.
+
+    Each lies inside one stay (an open stay ends at ``horizon``); a stay's last period
+    may be open while the stay is. Periods may touch (one ends the day the next starts)
+    and may be a single day long (start = end).
+    """
+    periods: list[pm.RecordedReadiness] = []
+    wanted = _pick(draw, max_periods + 1)
+    for placement in placements:
+        last = horizon if placement.end is None else placement.end
+        cursor = placement.start
+        while len(periods) < wanted and cursor < last and draw(st.booleans()):
+            start = cursor + dt.timedelta(days=_pick(draw, min(60, (last - cursor).days)))
+            end: dt.date | None = start + dt.timedelta(days=_pick(draw, (last - start).days + 1))
+            if placement.end is None and draw(st.booleans()):
+                end = None
+            listed = draw(_REASON_LISTS)
+            codes = catalogue.DELAY_REASON_LISTS[listed].code_values
+            periods.append(
+                pm.RecordedReadiness(
+                    id=f"ready-{len(periods) + 1}",
+                    start=start,
+                    end=end,
+                    delay_reason=draw(st.none() | st.sampled_from(codes)),
+                    reason_list=listed,
+                    attributable_to=draw(_ATTRIBUTABLE),
+                )
+            )
+            if end is None:
+                break
+            cursor = end
+    return periods
 
 
 def _later(pathway: pm.Pathway, boundary: dt.date, shift: dt.timedelta) -> pm.Pathway:
@@ -557,8 +611,17 @@ def _later(pathway: pm.Pathway, boundary: dt.date, shift: dt.timedelta) -> pm.Pa
     incidents = [
         attrs.evolve(i, date=i.date + shift) if i.date >= boundary else i for i in pathway.incidents
     ]
+    periods = [
+        attrs.evolve(r, start=r.start + shift, end=moved(r.end)) if r.start >= boundary else r
+        for r in pathway.recorded_readiness
+    ]
     return attrs.evolve(
-        pathway, placements=placements, goals=goals, reviews=reviews, incidents=incidents
+        pathway,
+        placements=placements,
+        goals=goals,
+        reviews=reviews,
+        incidents=incidents,
+        recorded_readiness=periods,
     )
 
 

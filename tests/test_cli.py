@@ -165,8 +165,8 @@ class TestValidate:
         assert [
             (
                 f"{bad}: $.extra: expected only the keys of Pathway (person_id, definition_id, "
-                "definition_version, placements, goals, reviews, incidents); found an unknown key "
-                "'extra'"
+                "definition_version, placements, goals, reviews, incidents, recorded_readiness); "
+                "found an unknown key 'extra'"
             ),
             (
                 f"{bad}: $.placements[0].start: expected a date that exists (YYYY-MM-DD); "
@@ -644,7 +644,7 @@ class TestSchema:
     def test_each_kind_of_document(self, run: Any, document: str) -> None:
         """Each kind of document has its schema, named by its ``document`` key."""
         schema = json.loads(run("schema", document).out)
-        assert f"https://pathway-model.org/schema/v1/{document}.json" == schema["$id"]
+        assert f"https://pathway-model.org/schema/v2/{document}.json" == schema["$id"]
 
     def test_to_a_file(self, run: Any, tmp_path: Path) -> None:
         """``-o FILE`` writes the schema to the file and nothing to standard output."""
@@ -1161,7 +1161,7 @@ class TestCohortInput:
         result = run("cohort", lines, "--as-of", "2025-01-15")
         assert (2, "", [
             (f"{PREFIX}{lines}:2: $.schema_version: expected a schema version (this library "
-            "writes 1); found no key"),
+            "writes 2); found no key"),
             f"{PREFIX}{lines}:2: $.document: expected 'pathway'; found no key",
             (f"{PREFIX}1 of 2 records with problems: no report written (give --skip-invalid to "
             "report on the others)"),
@@ -1175,7 +1175,7 @@ class TestCohortInput:
         document = json.loads(result.out)
         assert (0, 1, 1, [
             (f"pathway-model: warning: {lines}:2: $.schema_version: expected a schema version "
-            "(this library writes 1); found no key"),
+            "(this library writes 2); found no key"),
             f"pathway-model: warning: {lines}:2: $.document: expected 'pathway'; found no key",
             "pathway-model: warning: 1 of 2 records with problems skipped",
         ]) == (

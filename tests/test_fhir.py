@@ -441,6 +441,7 @@ class TestExportProperties:
             goals=reversed(pathway.goals),
             reviews=reversed(pathway.reviews),
             incidents=reversed(pathway.incidents),
+            recorded_readiness=reversed(pathway.recorded_readiness),
         )
         first = json.dumps(to_fhir(pathway, definition=definition), sort_keys=True)
         assert first == json.dumps(to_fhir(shuffled, definition=definition), sort_keys=True)
@@ -1066,3 +1067,123 @@ class TestPackaging:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert "[]" == result.stdout.strip()
+
+
+# --- recorded readiness --------------------------------------------------------------------
+
+
+def ready_pathway() -> pm.Pathway:
+    """The worked pathway with two recorded readiness periods, one from each list."""
+    pathway = worked_pathway()
+    stay = pathway.placements[-1]
+    return pathway.with_recorded_readiness(
+        pm.RecordedReadiness(
+            id="ready-1",
+            start=stay.start,
+            end=stay.start + dt.timedelta(days=10),
+            delay_reason="M1",
+            reason_list="DelayDischReason",
+            attributable_to="07",
+        ),
+        pm.RecordedReadiness(id="ready-2", start=stay.start + dt.timedelta(days=10)),
+    )
+
+
+def readiness_observations(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        resource
+        for resource in resources(bundle, "Observation")
+        if resource["category"][0]["coding"][0]["code"] == "recorded-readiness"
+    ]
+
+
+class TestRecordedReadiness:
+    def test_each_period_is_an_observation_over_its_period(self) -> None:
+        """A period is an Observation with an effectivePeriod, open while the period is."""
+        observations = readiness_observations(to_fhir(ready_pathway()))
+        stay = worked_pathway().placements[-1]
+
+        assert [
+            {
+                "start": stay.start.isoformat(),
+                "end": (stay.start + dt.timedelta(days=10)).isoformat(),
+            },
+            {"start": (stay.start + dt.timedelta(days=10)).isoformat()},
+        ] == [observation["effectivePeriod"] for observation in observations]
+
+    def test_the_reason_is_coded_in_its_list_and_the_list_named_by_the_code(self) -> None:
+        """code names the MHSDS list; the value is the reason in that list's code system."""
+        first = readiness_observations(to_fhir(ready_pathway()))[0]
+
+        assert "DelayDischReason" == first["code"]["coding"][0]["code"]
+        assert (
+            "https://pathway-model.org/fhir/CodeSystem/mhsds/DelayDischReason",
+            "M1",
+        ) == (
+            first["valueCodeableConcept"]["coding"][0]["system"],
+            first["valueCodeableConcept"]["coding"][0]["code"],
+        )
+        component = first["component"][0]
+        assert ("AttribToIndic", "07") == (
+            component["code"]["coding"][0]["code"],
+            component["valueCodeableConcept"]["coding"][0]["code"],
+        )
+
+    def test_no_reason_is_a_data_absent_reason(self) -> None:
+        """A period without a reason says the reason is unknown, and has no component."""
+        second = readiness_observations(to_fhir(ready_pathway()))[1]
+
+        assert "valueCodeableConcept" not in second
+        assert "component" not in second
+        assert "unknown" == second["dataAbsentReason"]["coding"][0]["code"]
+
+    def test_the_periods_round_trip(self) -> None:
+        """from_fhir(to_fhir(x)) == x with recorded readiness."""
+        pathway = ready_pathway()
+
+        assert pathway == from_fhir(json.dumps(to_fhir(pathway)))
+
+    def test_the_bundle_validates_against_r4b_models(self) -> None:
+        """fhir.resources' R4B models accept the Observations of recorded readiness."""
+        r4b_validate(to_fhir(ready_pathway()))
+
+    def test_the_mhsds_lists_are_published_as_code_systems(self) -> None:
+        """The code systems hold each MHSDS list, each code with its months."""
+        systems = {system["url"]: system for system in fhir_code_systems(SECURE_PATHWAY)}
+        v5 = systems["https://pathway-model.org/fhir/CodeSystem/mhsds/DelayDischReason"]
+        concept = next(c for c in v5["concept"] if c["code"] == "98")
+
+        assert [
+            {"code": "group", "valueString": "Other"},
+            {"code": "first-month", "valueInteger": 1459},
+            {"code": "last-month", "valueInteger": 1488},
+        ] == concept["property"]
+
+    def test_a_reason_not_on_its_list_is_refused_at_its_coding(self) -> None:
+        """A reason code the named list lacks is a problem at the Observation's value."""
+        bundle = to_fhir(ready_pathway())
+        first = readiness_observations(bundle)[0]
+        first["valueCodeableConcept"]["coding"][0]["code"] = "24"
+        index = next(n for n, entry in enumerate(bundle["entry"]) if entry["resource"] is first)
+
+        with pytest.raises(pm.ValidationError) as caught:
+            from_fhir(bundle)
+
+        assert [f"$.entry[{index}].resource.valueCodeableConcept"] == [
+            problem.path for problem in caught.value.problems
+        ]
+
+    def test_an_overlap_is_placed_at_its_entry(self) -> None:
+        """A record's check on periods names the Bundle entry of the period."""
+        bundle = to_fhir(ready_pathway())
+        second = readiness_observations(bundle)[1]
+        inside_the_first = worked_pathway().placements[-1].start + dt.timedelta(days=5)
+        second["effectivePeriod"]["start"] = inside_the_first.isoformat()
+        index = next(n for n, entry in enumerate(bundle["entry"]) if entry["resource"] is second)
+
+        with pytest.raises(pm.ValidationError) as caught:
+            from_fhir(bundle)
+
+        assert [f"$.entry[{index}].resource.effectivePeriod.start"] == [
+            problem.path for problem in caught.value.problems
+        ]

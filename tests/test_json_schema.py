@@ -53,10 +53,24 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "medium_secure.py"
 RECORD: pm.Pathway = runpy.run_path(str(EXAMPLE))["build_pathway"]()
 ASSESSMENT = pm.assess(RECORD, dt.date(2025, 1, 15), definition=catalogue.SECURE_PATHWAY)
 
-#: Valid documents to break, by name: the example record, the built-in secure pathway
-#: and My Shared Pathway, and the example's assessment with its readiness and schedule.
+#: The example record with recorded readiness, one period from each list.
+RECORD_WITH_READINESS = RECORD.with_recorded_readiness(
+    pm.RecordedReadiness(
+        id="ready-1",
+        start=dt.date(2024, 3, 1),
+        end=dt.date(2024, 3, 28),
+        delay_reason="M1",
+        reason_list="DelayDischReason",
+        attributable_to="07",
+    ),
+    pm.RecordedReadiness(id="ready-2", start=dt.date(2024, 12, 2), delay_reason="32"),
+)
+
+#: Valid documents to break, by name: the example record (with recorded readiness), the
+#: built-in secure pathway and My Shared Pathway, and the example's assessment with its
+#: readiness and schedule.
 BASES: dict[str, tuple[type[Any], dict[str, Any]]] = {
-    "record": (pm.Pathway, pm.to_dict(RECORD)),
+    "record": (pm.Pathway, pm.to_dict(RECORD_WITH_READINESS)),
     "definition": (pm.PathwayDefinition, pm.to_dict(catalogue.SECURE_PATHWAY)),
     "framework": (pm.OutcomeFramework, pm.to_dict(catalogue.MY_SHARED_PATHWAY)),
     "assessment": (pm.Assessment, pm.to_dict(ASSESSMENT)),
@@ -510,6 +524,17 @@ REFUSED = [
     pytest.param("record", ("goals", 0, "set_by"), "doctor", id="unknown goal setter"),
     pytest.param("record", ("reviews", 0, "kind"), "CPA", id="review kind in capitals"),
     pytest.param("record", ("goals", 0, "lifecycle_status"), "on_hold", id="unknown lifecycle"),
+    pytest.param(
+        "record", ("recorded_readiness", 0, "reason_list"), "MHSDS", id="unknown reason list"
+    ),
+    pytest.param(
+        "record", ("recorded_readiness", 0, "attributable_to"), "01", id="unknown attributable to"
+    ),
+    pytest.param(
+        "record", ("recorded_readiness", 0, "attributable_to"), 4, id="number for attributable"
+    ),
+    pytest.param("record", ("recorded_readiness", 1, "start"), DELETE, id="no readiness start"),
+    pytest.param("record", ("recorded_readiness",), {}, id="object for recorded readiness"),
     pytest.param("assessment", ("status",), "maybe", id="unknown assessment status"),
     pytest.param("assessment", ("criteria", 0, "kind"), "vibes", id="unknown criterion kind"),
     # required keys
@@ -546,7 +571,7 @@ REFUSED = [
     # the header
     pytest.param("record", ("schema_version",), DELETE, id="no schema_version"),
     pytest.param("record", ("schema_version",), "1", id="schema_version as a string"),
-    pytest.param("record", ("schema_version",), 2, id="newer schema_version"),
+    pytest.param("record", ("schema_version",), pm.SCHEMA_VERSION + 1, id="newer schema_version"),
     pytest.param("record", ("schema_version",), 0, id="schema_version 0"),
     pytest.param("record", ("schema_version",), True, id="schema_version true"),
     pytest.param("record", ("document",), DELETE, id="no document"),

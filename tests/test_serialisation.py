@@ -138,11 +138,31 @@ class TestRoundTrip:
         assert ("823", "822.5") == (str(stages[0].bed_day_cost), str(stages[1].bed_day_cost))
 
 
+def with_recorded_readiness(pathway: pm.Pathway) -> pm.Pathway:
+    """The example record with two recorded readiness periods, one of each list."""
+    return pathway.with_recorded_readiness(
+        pm.RecordedReadiness(
+            id="ready-2",
+            start=dt.date(2024, 12, 2),
+            delay_reason="32",
+            attributable_to="06",
+        ),
+        pm.RecordedReadiness(
+            id="ready-1",
+            start=dt.date(2024, 3, 1),
+            end=dt.date(2024, 3, 28),
+            delay_reason="M1",
+            reason_list="DelayDischReason",
+            attributable_to="07",
+        ),
+    )
+
+
 class TestFixtures:
-    def expected(self) -> dict[str, object]:
+    def expected(self, version: int = 2) -> dict[str, object]:
         pathway = example()
         as_of = EXAMPLE["AS_OF"]
-        return {
+        objects: dict[str, object] = {
             "pathway.json": pathway,
             "framework.json": FRAMEWORKS[0],
             "pathway_definition.json": SECURE_PATHWAY,
@@ -151,22 +171,26 @@ class TestFixtures:
             "readiness.json": pm.readiness(pathway, as_of),
             "review_schedule.json": pm.review_schedule(pathway, as_of),
         }
+        if version >= 2:
+            objects["pathway_recorded_readiness.json"] = with_recorded_readiness(pathway)
+        return objects
 
-    def test_every_v1_fixture_loads_to_its_object(self) -> None:
-        """The committed version 1 documents load, unchanged in meaning."""
-        for name, obj in self.expected().items():
-            text = (FIXTURES / "v1" / name).read_text(encoding="utf-8")
+    @pytest.mark.parametrize("version", [1, 2])
+    def test_every_fixture_loads_to_its_object(self, version: int) -> None:
+        """The committed documents of each version load, unchanged in meaning."""
+        for name, obj in self.expected(version).items():
+            text = (FIXTURES / f"v{version}" / name).read_text(encoding="utf-8")
             loaded = pm.loads(text, type(obj))
             expected = obj
             if isinstance(obj, pm.Assessment):
                 expected = attrs.evolve(obj, library_version=loaded.library_version)
             assert expected == loaded, name
 
-    def test_version_1_is_frozen(self) -> None:
-        """Today's output is byte for byte the v1 fixtures: a format change needs a new version."""
-        assert 1 == pm.SCHEMA_VERSION
+    def test_version_2_is_frozen(self) -> None:
+        """Today's output is byte for byte the v2 fixtures: a format change needs a new version."""
+        assert 2 == pm.SCHEMA_VERSION
         for name, obj in self.expected().items():
-            text = (FIXTURES / "v1" / name).read_text(encoding="utf-8")
+            text = (FIXTURES / "v2" / name).read_text(encoding="utf-8")
             expected = obj
             if isinstance(obj, pm.Assessment):
                 version = json.loads(text)["library_version"]
@@ -177,12 +201,43 @@ class TestFixtures:
         """Each committed fixture of each version up to the current one still loads."""
         documents = {name: cls for cls, name in DOCUMENTS.items()}
         versions = sorted(FIXTURES.glob("v*"))
-        assert versions
+        assert ["v1", "v2"] == [folder.name for folder in versions]
         for folder in versions:
             assert int(folder.name[1:]) <= pm.SCHEMA_VERSION
             for path in folder.glob("*.json"):
                 document = json.loads(path.read_text(encoding="utf-8"))["document"]
                 pm.loads(path.read_bytes(), documents[document])
+
+    @pytest.mark.parametrize("name", sorted(path.name for path in (FIXTURES / "v1").glob("*.json")))
+    def test_a_version_1_document_is_written_again_as_version_2(self, name: str) -> None:
+        """A v1 fixture, loaded and written again, is the v2 fixture of the same object."""
+        v1 = (FIXTURES / "v1" / name).read_text(encoding="utf-8")
+        v2 = (FIXTURES / "v2" / name).read_text(encoding="utf-8")
+        assert v2 == pm.dumps(pm.loads(v1), indent=2) + "\n"
+
+    def test_the_migration_is_what_version_1_lacked(self) -> None:
+        """Migrating a v1 document gives the v2 document's tree, key for key."""
+        for name in ("pathway.json", "assessment.json"):
+            v1 = json.loads((FIXTURES / "v1" / name).read_text(encoding="utf-8"))
+            v2 = json.loads((FIXTURES / "v2" / name).read_text(encoding="utf-8"))
+            migrated = _json.MIGRATIONS[1](v1)
+            if name == "assessment.json":
+                migrated["library_version"] = v2["library_version"]
+            assert v2 == migrated, name
+
+    def test_the_migration_changes_no_version_1_value(self) -> None:
+        """Every key a v1 document has keeps its value: the migration only adds."""
+        for path in (FIXTURES / "v1").glob("*.json"):
+            v1 = json.loads(path.read_text(encoding="utf-8"))
+            migrated = _json.MIGRATIONS[1](v1)
+            changed = [key for key in v1 if key != "schema_version" and migrated[key] != v1[key]]
+            if v1["document"] == "assessment":
+                # Criteria gain their level fields; each keeps every key it had.
+                assert ["criteria"] == changed
+                for old, new in zip(v1["criteria"], migrated["criteria"], strict=True):
+                    assert old == {key: new[key] for key in old}
+            else:
+                assert [] == changed, path.name
 
 
 class TestCriterionLevels:
@@ -201,12 +256,25 @@ class TestCriterionLevels:
 
         assert [("partly_met", "partly_met", None), ("partly_met", "met", None)] == levels[:2]
 
-    def test_a_criterion_whose_text_says_its_codes_is_written_without_them(self) -> None:
-        """The level fields add no key to a document: version 1 is written as it was."""
+    def test_a_version_2_document_carries_every_criterion_field(self) -> None:
+        """Version 2 writes each criterion's level fields, whatever its text says."""
         written = pm.to_dict(self.fixture())
 
         for criterion in written["criteria"]:
-            assert {"required_level", "found_level", "why_no_level"}.isdisjoint(criterion)
+            assert {"required_level", "found_level", "why_no_level"} <= set(criterion)
+
+    def test_a_version_2_criterion_without_level_fields_has_none(self) -> None:
+        """Only a version 1 document's criteria are read from their text; v2 reads the fields."""
+        written = pm.to_dict(self.fixture())
+        for criterion in written["criteria"]:
+            for key in ("required_level", "found_level", "why_no_level"):
+                del criterion[key]
+
+        loaded = pm.from_dict(written, pm.Assessment)
+
+        assert {(None, None, None)} == {
+            (c.required_level, c.found_level, c.why_no_level) for c in loaded.criteria
+        }
 
     def test_a_criterion_whose_text_does_not_say_its_codes_keeps_them(self) -> None:
         """Codes the text does not carry are written as keys, and read back unchanged."""
@@ -362,9 +430,9 @@ class TestBadInput:
     def test_a_newer_version_is_refused_not_guessed(self) -> None:
         """A schema_version newer than the library reads is a clear error."""
         doc = example_doc()
-        doc["schema_version"] = 2
+        doc["schema_version"] = 3
         problems = problems_of(json.dumps(doc))
-        assert [("$.schema_version", "'2'")] == [(p.path, p.found) for p in problems]
+        assert [("$.schema_version", "'3'")] == [(p.path, p.found) for p in problems]
         assert "upgrade pathway_model" in problems[0].expected
 
     @pytest.mark.parametrize(

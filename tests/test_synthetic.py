@@ -126,13 +126,13 @@ class TestDeterminism:
                 CohortParameters(people_in_care=40),
                 2025,
                 AS_OF,
-                "01280eae757972a6c303cb207d02bbb42513b0bc6712e136baf35d290cdc953b",
+                "d78378be4eafde7ed4907bf768e2b57e99ce3c306b5f3582099552141f1836d0",
             ),
             (
                 CohortParameters(people_in_care=12, history_years=8, delayed_share=0.9),
                 7,
                 dt.date(2031, 2, 28),
-                "8b8cb37d22eddbe4aa58f68367f0cbc22816a0065a9381ada1d477ece70d0521",
+                "48a88da5252d9afa459a4834128da5344db51261ef0f5274a4bdee5c9ee32948",
             ),
         ],
     )

@@ -1,4 +1,4 @@
-"""Built-in, versioned data: outcome frameworks, pathway definitions and rating instruments.
+"""Built-in, versioned data: frameworks, pathway definitions, instruments and code lists.
 
 Each is data built from the public model classes, identified and versioned; every figure
 cites its source in the module that defines it and on the docs page "Domain facts and
@@ -28,9 +28,22 @@ from pathway_model.catalogue._secure import SECURE_PATHWAY
 from pathway_model.errors import UnknownCodeError
 from pathway_model.errors import WrongTypeError as _WrongTypeError
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition
+from pathway_model.model._seam import (
+    ATTRIBUTABLE_TO,
+    DELAY_REASON_LISTS,
+    DELAY_REASONS_V5,
+    DELAY_REASONS_V6,
+    CodeList,
+    ListedCode,
+)
 
 __all__ = [
+    "ATTRIBUTABLE_TO",
+    "CodeList",
     "DEFINITIONS",
+    "DELAY_REASONS_V5",
+    "DELAY_REASONS_V6",
+    "DELAY_REASON_LISTS",
     "DUNDRUM_1",
     "DUNDRUM_2",
     "DUNDRUM_3",
@@ -38,6 +51,7 @@ __all__ = [
     "FRAMEWORKS",
     "HONOS",
     "HONOS_SECURE",
+    "ListedCode",
     "MSP_ATTAINMENT",
     "MY_SHARED_PATHWAY",
     "OFFENDER_PERSONALITY_DISORDER_PATHWAY",

@@ -25,7 +25,13 @@ from pathway_model.model import (
     PathwayDefinition,
     ReviewKind,
 )
-from pathway_model.model._seam import RESTRICTIVE_INTERVENTION_TYPES, type_name
+from pathway_model.model._seam import (
+    ATTRIBUTABLE_TO,
+    DELAY_REASON_LISTS,
+    RESTRICTIVE_INTERVENTION_TYPES,
+    CodeList,
+    type_name,
+)
 
 __all__ = [
     "FHIR_BASE",
@@ -69,6 +75,7 @@ REVIEW_KIND = f"{_CODE_SYSTEM}/review-kind"
 RATER = f"{_CODE_SYSTEM}/rater"
 OBSERVATION_KIND = f"{_CODE_SYSTEM}/observation-kind"
 INSTRUMENT = f"{_CODE_SYSTEM}/instrument"
+MHSDS_DATA_ELEMENT = f"{_CODE_SYSTEM}/mhsds-data-element"
 
 _IDENTIFIER = f"{FHIR_BASE}/identifier"
 PERSON_ID = f"{_IDENTIFIER}/person"
@@ -77,6 +84,7 @@ GOAL_ID = f"{_IDENTIFIER}/goal"
 REVIEW_ID = f"{_IDENTIFIER}/review"
 INCIDENT_ID = f"{_IDENTIFIER}/incident"
 INSTRUMENT_RATING_ID = f"{_IDENTIFIER}/instrument-rating"
+RECORDED_READINESS_ID = f"{_IDENTIFIER}/recorded-readiness"
 
 GOAL_SET_BY_EXTENSION = f"{FHIR_BASE}/StructureDefinition/goal-set-by"
 NEXT_REVIEW_EXTENSION = f"{FHIR_BASE}/StructureDefinition/next-review-date"
@@ -88,6 +96,7 @@ INCIDENT = "incident"
 INSTRUMENT_SCORE = "instrument-score"
 #: The component of a restrictive intervention's Observation that says what staff did.
 INTERVENTION_TYPE = "restrictive-intervention-type"
+RECORDED_READINESS = "recorded-readiness"
 #: The component that carries HoNOS scale 8's problem-type letter.
 PROBLEM_8 = "honos-scale-8-problem-type"
 
@@ -105,6 +114,15 @@ def level_system(framework_id: str) -> str:
 def stage_system(definition_id: str) -> str:
     """The URL of the code system of a pathway definition's stages."""
     return f"{_CODE_SYSTEM}/stage/{definition_id}"
+
+
+def mhsds_system(list_id: str) -> str:
+    """The URL of the code system of one MHSDS code list, named by its data element."""
+    return f"{_CODE_SYSTEM}/mhsds/{list_id}"
+
+
+#: The MHSDS code lists the export uses, by id: the delay reason lists and AttribToIndic.
+MHSDS_LISTS: dict[str, CodeList] = {**DELAY_REASON_LISTS, ATTRIBUTABLE_TO.id: ATTRIBUTABLE_TO}
 
 
 def definition_uri(definition_id: str, version: str) -> str:
@@ -189,6 +207,10 @@ OBSERVATION_KINDS: Vocabulary = {
         "Restrictive intervention type",
         "What staff did in a restrictive intervention: a component of its incident.",
     ),
+    RECORDED_READINESS: (
+        "Recorded readiness",
+        "A period the team recorded the person clinically ready for discharge or transfer.",
+    ),
 }
 INSTRUMENTS: Vocabulary = {
     "honos": ("HoNOS", "Health of the Nation Outcome Scales (working-age adults), 12 scales."),
@@ -208,6 +230,12 @@ GOAL_ACHIEVEMENT_DISPLAY = {
     GoalAchievementStatus.NOT_ATTAINABLE.value: "Not Attainable",
 }
 
+#: The MHSDS data elements an Observation of recorded readiness names: what its value is.
+MHSDS_DATA_ELEMENTS: Vocabulary = {
+    code_list.id: (code_list.id, code_list.title[:1].upper() + code_list.title[1:] + ".")
+    for code_list in MHSDS_LISTS.values()
+}
+
 #: URL -> (title, vocabulary) of every closed vocabulary, in the order they are published.
 VOCABULARIES: dict[str, tuple[str, Vocabulary]] = {
     INCIDENT_KIND: ("Incident kinds", INCIDENT_KINDS),
@@ -221,6 +249,7 @@ VOCABULARIES: dict[str, tuple[str, Vocabulary]] = {
     RATER: ("Who gave a rating", RATERS),
     OBSERVATION_KIND: ("Observation kinds", OBSERVATION_KINDS),
     INSTRUMENT: ("Rating instruments", INSTRUMENTS),
+    MHSDS_DATA_ELEMENT: ("MHSDS data elements", MHSDS_DATA_ELEMENTS),
 }
 
 
@@ -232,6 +261,14 @@ def coding(system: str, code: str, display: str | None = None, version: str | No
     result["code"] = code
     if display is not None:
         result["display"] = display
+    return result
+
+
+def mhsds_coding(list_id: str, code: str) -> dict[str, str]:
+    """A ``Coding`` of one MHSDS code list, with its label as the display."""
+    listed = MHSDS_LISTS[list_id].get(code)
+    display = None if listed is None else listed.label
+    result: dict[str, str] = coding(mhsds_system(list_id), code, display, FHIR_VOCABULARY_VERSION)
     return result
 
 
@@ -398,17 +435,60 @@ def _vocabulary(url: str) -> dict[str, Any]:
     )
 
 
+def _mhsds_list(code_list: CodeList) -> dict[str, Any]:
+    return _code_system(
+        url=mhsds_system(code_list.id),
+        version=FHIR_VOCABULARY_VERSION,
+        name=_name("Mhsds", code_list.id),
+        title=code_list.title[:1].upper() + code_list.title[1:],
+        description=(
+            f"The MHSDS code list {code_list.id}, each code with the months (UniqMonthID) "
+            "it is valid in; labels are short and neutral."
+        ),
+        properties=[
+            {"code": "group", "description": "The group the code belongs to.", "type": "string"},
+            *(
+                {
+                    "code": f"{word}-month",
+                    "description": f"The {word} month (UniqMonthID) the code is valid in.",
+                    "type": "integer",
+                }
+                for word in ("first", "last")
+            ),
+        ],
+        concepts=[
+            _concept(
+                item.code,
+                item.label,
+                "",
+                **{
+                    key: value
+                    for key, value in (
+                        ("group", item.group),
+                        ("first_month", item.first_month),
+                        ("last_month", item.last_month),
+                    )
+                    if value is not None
+                },
+            )
+            for item in code_list
+        ],
+    )
+
+
 def fhir_code_systems(definition: PathwayDefinition) -> list[dict[str, Any]]:
     """Return the FHIR R4 ``CodeSystem`` resources that a pathway's FHIR export uses.
 
     In order: the outcome domains of the definition's framework, its rating levels, the
     definition's stages, then the library's own closed vocabularies (incident kinds and
     severities, restrictive intervention types, who set a goal, review kinds, who gave a
-    rating, observation kinds, instruments). Every code system's URL is under
-    [`FHIR_BASE`][pathway_model.fhir.FHIR_BASE]; those made from data carry the framework's
-    or the definition's version, the others
-    [`FHIR_VOCABULARY_VERSION`][pathway_model.fhir.FHIR_VOCABULARY_VERSION]. Levels carry
-    their rank and stages their security rank as concept properties.
+    rating, observation kinds, instruments, MHSDS data elements), then the MHSDS code lists
+    of recorded readiness (the v6 and v5 delay reasons and ``AttribToIndic``, each code with
+    its group and the months it is valid in). Every code system's URL is under
+    [`FHIR_BASE`][pathway_model.fhir.FHIR_BASE]; those made from data carry the
+    framework's or the definition's version, the others
+    [`FHIR_VOCABULARY_VERSION`][pathway_model.fhir.FHIR_VOCABULARY_VERSION]. Levels carry their
+    rank and stages their security rank as concept properties.
 
     Args:
         definition: The pathway definition (and, through it, the framework).
@@ -435,4 +515,5 @@ def fhir_code_systems(definition: PathwayDefinition) -> list[dict[str, Any]]:
         _levels(framework),
         _stages(definition),
         *(_vocabulary(url) for url in VOCABULARIES),
+        *(_mhsds_list(code_list) for code_list in MHSDS_LISTS.values()),
     ]

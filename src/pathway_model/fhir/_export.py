@@ -3,7 +3,8 @@
 What maps to what, and why, is on the docs page "Exchange pathways as FHIR R4".
 In short: a CarePlan for the record; an EpisodeOfCare per placement; a Goal per goal; an
 Encounter per review; an Observation per domain rating (one for the team's level, one for
-the person's), per goal progress update, per incident and per instrument rating. Every
+the person's), per goal progress update, per incident, per recorded readiness period and
+per instrument rating. Every
 reference is to a ``urn:uuid:`` full URL inside the Bundle; ids are UUID 5s of the
 person's id and the entity's ids, so the same record always gives the same Bundle.
 """
@@ -32,12 +33,15 @@ from pathway_model.fhir._codes import (
     INSTRUMENT_RATING_ID,
     INSTRUMENT_SCORE,
     INTERVENTION_TYPE,
+    MHSDS_DATA_ELEMENT,
     NEXT_REVIEW_EXTENSION,
     OBSERVATION_KIND,
     PERSON_ID,
     PLACEMENT_ID,
     PROBLEM_8,
     RATER,
+    RECORDED_READINESS,
+    RECORDED_READINESS_ID,
     RESTRICTIVE_INTERVENTION_TYPE,
     REVIEW_ID,
     REVIEW_KIND,
@@ -49,6 +53,7 @@ from pathway_model.fhir._codes import (
     definition_uri,
     domain_system,
     level_system,
+    mhsds_coding,
     resource_id,
     stage_system,
     vocabulary_coding,
@@ -61,10 +66,11 @@ from pathway_model.model import (
     Pathway,
     PathwayDefinition,
     Placement,
+    RecordedReadiness,
     Review,
     validate_pathway,
 )
-from pathway_model.model._seam import NOT_KNOWN, type_name, unique_codes
+from pathway_model.model._seam import ATTRIBUTABLE_TO, NOT_KNOWN, type_name, unique_codes
 from pathway_model.rules._stay import resolve_definition
 
 __all__ = ["to_fhir"]
@@ -82,7 +88,8 @@ def to_fhir(
 
     The Bundle holds a CarePlan for the record, an EpisodeOfCare per placement, a Goal
     per goal, an Encounter per review, and Observations for the team's and the person's
-    domain ratings, goal progress, incidents and instrument ratings. Codes come from the
+    domain ratings, goal progress, incidents, recorded readiness periods and instrument
+    ratings. Codes come from the
     code systems of [`fhir_code_systems`][pathway_model.fhir.fhir_code_systems]; HoNOS scales
     are coded with SNOMED CT. The person is a logical reference by their pseudonymous id.
     Dates stay dates (``2024-03-28``). The result is deterministic: the same record gives
@@ -227,6 +234,7 @@ class _Export:
                 self.goal_progress(review, number) for number in range(len(review.goal_progress))
             ]
         resources += [self.incident(incident) for incident in self.pathway.incidents]
+        resources += [self.recorded_readiness(period) for period in self.pathway.recorded_readiness]
         resources += [self.instrument_rating(rating) for rating in ratings]
         return {
             "resourceType": "Bundle",
@@ -426,6 +434,45 @@ class _Export:
                 }
             ]
         }
+
+    def recorded_readiness(self, period: RecordedReadiness) -> Resource:
+        """An Observation over the period, its value the delay reason.
+
+        ``code`` names the MHSDS data element (the list) the reason is from; who the delay
+        is attributable to is a component.
+        """
+        effective = {"start": period.start.isoformat()}
+        if period.end is not None:
+            effective["end"] = period.end.isoformat()
+        resource: Resource = {
+            "resourceType": "Observation",
+            "id": self.uuid(RECORDED_READINESS, period.id),
+            "meta": {"profile": [UK_CORE_OBSERVATION]},
+            "identifier": self.identifier(RECORDED_READINESS_ID, period.id),
+            "status": "final",
+            "category": self.category(RECORDED_READINESS),
+            "code": self.concept(MHSDS_DATA_ELEMENT, period.reason_list),
+            "subject": self.subject,
+            "effectivePeriod": effective,
+        }
+        if period.delay_reason is None:
+            resource["dataAbsentReason"] = {
+                "coding": [coding(DATA_ABSENT_REASON, "unknown", "Unknown")]
+            }
+        else:
+            resource["valueCodeableConcept"] = {
+                "coding": [mhsds_coding(period.reason_list, period.delay_reason)]
+            }
+        if period.attributable_to is not None:
+            resource["component"] = [
+                {
+                    "code": self.concept(MHSDS_DATA_ELEMENT, ATTRIBUTABLE_TO.id),
+                    "valueCodeableConcept": {
+                        "coding": [mhsds_coding(ATTRIBUTABLE_TO.id, period.attributable_to)]
+                    },
+                }
+            ]
+        return resource
 
     def instrument_rating(self, rating: InstrumentRating) -> Resource:
         components: list[dict[str, Any]] = []

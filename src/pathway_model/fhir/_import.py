@@ -43,12 +43,15 @@ from pathway_model.fhir._codes import (
     INSTRUMENT_RATING_ID,
     INSTRUMENT_SCORE,
     INTERVENTION_TYPE,
+    MHSDS_DATA_ELEMENT,
     NEXT_REVIEW_EXTENSION,
     OBSERVATION_KIND,
     PERSON_ID,
     PLACEMENT_ID,
     PROBLEM_8,
     RATER,
+    RECORDED_READINESS,
+    RECORDED_READINESS_ID,
     RESTRICTIVE_INTERVENTION_TYPE,
     REVIEW_ID,
     REVIEW_KIND,
@@ -57,6 +60,7 @@ from pathway_model.fhir._codes import (
     definition_uri,
     domain_system,
     level_system,
+    mhsds_system,
     stage_system,
 )
 from pathway_model.fhir._values import FHIR_INSTRUMENTS, PROBLEM_TYPES, FhirImport, InstrumentRating
@@ -72,11 +76,14 @@ from pathway_model.model import (
     Pathway,
     PathwayDefinition,
     Placement,
+    RecordedReadiness,
     Review,
     check_pathway,
 )
 from pathway_model.model._seam import (
+    ATTRIBUTABLE_TO,
     CODE_EXPECTED,
+    DELAY_REASON_LISTS,
     MAX_TEXT_LENGTH,
     NOT_KNOWN,
     is_code,
@@ -140,7 +147,11 @@ _OBSERVATIONS = {
     GOAL_PROGRESS: _OBSERVATION | {"focus", "encounter", "valueCodeableConcept", "note"},
     INCIDENT: _OBSERVATION | {"identifier", "valueCodeableConcept", "note", "component"},
     INSTRUMENT_SCORE: _OBSERVATION | {"identifier", "component"},
+    RECORDED_READINESS: (_OBSERVATION - {"effectiveDateTime"})
+    | {"identifier", "effectivePeriod", "valueCodeableConcept", "dataAbsentReason", "component"},
 }
+#: The keys of a recorded readiness period's component (who the delay is attributable to).
+_ATTRIBUTION = frozenset({"code", "valueCodeableConcept"})
 _ENTRY = frozenset({"fullUrl", "resource"})
 _CONCEPT = frozenset({"coding", "text"})
 _CODING = frozenset({"system", "version", "code", "display", "userSelected"})
@@ -174,6 +185,14 @@ _FIELD_PATHS: dict[str, dict[str, str]] = {
         "next_review_date": ".extension",
     },
     "incidents": {"id": ".identifier", "date": ".effectiveDateTime", "note": ".note[0].text"},
+    "recorded_readiness": {
+        "id": ".identifier",
+        "start": ".effectivePeriod.start",
+        "end": ".effectivePeriod.end",
+        "delay_reason": ".valueCodeableConcept",
+        "reason_list": ".code",
+        "attributable_to": ".component[0].valueCodeableConcept",
+    },
     "goal_progress": {"goal": ".focus[0]", "note": ".note[0].text"},
 }
 _CLASS_FIELDS = {
@@ -181,6 +200,7 @@ _CLASS_FIELDS = {
     "Goal": "goals",
     "Review": "reviews",
     "Incident": "incidents",
+    "RecordedReadiness": "recorded_readiness",
 }
 
 
@@ -321,6 +341,7 @@ class _Import:
         self.goals: list[tuple[str, dict[str, Any]]] = []
         self.reviews: list[tuple[str, dict[str, Any]]] = []
         self.incidents: list[tuple[str, dict[str, Any]]] = []
+        self.readiness: list[tuple[str, dict[str, Any]]] = []
         self.ratings: list[_Rating] = []
         self.progress: list[_Progress] = []
         self.instruments: list[tuple[str, dict[str, Any]]] = []
@@ -964,6 +985,7 @@ class _Import:
             GOAL_PROGRESS: "an Observation of goal progress",
             INCIDENT: "an Observation of an incident",
             INSTRUMENT_SCORE: "an Observation of an instrument rating",
+            RECORDED_READINESS: "an Observation of recorded readiness",
         }
         self.read_object(resource, path, labels[kind], _OBSERVATIONS[kind])
         self.subject(resource, "subject", path)
@@ -984,6 +1006,7 @@ class _Import:
             GOAL_PROGRESS: self.goal_progress,
             INCIDENT: self.incident,
             INSTRUMENT_SCORE: self.instrument_rating,
+            RECORDED_READINESS: self.recorded_readiness,
         }
         readers[kind](path, resource, day)
 
@@ -1088,6 +1111,85 @@ class _Import:
             RESTRICTIVE_INTERVENTION_TYPE,
         )
 
+    def recorded_readiness(self, path: str, resource: dict[str, Any], _: dt.date | None) -> None:
+        period_id = self.identifier(
+            resource, path, RECORDED_READINESS_ID, "recorded readiness period"
+        )
+        reason_list = self.vocabulary(
+            self.value(resource, "code", path), f"{path}.code", MHSDS_DATA_ELEMENT
+        )
+        if reason_list not in DELAY_REASON_LISTS:
+            raise self.fail(
+                f"{path}.code",
+                "a delay reason list (" + ", ".join(DELAY_REASON_LISTS) + ")",
+                show_code(reason_list),
+            )
+        where = f"{path}.effectivePeriod"
+        period = self.read_object(
+            self.value(resource, "effectivePeriod", path), where, "a Period", _PERIOD
+        )
+        start = self.date(self.value(period, "start", where), f"{where}.start", time_allowed=True)
+        end = None
+        if "end" in period:
+            end = self.date(period["end"], f"{where}.end", time_allowed=True)
+        reason = None
+        if "valueCodeableConcept" in resource:
+            if "dataAbsentReason" in resource:
+                raise self.fail(
+                    f"{path}.dataAbsentReason", "no reason when there is a value", "one"
+                )
+            reason = self.mhsds_code(
+                resource["valueCodeableConcept"], f"{path}.valueCodeableConcept", reason_list
+            )
+        else:
+            self.hl7_code(
+                self.value(resource, "dataAbsentReason", path),
+                f"{path}.dataAbsentReason",
+                DATA_ABSENT_REASON,
+                {"unknown": "unknown"},
+            )
+        attributable = None
+        if "component" in resource:
+            at = f"{path}.component"
+            items = self.array(resource["component"], at, least=1, most=1)
+            component = self.read_object(items[0], f"{at}[0]", "a component", _ATTRIBUTION)
+            element = self.vocabulary(
+                self.value(component, "code", f"{at}[0]"), f"{at}[0].code", MHSDS_DATA_ELEMENT
+            )
+            if element != ATTRIBUTABLE_TO.id:
+                raise self.fail(f"{at}[0].code", repr(ATTRIBUTABLE_TO.id), show_code(element))
+            attributable = self.mhsds_code(
+                self.value(component, "valueCodeableConcept", f"{at}[0]"),
+                f"{at}[0].valueCodeableConcept",
+                ATTRIBUTABLE_TO.id,
+            )
+        self.readiness.append(
+            (
+                path,
+                {
+                    "id": period_id,
+                    "start": start,
+                    "end": end,
+                    "delay_reason": reason,
+                    "reason_list": reason_list,
+                    "attributable_to": attributable,
+                },
+            )
+        )
+
+    def mhsds_code(self, value: object, path: str, list_id: str) -> str:
+        """A code of one MHSDS list; whether the list holds it, the model checks."""
+        system = mhsds_system(list_id)
+        where, coding = self.pick(self.concept(value, path), path, _is(system), system)
+        version = coding.get("version", FHIR_VOCABULARY_VERSION)
+        if version != FHIR_VOCABULARY_VERSION:
+            raise self.fail(
+                key_path(where, "version"),
+                f"{FHIR_VOCABULARY_VERSION!r}, the version this library reads",
+                show_code(version) if isinstance(version, str) else json_type(version),
+            )
+        return self.code(self.value(coding, "code", where), key_path(where, "code"), "a code")
+
     def instrument_rating(self, path: str, resource: dict[str, Any], day: dt.date | None) -> None:
         rating_id = self.identifier(resource, path, INSTRUMENT_RATING_ID, "instrument rating")
         code = self.vocabulary(self.value(resource, "code", path), f"{path}.code", INSTRUMENT)
@@ -1186,6 +1288,10 @@ class _Import:
             self.make(Incident, fields, path, "incidents", problems)
             for path, fields in self.incidents
         ]
+        periods = [
+            self.make(RecordedReadiness, fields, path, "recorded_readiness", problems)
+            for path, fields in self.readiness
+        ]
         ratings = [
             self.make(InstrumentRating, fields, path, "instrument_ratings", problems)
             for path, fields in self.instruments
@@ -1204,6 +1310,7 @@ class _Import:
                 goals=goals,
                 reviews=reviews,
                 incidents=incidents,
+                recorded_readiness=periods,
             )
         except ValidationError as error:
             canonical = {
@@ -1213,6 +1320,7 @@ class _Import:
                     ("goals", goals),
                     ("reviews", reviews),
                     ("incidents", incidents),
+                    ("recorded_readiness", periods),
                 )
             }
             raise ValidationError(self.placed(error.problems, canonical)) from None
@@ -1224,6 +1332,7 @@ class _Import:
                     "goals": pathway.goals,
                     "reviews": pathway.reviews,
                     "incidents": pathway.incidents,
+                    "recorded_readiness": pathway.recorded_readiness,
                 }
                 raise ValidationError(self.placed(found, records))
         return FhirImport(pathway=pathway, instrument_ratings=ratings)
@@ -1346,6 +1455,7 @@ class _Import:
             "goals": {f["id"]: p for p, f in self.goals},
             "reviews": {f["id"]: p for p, f in self.reviews},
             "incidents": {f["id"]: p for p, f in self.incidents},
+            "recorded_readiness": {f["id"]: p for p, f in self.readiness},
         }
         progress = {(u.review, u.goal): u.path for u in self.progress}
         ratings = {(r.review, r.domain): r.path for r in self.ratings if r.rater == "team"}

@@ -70,7 +70,7 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
         >>> from pathway_model.catalogue import MY_SHARED_PATHWAY
         >>> text = dumps(MY_SHARED_PATHWAY)
         >>> text[:60]
-        '{"schema_version":1,"document":"framework","id":"my-shared-p'
+        '{"schema_version":2,"document":"framework","id":"my-shared-p'
         >>> loads(text, type(MY_SHARED_PATHWAY)) == MY_SHARED_PATHWAY
         True
     """
@@ -216,7 +216,7 @@ def json_schema(cls: type[Any]) -> dict[str, Any]:
         >>> import pathway_model as pm
         >>> schema = pm.json_schema(pm.Pathway)
         >>> schema["$id"]
-        'https://pathway-model.org/schema/v1/pathway.json'
+        'https://pathway-model.org/schema/v2/pathway.json'
         >>> schema["required"][:4]
         ['schema_version', 'document', 'person_id', 'definition_id']
         >>> schema["$defs"]["IncidentSeverity"]["enum"]

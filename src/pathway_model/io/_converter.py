@@ -43,10 +43,8 @@ from pathway_model.model._record import input_positions, to_input_position
 from pathway_model.rules import (
     Assessment,
     Criterion,
-    CriterionKind,
     Disagreement,
     Evidence,
-    NoLevel,
     Readiness,
     ReadyRun,
     ReviewSchedule,
@@ -94,6 +92,7 @@ MODEL_CLASSES: tuple[type[Any], ...] = (
     model.GoalProgress,
     model.Review,
     model.Incident,
+    model.RecordedReadiness,
     model.Pathway,
     Evidence,
     Criterion,
@@ -631,7 +630,7 @@ def _placed(
 
 
 #: A record's collections, as named in problem paths.
-_COLLECTIONS = ("placements", "goals", "reviews", "incidents")
+_COLLECTIONS = ("placements", "goals", "reviews", "incidents", "recorded_readiness")
 
 
 def _is_tuple(cls: object) -> bool:
@@ -677,87 +676,23 @@ def make_converter(*, fast: bool = True) -> cattrs.Converter:
     # record then builds the hooks of a record's classes alone, and writes nothing.
     def structure_hook(cls: type[Any]) -> Hook:
         attrs.resolve_types(cls)
-        structure = _class_hook(converter, cls, fast_arrays)
-        return _criterion_structure(structure) if cls is Criterion else structure
+        return _class_hook(converter, cls, fast_arrays)
 
     def unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
         attrs.resolve_types(cls)
-        unstructure = make_dict_unstructure_fn(cls, converter, **_OMITTED_IF_DEFAULT.get(cls, {}))
-        return _criterion_unstructure(unstructure) if cls is Criterion else unstructure
+        return make_dict_unstructure_fn(cls, converter, **_OMITTED_IF_DEFAULT.get(cls, {}))
 
     converter.register_structure_hook_factory(_MODEL_CLASS_SET.__contains__, structure_hook)
     converter.register_unstructure_hook_factory(_MODEL_CLASS_SET.__contains__, unstructure_hook)
     return converter
 
 
-#: Fields added to a version 1 document after it was frozen: written only when not their
-#: default, so every earlier document is still written byte for byte the same.
+#: Fields that are written only when not their default: a document that uses none of
+#: them is written as before they were added.
 _OMITTED_IF_DEFAULT: dict[type[Any], dict[str, Any]] = {
-    Assessment: {
-        "events_outside_stays": override(omit_if_default=True),
-        "restrictive_interventions": override(omit_if_default=True),
-    },
+    Assessment: {"restrictive_interventions": override(omit_if_default=True)},
     model.Incident: {"intervention_type": override(omit_if_default=True)},
 }
-
-
-#: A level criterion's own fields, which a version 1 document holds in ``expected``
-#: (``"at least <code>"``) and ``actual`` (the level code found, or why there is none).
-_LEVEL_FIELDS = ("required_level", "found_level", "why_no_level")
-_LEVEL_KINDS = frozenset({CriterionKind.TEAM_LEVEL.value, CriterionKind.PERSON_LEVEL.value})
-_NO_LEVEL = frozenset(reason.value for reason in NoLevel)
-
-
-def _level_fields(value: dict[str, Any]) -> dict[str, str | None]:
-    """A criterion's level fields, as JSON, as its ``expected`` and ``actual`` say them."""
-    kind, expected, actual = value.get("kind"), value.get("expected"), value.get("actual")
-    if type(kind) is not str or kind not in _LEVEL_KINDS:
-        return dict.fromkeys(_LEVEL_FIELDS)
-    if type(expected) is not str or type(actual) is not str:
-        return dict.fromkeys(_LEVEL_FIELDS)
-    if unicode_problem("$", expected) or unicode_problem("$", actual):
-        return dict.fromkeys(_LEVEL_FIELDS)  # refused where they are, not again here
-    no_level = actual in _NO_LEVEL
-    return {
-        "required_level": expected.removeprefix("at least "),
-        "found_level": None if no_level else actual,
-        "why_no_level": actual if no_level else None,
-    }
-
-
-def _criterion_structure(structure: Hook) -> Hook:
-    """Read a criterion's level fields from its text when a version 1 document omits them.
-
-    Version 1 documents were frozen before criteria carried their level codes as fields:
-    such a document reads them from ``expected`` and ``actual``.
-    """
-
-    def structure_criterion(given: object, cls: object) -> Any:
-        value = object_of(given, "$")
-        if value is not None and not any(key in value for key in _LEVEL_FIELDS):
-            given = {**value, **_level_fields(value)}
-        return structure(given, cls)
-
-    return structure_criterion
-
-
-def _criterion_unstructure(
-    unstructure: Callable[[Any], dict[str, Any]],
-) -> Callable[[Any], dict[str, Any]]:
-    """Keep a criterion's level fields out of a document whose text already says them.
-
-    A criterion whose ``expected`` and ``actual`` say its level codes is written without
-    them, byte for byte as a version 1 document was.
-    """
-
-    def unstructure_criterion(criterion: Any) -> dict[str, Any]:
-        written = unstructure(criterion)
-        if all(written[key] == said for key, said in _level_fields(written).items()):
-            for key in _LEVEL_FIELDS:
-                del written[key]
-        return written
-
-    return unstructure_criterion
 
 
 CONVERTER = make_converter()

@@ -26,12 +26,14 @@ from pathway_model.io._converter import (
     validate_field,
 )
 from pathway_model.io._format import MAX_DOCUMENT_BYTES, SCHEMA_VERSION
+from pathway_model.io._migrations import MIGRATIONS
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
 from pathway_model.model._checks import show_code, show_number, type_name
 from pathway_model.model._record import (
     Goal,
     Incident,
     Placement,
+    RecordedReadiness,
     Review,
     record_problems,
     to_input_position,
@@ -92,11 +94,9 @@ DOCUMENTS: dict[type[Any], str] = {
 }
 
 
-#: Migrations: ``MIGRATIONS[n]`` turns a version ``n`` document into version ``n + 1``.
-#: A format change adds one here, with a test that the committed fixtures of every older
-#: version still load.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
+# Migrations (``MIGRATIONS[n]`` turns a version ``n`` document into version ``n + 1``) are
+# in their own module: a format change adds one there, with a test that the committed
+# fixtures of every older version still load.
 _HEADER = ("schema_version", "document")
 
 #: Each kind of document by the name its ``document`` key carries.
@@ -194,8 +194,8 @@ def _from_tree(tree: object, cls: object, definition: PathwayDefinition | None) 
 
 #: How a record written by `dumps` begins, in each layout orjson writes alike.
 _CANONICAL_STARTS: dict[bytes, int | None] = {
-    b'{"schema_version":1,"document":"pathway",': None,
-    b'{\n  "schema_version": 1,\n  "document": "pathway",': 2,
+    b'{"schema_version":%d,"document":"pathway",' % SCHEMA_VERSION: None,
+    b'{\n  "schema_version": %d,\n  "document": "pathway",' % SCHEMA_VERSION: 2,
 }
 
 
@@ -495,6 +495,7 @@ _COLLECTIONS: tuple[tuple[str, type[Any]], ...] = (
     ("goals", Goal),
     ("reviews", Review),
     ("incidents", Incident),
+    ("recorded_readiness", RecordedReadiness),
 )
 
 #: Checks that cannot be judged while a collection has an item that could not be read,
@@ -502,6 +503,7 @@ _COLLECTIONS: tuple[tuple[str, type[Any]], ...] = (
 _HELD_BACK = {
     "placements": re.compile(
         r"\$\.placements(?:\[[0-9]+\]\..*)?|\$\.(?:reviews|incidents)\[[0-9]+\]\.date"
+        r"|\$\.recorded_readiness\[[0-9]+\]\.(?:start|end)"
     ),
     "goals": re.compile(r"\$\.reviews\[[0-9]+\]\.goal_progress\[[0-9]+\]\.goal"),
 }

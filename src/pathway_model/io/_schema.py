@@ -378,6 +378,8 @@ def _string(
 ) -> dict[str, Any]:
     if validator is None:
         return {"type": "string"}  # the rules' results: written by the library, not checked
+    if isinstance(validator, _checks.OneOfValidator):  # a code from a closed list
+        return {"type": "string", "enum": list(validator.codes)}
     name = _string_def(validator)
     if name is None:  # pragma: no cover - a new validator needs a rule here
         msg = f"no JSON Schema rule for the str validator {validator!r}"

@@ -27,6 +27,7 @@ from pathway_model.model._record import (
     Incident,
     Pathway,
     Placement,
+    RecordedReadiness,
     Review,
 )
 from pathway_model.model._time import Period, uk_date
@@ -53,6 +54,7 @@ __all__ = [
     "Placement",
     "RatingLevel",
     "RatingScale",
+    "RecordedReadiness",
     "Review",
     "ReviewKind",
     "Stage",

@@ -462,6 +462,34 @@ class AmountValidator:
         return f"<{'optional ' if self.optional else ''}amount validator>"
 
 
+@attrs.frozen(repr=False)
+class OneOfValidator:
+    """Check a code from a closed list of ``codes``; with ``optional``, ``None`` too.
+
+    Attributes:
+        codes: The codes allowed, in the list's order.
+        list_name: The list's name, for the message.
+        optional: Whether ``None`` is allowed.
+    """
+
+    codes: tuple[str, ...]
+    list_name: str
+    optional: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if (value is None and self.optional) or (type(value) is str and value in self.codes):
+            return
+        path = path_of(instance, attribute)
+        expected = f"a code of {self.list_name} ({', '.join(self.codes)})"
+        if isinstance(value, str):
+            raise ValidationError.single(path, expected, show_code(value))
+        raise WrongTypeError.single(path, expected, type_name(value))
+
+    def __repr__(self) -> str:
+        optional = " or None" if self.optional else ""
+        return f"<one_of validator for {self.list_name}{optional}>"
+
+
 #: Validate a code or id.
 code = CodeValidator()
 #: Validate a code or id that may be ``None``.
@@ -493,6 +521,11 @@ def integer(
     class bounds it itself (a `Period`'s parts).
     """
     return IntegerValidator(minimum=minimum, maximum=maximum)
+
+
+def one_of(codes: Iterable[str], list_name: str, *, optional: bool = False) -> OneOfValidator:
+    """Return a validator for a code from ``codes`` (a list named ``list_name``)."""
+    return OneOfValidator(tuple(codes), list_name, optional)
 
 
 def instance_of(kind: type[Any], expected: str) -> InstanceOfValidator:

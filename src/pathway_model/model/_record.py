@@ -1,4 +1,4 @@
-"""One person's record: placements, goals, reviews, incidents, and the pathway that holds them."""
+"""One person's record: stays, goals, reviews, incidents, recorded readiness, and the pathway."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import attrs
 
 from pathway_model.errors import Problem, UnknownCodeError, ValidationError, WrongTypeError
 from pathway_model.model import _checks
+from pathway_model.model._code_lists import ATTRIBUTABLE_TO, DELAY_REASON_LISTS, DELAY_REASONS_V6
 from pathway_model.model._definition import PathwayDefinition
 from pathway_model.model._enums import (
     GoalAchievementStatus,
@@ -29,6 +30,7 @@ __all__ = [
     "Incident",
     "Pathway",
     "Placement",
+    "RecordedReadiness",
     "Review",
 ]
 
@@ -430,6 +432,82 @@ def _intervention_type_problems(incident: Incident) -> list[Problem]:
     ]
 
 
+_reason_list = _checks.one_of(DELAY_REASON_LISTS, "the delay reason lists")
+_attributable_to = _checks.one_of(
+    ATTRIBUTABLE_TO.code_values, repr(ATTRIBUTABLE_TO.id), optional=True
+)
+
+
+@attrs.frozen(kw_only=True)
+class RecordedReadiness:
+    """A period in which the team recorded the person clinically ready to move on.
+
+    This is the team's own record that the person was ready for discharge or transfer
+    and stayed, with the reason for the delay: what MHSDS v6 holds in table MHS518
+    (and v5 in MHS504). It sits beside the readiness the rules find from outcome
+    ratings, and never changes it: see "How readiness is decided". The codes are those
+    of the national lists in `pathway_model.catalogue` (see "Domain facts and
+    sources").
+
+    A period runs from ``start`` to ``end``: a period that ends on the day another
+    starts does not overlap it, as MHSDS records consecutive periods.
+
+    Attributes:
+        id: The period's id, unique within the person's record.
+        start: The day the person was recorded clinically ready.
+        end: The day the period ended (on or after ``start``), or ``None`` while the
+            person is still ready and waiting.
+        delay_reason: The code of the reason for the delay, from the list
+            ``reason_list`` names; ``None`` if none was recorded.
+        reason_list: Which national list ``delay_reason`` is from:
+            ``"ClinReadyforDischDelayReason"`` (MHSDS v6, from April 2024) or
+            ``"DelayDischReason"`` (MHSDS v5, to March 2024). The two share codes
+            (``"98"``), so the list is always named.
+        attributable_to: Who the delay is attributable to (MHSDS ``AttribToIndic``):
+            ``"04"`` NHS, ``"05"`` social care, ``"06"`` both, ``"07"`` housing (v5
+            only); ``None`` if not recorded.
+    """
+
+    id: str = attrs.field(validator=_checks.code)
+    start: dt.date = attrs.field(validator=_checks.date)
+    end: dt.date | None = attrs.field(default=None, validator=_checks.optional_date)
+    delay_reason: str | None = attrs.field(default=None, validator=_checks.optional_code)
+    reason_list: str = attrs.field(default=DELAY_REASONS_V6.id, validator=_reason_list)
+    attributable_to: str | None = attrs.field(default=None, validator=_attributable_to)
+
+    def __attrs_post_init__(self) -> None:
+        end, reason = self.end, self.delay_reason
+        codes = DELAY_REASON_LISTS[self.reason_list]
+        if (end is None or end >= self.start) and (reason is None or reason in codes):
+            return  # the usual case, decided without building a list of problems
+        problems = []
+        if end is not None and end < self.start:
+            problems.append(
+                Problem(
+                    path="RecordedReadiness.end",
+                    expected=(
+                        f"a date on or after start ({self.start.isoformat()}), or None while "
+                        "the person is still waiting"
+                    ),
+                    found=end.isoformat(),
+                )
+            )
+        if reason is not None and reason not in codes:
+            problems.append(
+                Problem(
+                    path="RecordedReadiness.delay_reason",
+                    expected=f"a code of {codes.id!r} ({', '.join(codes.code_values)})",
+                    found=_checks.show_code(reason),
+                )
+            )
+        _checks.raise_problems(problems)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the person is still recorded ready and waiting (no end date)."""
+        return self.end is None
+
+
 def _sorted(key: Callable[[Any], Any]) -> Callable[[Iterable[T]], tuple[T, ...]]:
     """Return a converter to a tuple in canonical order (left as given if items are invalid)."""
 
@@ -459,6 +537,10 @@ def _reviews(value: Iterable[Review]) -> tuple[Review, ...]:
 
 def _incidents(value: Iterable[Incident]) -> tuple[Incident, ...]:
     return _sorted(lambda i: (i.date, i.id))(value)
+
+
+def _recorded_readiness(value: Iterable[RecordedReadiness]) -> tuple[RecordedReadiness, ...]:
+    return _sorted(lambda r: (r.start, r.id))(value)
 
 
 #: Pseudonymous ids: what a code may hold. The check below refuses NHS numbers.
@@ -510,17 +592,18 @@ class Pathway:
     """One person's record on a pathway.
 
     The record names the definition (id and version) it follows and holds the person's
-    placements, goals, reviews and incidents. Each collection is kept in a canonical
-    order (placements by start, goals by date set, reviews and incidents by date, ties
-    by id), so two records with the same content are equal and serialise to the same
-    bytes whatever order they were given in.
+    placements, goals, reviews, incidents and recorded readiness. Each collection is
+    kept in a canonical order (placements and recorded readiness by start, goals by date
+    set, reviews and incidents by date, ties by id), so two records with the same
+    content are equal and serialise to the same bytes whatever order they were given in.
 
     On construction the record is checked on its own terms, and every problem found is
     reported in one [`ValidationError`][pathway_model.ValidationError]: ids are unique
     within each collection; at least one placement; placements do not overlap and only
     the last may be open; reviews and incidents fall inside the record (from the first
     placement's start to the last one's end); goal updates name known goals set on or
-    before the review. Checks against the definition (stage, domain and level codes,
+    before the review; recorded readiness periods each lie inside one stay and never
+    overlap. Checks against the definition (stage, domain and level codes,
     allowed moves) are made by
     [`validate_pathway`][pathway_model.validate_pathway].
 
@@ -532,6 +615,8 @@ class Pathway:
         goals: The person's goals.
         reviews: The reviews.
         incidents: The incidents.
+        recorded_readiness: The periods the team recorded the person clinically ready
+            for discharge or transfer (by start, ties by id).
     """
 
     person_id: str = attrs.field(validator=_person_id)
@@ -548,6 +633,11 @@ class Pathway:
     )
     incidents: tuple[Incident, ...] = attrs.field(
         default=(), converter=_incidents, validator=_checks.items_of(Incident, "an Incident")
+    )
+    recorded_readiness: tuple[RecordedReadiness, ...] = attrs.field(
+        default=(),
+        converter=_recorded_readiness,
+        validator=_checks.items_of(RecordedReadiness, "a RecordedReadiness"),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -653,6 +743,10 @@ class Pathway:
         """Return a copy of the record with ``goals`` added."""
         return attrs.evolve(self, goals=self.goals + goals)
 
+    def with_recorded_readiness(self, *periods: RecordedReadiness) -> Pathway:
+        """Return a copy of the record with the recorded readiness ``periods`` added."""
+        return attrs.evolve(self, recorded_readiness=self.recorded_readiness + periods)
+
     def moved_to(
         self,
         definition: PathwayDefinition,
@@ -745,7 +839,9 @@ def _stay_arguments(
 
 
 #: A path into one of a record's collections, e.g. ``$.reviews[3]``.
-COLLECTION_POSITION = re.compile(r"\$\.(placements|goals|reviews|incidents)\[([0-9]+)\]")
+COLLECTION_POSITION = re.compile(
+    r"\$\.(placements|goals|reviews|incidents|recorded_readiness)\[([0-9]+)\]"
+)
 #: The rest of a path, from a review into one of its own collections, e.g. ``.ratings[1]``.
 REVIEW_POSITION = re.compile(r"\.(ratings|goal_progress)\[([0-9]+)\]")
 
@@ -834,7 +930,7 @@ def input_positions(given: Iterable[object]) -> dict[int, int]:
 def record_problems(pathway: Pathway) -> list[Problem]:
     """Return every problem with a pathway record on its own terms (see `Pathway`)."""
     problems: list[Problem] = []
-    for field in ("placements", "goals", "reviews", "incidents"):
+    for field in ("placements", "goals", "reviews", "incidents", "recorded_readiness"):
         items: tuple[Any, ...] = getattr(pathway, field)
         problems += _checks.unique_codes(f"$.{field}", (item.id for item in items), "id")
     placements = pathway.placements
@@ -871,6 +967,7 @@ def record_problems(pathway: Pathway) -> list[Problem]:
             for index, item in enumerate(dated)
             if item.date < first or (end is not None and item.date >= end)
         ]
+    problems += readiness_period_problems(pathway)
     goals = {goal.id: goal for goal in pathway.goals}
     for index, review in enumerate(pathway.reviews):
         for number, update in enumerate(review.goal_progress):
@@ -895,6 +992,68 @@ def record_problems(pathway: Pathway) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def readiness_period_problems(pathway: Pathway) -> list[Problem]:
+    """Problems with a record's recorded readiness: each inside one stay, none overlapping.
+
+    A period starts inside a stay (a placement covers its start) and ends on or before
+    that stay's end; a period that is still open needs an open stay. Periods overlap
+    when each starts before the other ends (an open period never ends).
+    """
+    periods = pathway.recorded_readiness
+    if not periods:
+        return []
+    problems: list[Problem] = []
+    placements = pathway.placements
+    for index, period in enumerate(periods):
+        stay = next((p for p in placements if p.covers(period.start)), None)
+        if stay is None:
+            problems.append(
+                Problem(
+                    path=f"$.recorded_readiness[{index}].start",
+                    expected="a date inside a stay (from a placement's start to before its end)",
+                    found=period.start.isoformat(),
+                )
+            )
+        elif stay.end is not None and (period.end is None or period.end > stay.end):
+            problems.append(
+                Problem(
+                    path=f"$.recorded_readiness[{index}].end",
+                    expected=(
+                        f"a date on or before the end of stay {_checks.show_code(stay.id)} "
+                        f"({stay.end.isoformat()})"
+                    ),
+                    found="no end (still waiting)"
+                    if period.end is None
+                    else period.end.isoformat(),
+                )
+            )
+    latest = periods[0]
+    for index in range(1, len(periods)):
+        period = periods[index]
+        if _overlap(latest, period):
+            ends = "is still open" if latest.end is None else f"ends {latest.end.isoformat()}"
+            problems.append(
+                Problem(
+                    path=f"$.recorded_readiness[{index}].start",
+                    expected=(
+                        f"a date on or after the end of the period "
+                        f"{_checks.show_code(latest.id)}, which {ends}"
+                    ),
+                    found=period.start.isoformat(),
+                )
+            )
+        if latest.end is not None and (period.end is None or period.end > latest.end):
+            latest = period
+    return problems
+
+
+def _overlap(first: RecordedReadiness, second: RecordedReadiness) -> bool:
+    """Whether each period starts before the other ends (an open one never ends)."""
+    return (first.end is None or second.start < first.end) and (
+        second.end is None or first.start < second.end
+    )
 
 
 #: The converters above give back a value already of the field's type unchanged.

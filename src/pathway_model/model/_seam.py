@@ -33,6 +33,14 @@ from pathway_model.model._checks import (
     type_name,
     unique_codes,
 )
+from pathway_model.model._code_lists import (
+    ATTRIBUTABLE_TO,
+    DELAY_REASON_LISTS,
+    DELAY_REASONS_V5,
+    DELAY_REASONS_V6,
+    CodeList,
+    ListedCode,
+)
 from pathway_model.model._instrument import (
     NOT_KNOWN,
     DundrumInstrument,
@@ -49,10 +57,16 @@ from pathway_model.model._time import shift_date
 from pathway_model.model._validation import outside_stays, refuse_unknown_codes
 
 __all__ = [
+    "ATTRIBUTABLE_TO",
     "CODE_EXPECTED",
+    "CodeList",
+    "DELAY_REASONS_V5",
+    "DELAY_REASONS_V6",
+    "DELAY_REASON_LISTS",
     "DundrumInstrument",
     "Instrument",
     "InstrumentScale",
+    "ListedCode",
     "MAX_NAME_LENGTH",
     "MAX_TEXT_LENGTH",
     "NOT_KNOWN",

@@ -114,15 +114,15 @@ class Criterion:
             will be, with no new events) met; ``None`` when it cannot be met yet.
         evidence: The reviews and incidents it was judged on.
         required_level: For a level criterion, the code of the lowest level that meets
-            it; ``None`` for other criteria. In JSON, written only when ``expected``
-            does not say it (as ``"at least <code>"``), and read from there when absent.
+            it; ``None`` for other criteria. (A version 1 JSON document may leave it
+            out: it is then read from ``expected``, ``"at least <code>"``.)
         found_level: For a level criterion, the code of the level found (the lowest of
             the latest review day); ``None`` when none was found, and for other
-            criteria. In JSON, written only when ``actual`` does not say it, and read
-            from there when absent.
+            criteria. (A version 1 JSON document may leave it out: it is then read
+            from ``actual``.)
         why_no_level: For a level criterion that found no level, why not; ``None``
-            otherwise. In JSON, written only when ``actual`` does not say it, and read
-            from there when absent.
+            otherwise. (A version 1 JSON document may leave it out: it is then read
+            from ``actual``.)
     """
 
     kind: CriterionKind
