@@ -1465,7 +1465,7 @@ class _Import:
             found = item_at(problem.path, records)
             if found is not None:
                 head, item, tail = found
-                assert isinstance(item, (Placement, Goal, Review, Incident))
+                assert isinstance(item, (Placement, Goal, Review, Incident, RecordedReadiness))
                 path = paths[head].get(item.id, "$.entry")
                 inner = review_item_at(item, tail) if isinstance(item, Review) else None
                 if inner is not None and isinstance(inner[1], GoalProgress):
