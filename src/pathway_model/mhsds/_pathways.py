@@ -227,7 +227,7 @@ class MhsdsPathways:
 
 
 def _refuse(
-    ledger: Ledger, origin: Origin, field: str, reason: str, expected: str, found: str
+    ledger: Ledger, origin: Origin, field: str, *, reason: str, expected: str, found: str
 ) -> None:
     ledger.refuse(
         RowProblem(
@@ -243,81 +243,176 @@ def _refuse(
     )
 
 
-def _id(prefix: str, value: str, fallback: str) -> str:
+def _id(prefix: str, value: str) -> str:
+    """An item's id from the extract's own id, or ``""`` if that makes no code."""
     candidate = f"{prefix}:{value}"
-    return candidate if _seam.is_code(candidate) else fallback
+    return candidate if _seam.is_code(candidate) else ""
 
 
 @attrs.define
 class _Stay:
+    """A placement being built: one or more ward stays in one stage, or a time after discharge."""
+
     stage: str
     start: dt.date
     end: dt.date | None
     id: str
     origins: list[Origin]
+    after_discharge: bool = False
 
 
 def _stays_of_spell(
     spell: SpellRow,
-    stays: Iterable[WardStayRow],
+    ward_stays: Iterable[WardStayRow],
     mapping: StageMapping,
     ledger: Ledger,
     before: _Stay | None,
 ) -> list[_Stay]:
-    """The placements of one spell's ward stays, merging stays in the same stage."""
+    """The placements of one spell's ward stays, merging consecutive stays in one stage."""
     spell_end = None if spell.end is None else spell.end.date()
     found: list[_Stay] = []
-    for stay in stays:
-        stage, field, reason, what = mapping.stage_of(stay)
+    for ward_stay in ward_stays:
+        stage, field, reason, what = mapping.stage_of(ward_stay)
         if stage is None:
             _refuse(
                 ledger,
-                stay.origin,
+                ward_stay.origin,
                 field,
-                reason,
-                "a ward code that gives a stage of the pathway (see the stage mapping)",
-                what,
+                reason=reason,
+                expected="a ward code that gives a stage of the pathway (see the stage mapping)",
+                found=what,
             )
             continue
-        start = stay.start.date()
-        end = None if stay.end is None else stay.end.date()
+        start = ward_stay.start.date()
+        end = None if ward_stay.end is None else ward_stay.end.date()
         if spell_end is not None and (end is None or end > spell_end):
             end = spell_end  # a ward stay ends, at the latest, when its spell does
         if end is not None and end <= start:
             _refuse(
                 ledger,
-                stay.origin,
+                ward_stay.origin,
                 "EndDateWardStay",
-                "no whole day in the stay",
-                "an end at least a day after the start (within the spell)",
-                "an end on the day it starts" if end == start else "an end before the start",
+                reason="no whole day in the stay",
+                expected="an end at least a day after the start (within the spell)",
+                found="an end on the day it starts" if end == start else "an end before the start",
             )
             continue
         last = found[-1] if found else before
         if last is not None and (last.end is None or start < last.end):
             _refuse(
                 ledger,
-                stay.origin,
+                ward_stay.origin,
                 "StartDateWardStay",
-                "overlaps another stay",
-                "a start on or after the end of the person's previous stay",
-                "a start inside an earlier stay",
+                reason="overlaps another stay",
+                expected="a start on or after the end of the person's previous stay",
+                found="a start inside an earlier stay",
             )
             continue
         if found and found[-1].stage == stage and found[-1].end == start:
             found[-1].end = end
-            found[-1].origins.append(stay.origin)
+            found[-1].origins.append(ward_stay.origin)
             continue
         found.append(
             _Stay(
                 stage=stage,
                 start=start,
                 end=end,
-                id=_id("ward-stay", stay.ward_stay_id, ""),
-                origins=[stay.origin],
+                id=_id("ward-stay", ward_stay.ward_stay_id),
+                origins=[ward_stay.origin],
             )
         )
     return found
+
+
+def _stays_of_person(
+    spells: list[SpellRow],
+    ward_stays: Mapping[tuple[str, ...], list[WardStayRow]],
+    mapping: StageMapping,
+    ledger: Ledger,
+) -> list[_Stay]:
+    """One person's placements at one provider: each spell's, and the time after each."""
+    placements: list[_Stay] = []
+    for spell in spells:
+        last = placements[-1] if placements else None
+        if last is not None and last.after_discharge and last.end is None:
+            # The time after the last discharge ends when this spell begins.
+            if spell.start.date() <= last.start:
+                placements.pop()
+            else:
+                last.end = spell.start.date()
+        key = (spell.provider, spell.person_id, spell.referral_id, spell.spell_id)
+        found = _stays_of_spell(
+            spell, ward_stays.get(key, []), mapping, ledger, placements[-1] if placements else None
+        )
+        if not found:
+            _refuse(
+                ledger,
+                spell.origin,
+                "UniqHospProvSpellID",
+                reason="no usable ward stay",
+                expected="at least one ward stay of the spell that gives a placement",
+                found="none",
+            )
+            continue
+        placements += found
+        spell_end = None if spell.end is None else spell.end.date()
+        if (
+            mapping.after_discharge is not None
+            and spell_end is not None
+            and found[-1].end == spell_end
+        ):
+            placements.append(
+                _Stay(
+                    stage=mapping.after_discharge,
+                    start=spell_end,
+                    end=None,
+                    id=_id("after-spell", spell.spell_id),
+                    origins=[spell.origin],
+                    after_discharge=True,
+                )
+            )
+    return placements
+
+
+def _placements(stays: list[_Stay], provider: str) -> list[Placement]:
+    used: set[str] = set()
+    built = []
+    for number, stay in enumerate(stays, start=1):
+        identifier = stay.id if stay.id and stay.id not in used else f"placement-{number}"
+        used.add(identifier)
+        built.append(
+            Placement(
+                id=identifier, stage=stay.stage, provider=provider, start=stay.start, end=stay.end
+            )
+        )
+    return built
+
+
+def _reviews(
+    rows: Iterable[CpaReviewRow], placements: list[Placement], ledger: Ledger
+) -> list[Review]:
+    """CPA reviews (no ratings) dated inside the person's stays; others are refused."""
+    first, last_end = placements[0].start, placements[-1].end
+    reviews: list[Review] = []
+    used: set[str] = set()
+    for row in rows:
+        if row.date < first or (last_end is not None and row.date >= last_end):
+            _refuse(
+                ledger,
+                row.origin,
+                "CPAReviewDate",
+                reason="outside the person's stays",
+                expected=f"a date from {first.isoformat()}"
+                + (f" to before {last_end.isoformat()}" if last_end else ""),
+                found=row.date.isoformat(),
+            )
+            continue
+        identifier = _id("cpa", f"{row.episode_id}:{row.date.isoformat()}")
+        if not identifier or identifier in used:
+            identifier = f"cpa-review-{len(reviews) + 1}"
+        used.add(identifier)
+        reviews.append(Review(id=identifier, date=row.date, kind=ReviewKind.CPA))
+    return reviews
 
 
 def build_pathways(
@@ -334,14 +429,22 @@ def build_pathways(
         mapping: How ward codes give stages; every stage it names must be one of the
             definition's.
 
+    Returns:
+        The records (checked on their own terms; check each against the definition
+        with ``check_pathway``), the readiness and restrictive rows of their spells,
+        and the account of every row read.
+
     Raises:
         WrongTypeError: An argument is of the wrong type.
         UnknownCodeError: The mapping names a stage the definition lacks.
     """
-    if not isinstance(definition, PathwayDefinition):
-        raise _wrong("definition", "a PathwayDefinition", definition)
-    if not isinstance(mapping, StageMapping):
-        raise _wrong("mapping", "a StageMapping", mapping)
+    for name, value, kind, expected in (
+        ("extract", extract, Extract, "an Extract"),
+        ("definition", definition, PathwayDefinition, "a PathwayDefinition"),
+        ("mapping", mapping, StageMapping, "a StageMapping"),
+    ):
+        if not isinstance(value, kind):
+            raise WrongTypeError.single(name, expected, _seam.type_name(value))
     for code in sorted(mapping.stage_codes()):
         if code not in definition:
             raise UnknownCodeError("stage", code, definition.stage_codes, path="mapping")
@@ -355,138 +458,64 @@ def build_pathways(
         if mapping.after_discharge is not None
         else "the record ends at discharge"
     )
-    stays_by_spell: dict[tuple[str, str, str, str], list[WardStayRow]] = {}
-    for stay in extract.ward_stays:
-        key = (stay.provider, stay.person_id, stay.referral_id, stay.spell_id)
-        stays_by_spell.setdefault(key, []).append(stay)
-    spells_by_person: dict[tuple[str, str], list[SpellRow]] = {}
+    ward_stays: dict[tuple[str, ...], list[WardStayRow]] = {}
+    for ward_stay in extract.ward_stays:
+        key = (ward_stay.provider, ward_stay.person_id, ward_stay.referral_id, ward_stay.spell_id)
+        ward_stays.setdefault(key, []).append(ward_stay)
+    spells: dict[tuple[str, str], list[SpellRow]] = {}
     for spell in extract.spells:
-        spells_by_person.setdefault((spell.provider, spell.person_id), []).append(spell)
-    reviews_by_person: dict[tuple[str, str], list[CpaReviewRow]] = {}
+        spells.setdefault((spell.provider, spell.person_id), []).append(spell)
+    reviews: dict[tuple[str, str], list[CpaReviewRow]] = {}
     for review in extract.cpa_reviews:
-        reviews_by_person.setdefault((review.provider, review.person_id), []).append(review)
+        reviews.setdefault((review.provider, review.person_id), []).append(review)
 
     pathways: list[Pathway] = []
-    with_record: set[tuple[str, str]] = set()
-    for (provider, person), spells in spells_by_person.items():
-        placements: list[_Stay] = []
-        for index, spell in enumerate(spells):
-            key = (spell.provider, spell.person_id, spell.referral_id, spell.spell_id)
-            if (
-                placements
-                and placements[-1].end is not None
-                and placements[-1].stage == (mapping.after_discharge)
-            ):
-                # The stay after the last discharge ends when this spell begins.
-                after = placements[-1]
-                if spell.start.date() <= after.start:
-                    placements.pop()
-                else:
-                    after.end = spell.start.date()
-            found = _stays_of_spell(
-                spell,
-                stays_by_spell.get(key, []),
-                mapping,
-                ledger,
-                placements[-1] if placements else None,
-            )
-            if not found:
-                _refuse(
-                    ledger,
-                    spell.origin,
-                    "UniqHospProvSpellID",
-                    "no usable ward stay",
-                    "at least one ward stay of the spell that gives a placement",
-                    "none",
-                )
-                continue
-            placements += found
-            spell_end = None if spell.end is None else spell.end.date()
-            if (
-                mapping.after_discharge is not None
-                and spell_end is not None
-                and found[-1].end == spell_end
-            ):
-                following = next(
-                    (s.start.date() for s in spells[index + 1 :] if s.start.date() > spell_end),
-                    None,
-                )
-                placements.append(
-                    _Stay(
-                        stage=mapping.after_discharge,
-                        start=spell_end,
-                        end=following,
-                        id=_id("after-spell", spell.spell_id, ""),
-                        origins=[spell.origin],
-                    )
-                )
-        if not placements:
+    for (provider, person), own in spells.items():
+        stays = _stays_of_person(own, ward_stays, mapping, ledger)
+        if not stays:
             continue
-        used_ids: set[str] = set()
-        built = []
-        for number, stay in enumerate(placements, start=1):
-            identifier = stay.id if stay.id and stay.id not in used_ids else f"placement-{number}"
-            used_ids.add(identifier)
-            built.append(
-                Placement(
-                    id=identifier,
-                    stage=stay.stage,
-                    provider=provider,
-                    start=stay.start,
-                    end=stay.end,
-                )
-            )
-        first, last_end = built[0].start, built[-1].end
-        reviews: list[Review] = []
-        review_ids: set[str] = set()
-        for row in reviews_by_person.get((provider, person), []):
-            date, origin = row.date, row.origin
-            if date < first or (last_end is not None and date >= last_end):
-                _refuse(
-                    ledger,
-                    origin,
-                    "CPAReviewDate",
-                    "outside the person's stays",
-                    f"a date from {first.isoformat()}"
-                    + (f" to before {last_end.isoformat()}" if last_end else ""),
-                    date.isoformat(),
-                )
-                continue
-            identifier = _id("cpa", f"{row.episode_id}:{date.isoformat()}", "")
-            if not identifier or identifier in review_ids:
-                identifier = f"cpa-review-{len(reviews) + 1}"
-            review_ids.add(identifier)
-            reviews.append(Review(id=identifier, date=date, kind=ReviewKind.CPA))
+        placements = _placements(stays, provider)
         try:
             pathway = Pathway(
                 person_id=person,
                 definition_id=definition.id,
                 definition_version=definition.version,
-                placements=built,
-                reviews=reviews,
+                placements=placements,
+                reviews=_reviews(reviews.get((provider, person), ()), placements, ledger),
             )
         except ValidationError as error:  # pragma: no cover - the steps above keep it valid
-            for stay in placements:
-                for origin in stay.origins:
-                    _refuse(
-                        ledger,
-                        origin,
-                        "Person_ID",
-                        "record refused by the model",
-                        "a valid record",
-                        f"{error.total} problem(s), the first at {error.problems[0].path}",
-                    )
+            for origin in {origin for stay in stays for origin in stay.origins}:
+                _refuse(
+                    ledger,
+                    origin,
+                    "Person_ID",
+                    reason="record refused by the model",
+                    expected="rows that make a valid record",
+                    found=f"{error.total} problem(s), the first at {error.problems[0].path}",
+                )
             continue
         pathways.append(pathway)
-        with_record.add((provider, person))
-
-    readiness = _only_with_record(extract.readiness, with_record, ledger)
-    restrictive = _only_with_record(extract.restrictive, with_record, ledger)
+    for (provider, person), rows in reviews.items():
+        if (provider, person) not in spells:
+            for row in rows:
+                _no_record(ledger, row.origin)
+    with_record = {(p.placements[0].provider, p.person_id) for p in pathways}
     return MhsdsPathways(
         pathways=tuple(sorted(pathways, key=lambda p: (p.placements[0].provider, p.person_id))),
-        readiness=readiness,
-        restrictive=restrictive,
+        readiness=_only_with_record(extract.readiness, with_record, ledger),
+        restrictive=_only_with_record(extract.restrictive, with_record, ledger),
         accounting=ledger.finish(),
+    )
+
+
+def _no_record(ledger: Ledger, origin: Origin) -> None:
+    _refuse(
+        ledger,
+        origin,
+        "Person_ID",
+        reason="no record for the person and provider",
+        expected="a person and provider with at least one placement",
+        found="none",
     )
 
 
@@ -498,19 +527,8 @@ def _only_with_record(
         if (row.provider, row.person_id) in with_record:
             kept.append(row)
         else:
-            _refuse(
-                ledger,
-                row.origin,
-                "Person_ID",
-                "no record for the person and provider",
-                "a person and provider with at least one placement",
-                "none",
-            )
+            _no_record(ledger, row.origin)
     return tuple(kept)
-
-
-def _wrong(name: str, expected: str, value: object) -> WrongTypeError:
-    return WrongTypeError.single(name, expected, _seam.type_name(value))
 
 
 def read_pathways(

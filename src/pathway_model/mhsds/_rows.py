@@ -19,13 +19,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
+import math
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from pathway_model.errors import ValidationError
+from pathway_model.errors import ValidationError, WrongTypeError
 from pathway_model.mhsds._accounting import Accounting, DuplicateLayer, Ledger, RowProblem
 from pathway_model.mhsds._tables import HEADER, LINE, ROW, SOURCE, read_tables
 
@@ -320,13 +321,18 @@ CONVENTIONS = {
 }
 
 
+def _absent(value: object) -> bool:
+    """Whether a cell is empty: ``None``, or the NaN pandas may put in a number column."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _line(frame_row: Any) -> int | None:
     line = getattr(frame_row, LINE)
-    return None if line is None or line != line else int(line)
+    return None if _absent(line) else int(line)
 
 
 def _problem(
-    table: str, frame_row: Any, field: str, reason: str, expected: str, found: str
+    table: str, frame_row: Any, field: str, *, reason: str, expected: str, found: str
 ) -> RowProblem:
     return RowProblem(
         table=table,
@@ -359,10 +365,30 @@ def _live(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
     return frame[keep]
 
 
+def _submissions_from_tables(
+    frames: dict[str, pd.DataFrame], ledger: Ledger
+) -> dict[tuple[int, str], int]:
+    """Layer 1 with no header: the latest submission of each provider-month in the tables."""
+    ledger.conventions["submission"] = (
+        "the latest UniqSubmissionID per provider-month among the tables' own rows "
+        f"(no {HEADER.name} was given)"
+    )
+    chosen: dict[tuple[int, str], int] = {}
+    for name, frame in frames.items():
+        live = _live(frame, name, ledger)
+        for month, provider, submission in zip(
+            live["UniqMonthID"], live["OrgIDProv"], live["UniqSubmissionID"], strict=True
+        ):
+            if not _absent(submission):
+                key = (int(month), provider)
+                chosen[key] = max(chosen.get(key, -1), int(submission))
+    return chosen
+
+
 def _submissions(
     frames: dict[str, pd.DataFrame], ledger: Ledger, rule: SubmissionRule
-) -> dict[tuple[int, str], int] | None:
-    """Layer 1: the submission kept for each provider-month, or ``None`` if none is known."""
+) -> dict[tuple[int, str], int]:
+    """Layer 1: the submission kept for each provider-month."""
     header = frames.get(HEADER.name)
     if header is None:
         if rule is not SubmissionRule.LATEST:
@@ -371,21 +397,7 @@ def _submissions(
                 f"the table {HEADER.name}, whose FileType the {rule.value} rule reads",
                 "no such table",
             )
-        ledger.conventions["submission"] = (
-            "the latest UniqSubmissionID per provider-month among the tables' own rows "
-            f"(no {HEADER.name} was given)"
-        )
-        chosen: dict[tuple[int, str], int] = {}
-        for name, frame in frames.items():
-            live = _live(frame, name, ledger)
-            for month, provider, submission in zip(
-                live["UniqMonthID"], live["OrgIDProv"], live["UniqSubmissionID"], strict=True
-            ):
-                if submission is None or submission != submission:
-                    continue
-                key = (int(month), provider)
-                chosen[key] = max(chosen.get(key, -1), int(submission))
-        return chosen
+        return _submissions_from_tables(frames, ledger)
     ledger.conventions["submission"] = (
         f"the latest UniqSubmissionID per provider-month in {HEADER.name}"
         + {
@@ -395,31 +407,30 @@ def _submissions(
         }[rule]
     )
     live = _live(header, HEADER.name, ledger)
-    chosen = {}
+    chosen: dict[tuple[int, str], int] = {}
     for row in live.itertuples(index=False):
-        if rule.allows(row.FileType):
+        if rule.allows(None if _absent(row.FileType) else int(row.FileType)):
             key = (int(row.UniqMonthID), row.OrgIDProvider)
             chosen[key] = max(chosen.get(key, -1), int(row.UniqSubmissionID))
     seen: set[tuple[int, str, int]] = set()
     for row in live.itertuples(index=False):
         key = (int(row.UniqMonthID), row.OrgIDProvider)
         submission = int(row.UniqSubmissionID)
-        if chosen.get(key) != submission:
-            if key in chosen:
-                ledger.drop(HEADER.name, getattr(row, SOURCE), getattr(row, ROW), _SUBMISSION)
-            else:
-                ledger.refuse(
-                    _problem(
-                        HEADER.name,
-                        row,
-                        "FileType",
-                        "no submission under the rule",
-                        f"a FileType the {rule.value} rule keeps",
-                        "another file type",
-                    )
+        if key not in chosen:
+            ledger.refuse(
+                _problem(
+                    HEADER.name,
+                    row,
+                    "FileType",
+                    reason="no submission under the rule",
+                    expected=f"a FileType the {rule.value} rule keeps",
+                    found="another file type",
                 )
+            )
+        elif chosen[key] != submission:
+            ledger.drop(HEADER.name, getattr(row, SOURCE), int(getattr(row, ROW)), _SUBMISSION)
         elif (*key, submission) in seen:
-            ledger.drop(HEADER.name, getattr(row, SOURCE), getattr(row, ROW), _SNAPSHOT)
+            ledger.drop(HEADER.name, getattr(row, SOURCE), int(getattr(row, ROW)), _SNAPSHOT)
         else:
             seen.add((*key, submission))
     return chosen
@@ -438,6 +449,11 @@ def _layer_one(
     *,
     from_header: bool,
 ) -> None:
+    """Layer 1: drop the rows of submissions other than the one kept for the provider-month.
+
+    With MHS000Header given, a row of a provider-month it keeps no submission for is
+    refused. A row with no ``UniqSubmissionID`` is left for layers 2 and 3 to judge.
+    """
     for row in _live(frame, name, ledger).itertuples(index=False):
         key = (int(row.UniqMonthID), row.OrgIDProv)
         submission = row.UniqSubmissionID
@@ -448,16 +464,13 @@ def _layer_one(
                         name,
                         row,
                         "UniqSubmissionID",
-                        "no submission for its provider-month",
-                        f"a submission of its provider-month kept from {HEADER.name}",
-                        "none kept for that provider and month",
+                        reason="no submission for its provider-month",
+                        expected=f"a submission of its provider-month kept from {HEADER.name}",
+                        found="none kept for that provider and month",
                     )
                 )
-            continue
-        if submission is None or submission != submission:
-            continue  # no submission id: layers 2 and 3 judge the row
-        if int(submission) != chosen[key]:
-            ledger.drop(name, getattr(row, SOURCE), getattr(row, ROW), _SUBMISSION)
+        elif not _absent(submission) and int(submission) != chosen[key]:
+            ledger.drop(name, getattr(row, SOURCE), int(getattr(row, ROW)), _SUBMISSION)
 
 
 def _layers_two_and_three(name: str, frame: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
@@ -500,19 +513,17 @@ def _maybe_at(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
     return None if day is None else _at(day, time)
 
 
-def _ends_before(
-    name: str, row: Any, ledger: Ledger, start: object, end: object, field: str
-) -> bool:
+def _ends_before(name: str, row: Any, ledger: Ledger, *, start: Any, end: Any, field: str) -> bool:
     """Refuse a row that ends before it starts; say whether it was refused."""
-    if end is not None and start is not None and end < start:  # type: ignore[operator]
+    if end is not None and start is not None and end < start:
         ledger.refuse(
             _problem(
                 name,
                 row,
                 field,
-                "ends before it starts",
-                "an end on or after the start",
-                "an end before the start",
+                reason="ends before it starts",
+                expected="an end on or after the start",
+                found="an end before the start",
             )
         )
         return True
@@ -525,9 +536,9 @@ def _no_spell(name: str, row: Any, ledger: Ledger, joined_on: str) -> None:
             name,
             row,
             "UniqHospProvSpellID",
-            "no matching spell",
-            f"a spell of MHS501HospProvSpell with the same {joined_on}",
-            "none",
+            reason="no matching spell",
+            expected=f"a spell of MHS501HospProvSpell with the same {joined_on}",
+            found="none",
         )
     )
 
@@ -535,7 +546,8 @@ def _no_spell(name: str, row: Any, ledger: Ledger, joined_on: str) -> None:
 def _rows(frame: pd.DataFrame | None) -> Iterator[Any]:
     if frame is None:
         return iter(())
-    return frame.itertuples(index=False)
+    rows: Iterator[Any] = frame.itertuples(index=False)
+    return rows
 
 
 def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule.LATEST) -> Extract:
@@ -556,25 +568,53 @@ def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule
             missing (the problem's path names it), or a file-type rule was asked for
             without MHS000Header. Bad rows never raise: they are refused in the account.
     """
+    if not isinstance(submissions, SubmissionRule):
+        raise WrongTypeError.single("submissions", "a SubmissionRule", type(submissions).__name__)
     ledger = Ledger()
     ledger.conventions.update(CONVENTIONS)
     frames = read_tables(source, ledger)
     chosen = _submissions(frames, ledger, submissions)
-    from_header = HEADER.name in frames
     kept: dict[str, pd.DataFrame] = {}
     for name, frame in frames.items():
-        if name == HEADER.name:
-            continue
-        if chosen is not None:
-            _layer_one(name, frame, chosen, ledger, from_header=from_header)
-        kept[name] = _layers_two_and_three(name, frame, ledger)
+        if name != HEADER.name:
+            _layer_one(name, frame, chosen, ledger, from_header=HEADER.name in frames)
+            kept[name] = _layers_two_and_three(name, frame, ledger)
+    spells = _spells(kept.get("MHS501HospProvSpell"), ledger)
+    by_spell = {(s.provider, s.person_id, s.spell_id) for s in spells.values()}
+    name = "MHS702CPAReview"
+    reviews = [
+        CpaReviewRow(
+            person_id=row.Person_ID,
+            provider=row.OrgIDProv,
+            episode_id=row.UniqCPAEpisodeID,
+            date=row.CPAReviewDate,
+            origin=_origin(name, row),
+        )
+        for row in _rows(kept.get(name))
+    ]
+    return Extract(
+        spells=tuple(sorted(spells.values(), key=_spell_order)),
+        ward_stays=tuple(
+            sorted(_ward_stays(kept.get("MHS502WardStay"), set(spells), ledger), key=_stay_order)
+        ),
+        cpa_reviews=tuple(sorted(reviews, key=lambda r: (r.provider, r.person_id, r.date))),
+        readiness=tuple(
+            sorted(
+                _readiness(kept, by_spell, ledger),
+                key=lambda r: (r.provider, r.person_id, r.spell_id, r.start),
+            )
+        ),
+        restrictive=_restrictive(kept, by_spell, ledger),
+        ledger=ledger,
+    )
 
-    spells: dict[tuple[str, str, str, str], SpellRow] = {}
-    by_spell: dict[tuple[str, str, str], SpellRow] = {}
+
+def _spells(frame: pd.DataFrame | None, ledger: Ledger) -> dict[tuple[str, ...], SpellRow]:
     name = "MHS501HospProvSpell"
-    for row in _rows(kept.get(name)):
+    spells: dict[tuple[str, ...], SpellRow] = {}
+    for row in _rows(frame):
         start, end = row.StartDateHospProvSpell, row.DischDateHospProvSpell
-        if _ends_before(name, row, ledger, start, end, "DischDateHospProvSpell"):
+        if _ends_before(name, row, ledger, start=start, end=end, field="DischDateHospProvSpell"):
             continue
         spell = SpellRow(
             person_id=row.Person_ID,
@@ -587,19 +627,23 @@ def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule
             origin=_origin(name, row),
         )
         spells[(spell.provider, spell.person_id, spell.referral_id, spell.spell_id)] = spell
-        by_spell[(spell.provider, spell.person_id, spell.spell_id)] = spell
+    return spells
 
-    ward_stays = []
+
+def _ward_stays(
+    frame: pd.DataFrame | None, spells: set[tuple[str, ...]], ledger: Ledger
+) -> list[WardStayRow]:
     name = "MHS502WardStay"
-    for row in _rows(kept.get(name)):
+    found = []
+    for row in _rows(frame):
         key = (row.OrgIDProv, row.Person_ID, row.UniqServReqID, row.UniqHospProvSpellID)
         if key not in spells:
             _no_spell(name, row, ledger, "OrgIDProv, Person_ID, UniqServReqID and spell id")
             continue
         start, end = row.StartDateWardStay, row.EndDateWardStay
-        if _ends_before(name, row, ledger, start, end, "EndDateWardStay"):
+        if _ends_before(name, row, ledger, start=start, end=end, field="EndDateWardStay"):
             continue
-        ward_stays.append(
+        found.append(
             WardStayRow(
                 person_id=row.Person_ID,
                 provider=row.OrgIDProv,
@@ -614,32 +658,41 @@ def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule
                 origin=_origin(name, row),
             )
         )
+    return found
 
-    readiness = []
-    for name, start_field, end_field, reason_field, id_field in (
-        (
-            "MHS518ClinReadyforDischarge",
-            "StartDateClinReadyforDisch",
-            "EndDateClinReadyforDisch",
-            "ClinReadyforDischDelayReason",
-            "MHS518UniqID",
-        ),
-        (
-            "MHS504DelayedDischarge",
-            "StartDateDelayDisch",
-            "EndDateDelayDisch",
-            "DelayDischReason",
-            "MHS504UniqID",
-        ),
-    ):
+
+#: The two tables of recorded readiness: (table, start, end, delay reason, row id).
+_READINESS = (
+    (
+        "MHS518ClinReadyforDischarge",
+        "StartDateClinReadyforDisch",
+        "EndDateClinReadyforDisch",
+        "ClinReadyforDischDelayReason",
+        "MHS518UniqID",
+    ),
+    (
+        "MHS504DelayedDischarge",
+        "StartDateDelayDisch",
+        "EndDateDelayDisch",
+        "DelayDischReason",
+        "MHS504UniqID",
+    ),
+)
+
+
+def _readiness(
+    kept: dict[str, pd.DataFrame], by_spell: set[tuple[str, str, str]], ledger: Ledger
+) -> list[ReadinessRow]:
+    found = []
+    for name, start_field, end_field, reason_field, id_field in _READINESS:
         for row in _rows(kept.get(name)):
             if (row.OrgIDProv, row.Person_ID, row.UniqHospProvSpellID) not in by_spell:
                 _no_spell(name, row, ledger, "OrgIDProv, Person_ID and spell id")
                 continue
             start, end = getattr(row, start_field), getattr(row, end_field)
-            if _ends_before(name, row, ledger, start, end, end_field):
+            if _ends_before(name, row, ledger, start=start, end=end, field=end_field):
                 continue
-            readiness.append(
+            found.append(
                 ReadinessRow(
                     person_id=row.Person_ID,
                     provider=row.OrgIDProv,
@@ -652,32 +705,7 @@ def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule
                     origin=_origin(name, row),
                 )
             )
-
-    restrictive = _restrictive(kept, by_spell, ledger)
-
-    reviews = []
-    name = "MHS702CPAReview"
-    for row in _rows(kept.get(name)):
-        reviews.append(
-            CpaReviewRow(
-                person_id=row.Person_ID,
-                provider=row.OrgIDProv,
-                episode_id=row.UniqCPAEpisodeID,
-                date=row.CPAReviewDate,
-                origin=_origin(name, row),
-            )
-        )
-
-    return Extract(
-        spells=tuple(sorted(spells.values(), key=_spell_order)),
-        ward_stays=tuple(sorted(ward_stays, key=_stay_order)),
-        cpa_reviews=tuple(sorted(reviews, key=lambda r: (r.provider, r.person_id, r.date))),
-        readiness=tuple(
-            sorted(readiness, key=lambda r: (r.provider, r.person_id, r.spell_id, r.start))
-        ),
-        restrictive=restrictive,
-        ledger=ledger,
-    )
+    return found
 
 
 def _spell_order(spell: SpellRow) -> tuple[str, str, dt.datetime, str]:
@@ -690,7 +718,7 @@ def _stay_order(stay: WardStayRow) -> tuple[str, str, dt.datetime, str]:
 
 def _restrictive(
     kept: dict[str, pd.DataFrame],
-    by_spell: Mapping[tuple[str, str, str], SpellRow],
+    by_spell: set[tuple[str, str, str]],
     ledger: Ledger,
 ) -> tuple[RestrictiveRow, ...]:
     incidents: dict[tuple[str, str, str], tuple[Any, Origin]] = {}
@@ -700,7 +728,7 @@ def _restrictive(
             _no_spell(name, row, ledger, "OrgIDProv, Person_ID and spell id")
             continue
         start, end = row.StartDateRestrictiveIntInc, row.EndDateRestrictiveIntInc
-        if _ends_before(name, row, ledger, start, end, "EndDateRestrictiveIntInc"):
+        if _ends_before(name, row, ledger, start=start, end=end, field="EndDateRestrictiveIntInc"):
             continue
         incidents[(row.OrgIDProv, row.Person_ID, row.UniqRestrictiveIntIncID)] = (
             row,
@@ -717,10 +745,10 @@ def _restrictive(
                     name,
                     row,
                     "UniqRestrictiveIntIncID",
-                    "no matching incident",
-                    "an incident of MHS505RestrictiveInterventInc with the same OrgIDProv, "
-                    "Person_ID and UniqRestrictiveIntIncID",
-                    "none",
+                    reason="no matching incident",
+                    expected="an incident of MHS505RestrictiveInterventInc with the same "
+                    "OrgIDProv, Person_ID and UniqRestrictiveIntIncID",
+                    found="none",
                 )
             )
             continue
@@ -737,7 +765,9 @@ def _restrictive(
             if row.EndDateRestrictiveIntType is not None
             else incident.EndTimeRestrictiveIntInc
         )
-        if _ends_before(name, row, ledger, start_day, end_day, "EndDateRestrictiveIntType"):
+        if _ends_before(
+            name, row, ledger, start=start_day, end=end_day, field="EndDateRestrictiveIntType"
+        ):
             continue
         typed.add(key)
         found.append(

@@ -11,9 +11,11 @@ extracts" for each convention and its source.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import math
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -276,7 +278,7 @@ def _is_missing(value: object) -> bool:
         return value.strip() in _MISSING_TEXT
     # pandas' NA and NaT, numpy's NaT: each is unequal to itself or says it is NA.
     name = type(value).__name__
-    return name in {"NAType", "NaTType"} or (name == "datetime64" and value != value)
+    return name in {"NAType", "NaTType"} or (name == "datetime64" and value != value)  # noqa: PLR0124 - NaT test
 
 
 def _describe(value: object) -> str:
@@ -298,7 +300,7 @@ def _whole(value: object) -> int | None:
         return int(value) if value.is_integer() else None
     if type(value).__module__ == "numpy":
         if type(value).__name__.startswith(("int", "uint")):
-            return int(value)  # type: ignore[call-overload]
+            return operator.index(value)  # type: ignore[arg-type]  # a numpy integer
         if type(value).__name__.startswith("float"):
             return _whole(float(value))  # type: ignore[arg-type]
     return None
@@ -356,7 +358,7 @@ def _as_datetime(value: object) -> dt.datetime | dt.date | None:
     if type(value).__name__ == "datetime64":
         import pandas as pd  # noqa: PLC0415 - numpy values come with pandas
 
-        return _as_datetime(pd.Timestamp(value))  # type: ignore[arg-type]
+        return _as_datetime(pd.Timestamp(value))
     return None
 
 
@@ -381,7 +383,7 @@ def _read_date(value: object) -> dt.date | _Bad:
     return day
 
 
-def _read_time(value: object) -> dt.time | _Bad:
+def _read_time(value: object) -> dt.time | _Bad:  # noqa: PLR0911 - one return per form
     if isinstance(value, dt.time):
         return value.replace(tzinfo=None)
     moment = _as_datetime(value)
@@ -453,36 +455,41 @@ def _read_file(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def _pieces(source: object) -> tuple[dict[str, list[_Piece]], list[str]]:
-    """The pieces of each known table in ``source``, and the names of tables not read."""
+def _folder_pieces(folder: Path) -> tuple[dict[str, list[_Piece]], list[str]]:
+    """The pieces of each known table in a folder's files, and the tables not read."""
+    if not folder.is_dir():
+        raise ValidationError.single(
+            "source", "a folder of CSV or parquet files named by table", "no such folder"
+        )
     pieces: dict[str, list[_Piece]] = {}
     not_read: list[str] = []
-    if isinstance(source, (str, os.PathLike)):
-        folder = Path(source)
-        if not folder.is_dir():
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in {".csv", ".parquet"} or not path.is_file():
+            continue
+        table = table_for(path.name)
+        if table is None:
+            if _TABLE_NAME.match(path.name):
+                not_read.append(path.stem)
+            continue
+        try:
+            frame = _read_file(path)
+        except ValidationError:
+            raise
+        except Exception as error:  # any failure to parse the file
             raise ValidationError.single(
-                "source", "a folder of CSV or parquet files named by table", "no such folder"
-            )
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() not in {".csv", ".parquet"} or not path.is_file():
-                continue
-            table = table_for(path.name)
-            if table is None:
-                if _TABLE_NAME.match(path.name):
-                    not_read.append(path.stem)
-                continue
-            try:
-                frame = _read_file(path)
-            except ValidationError:
-                raise
-            except Exception as error:  # noqa: BLE001 - any failure to parse the file
-                raise ValidationError.single(
-                    path.name,
-                    "a readable CSV (UTF-8) or parquet file",
-                    f"a file that could not be read ({type(error).__name__})",
-                ) from None
-            pieces.setdefault(table.name, []).append((path.name, frame, path.suffix == ".csv"))
-        return pieces, not_read
+                path.name,
+                "a readable CSV (UTF-8) or parquet file",
+                f"a file that could not be read ({type(error).__name__})",
+            ) from None
+        is_csv = path.suffix.lower() == ".csv"
+        pieces.setdefault(table.name, []).append((path.name, frame, is_csv))
+    return pieces, not_read
+
+
+def _pieces(source: object) -> tuple[dict[str, list[_Piece]], list[str]]:
+    """The pieces of each known table in ``source``, and the names of tables not read."""
+    if isinstance(source, (str, os.PathLike)):
+        return _folder_pieces(Path(source))
     if not isinstance(source, Mapping):
         raise ValidationError.single(
             "source",
@@ -490,6 +497,8 @@ def _pieces(source: object) -> tuple[dict[str, list[_Piece]], list[str]]:
             _seam.type_name(source),
         )
     pd = _pandas()
+    pieces: dict[str, list[_Piece]] = {}
+    not_read: list[str] = []
     for key in sorted(source, key=str):
         name = str(key)
         frame = source[key]
@@ -515,7 +524,7 @@ def _normalise(table: Table, piece: _Piece, ledger: Ledger) -> pd.DataFrame:
     ledger.add_read(table.name, count)
     rows = list(range(count))
     lines = [row + 2 for row in rows] if is_csv else [None] * count
-    out: dict[str, list[object]] = {SOURCE: [source] * count, ROW: rows, LINE: lines}
+    out: dict[str, list[Any]] = {SOURCE: [source] * count, ROW: rows, LINE: lines}
 
     def problem(row: int | None, field: str, reason: str, expected: str, found: str) -> None:
         ledger.refuse(
@@ -560,10 +569,8 @@ def _normalise(table: Table, piece: _Piece, ledger: Ledger) -> pd.DataFrame:
                 result = memo[memo_key]
             except (KeyError, TypeError):
                 result = read(value)
-                try:
+                with contextlib.suppress(TypeError):  # an unhashable value is not kept
                     memo[memo_key] = result
-                except TypeError:  # an unhashable value
-                    pass
             if isinstance(result, _Bad):
                 problem(row, column.name, "malformed value", _EXPECTED[column.kind], result.found)
                 values.append(None)
@@ -598,7 +605,7 @@ def read_tables(
     wanted = {table.name: table for table in tables}
     pieces, not_read = _pieces(source)
     ledger.not_read.extend(not_read)
-    result: dict[str, pd.DataFrame] = {}
+    result: dict[str, Any] = {}
     for name, table in wanted.items():
         if name not in pieces:
             if table.required:
