@@ -438,16 +438,7 @@ def build_pathways(
         WrongTypeError: An argument is of the wrong type.
         UnknownCodeError: The mapping names a stage the definition lacks.
     """
-    for name, value, kind, expected in (
-        ("extract", extract, Extract, "an Extract"),
-        ("definition", definition, PathwayDefinition, "a PathwayDefinition"),
-        ("mapping", mapping, StageMapping, "a StageMapping"),
-    ):
-        if not isinstance(value, kind):
-            raise WrongTypeError.single(name, expected, _seam.type_name(value))
-    for code in sorted(mapping.stage_codes()):
-        if code not in definition:
-            raise UnknownCodeError("stage", code, definition.stage_codes, path="mapping")
+    _check_arguments(extract, definition, mapping)
     ledger = extract.ledger()
     ledger.conventions["stage"] = (
         "WardSecLevel; when missing, MHAdmittedPatientClass by the row's UniqMonthID; then "
@@ -506,6 +497,22 @@ def build_pathways(
         restrictive=_only_with_record(extract.restrictive, with_record, ledger),
         accounting=ledger.finish(),
     )
+
+
+def _check_arguments(extract: object, definition: object, mapping: object) -> None:
+    """Refuse arguments of the wrong type, and a mapping onto stages the definition lacks."""
+    for name, value, kind, expected in (
+        ("extract", extract, Extract, "an Extract"),
+        ("definition", definition, PathwayDefinition, "a PathwayDefinition"),
+        ("mapping", mapping, StageMapping, "a StageMapping"),
+    ):
+        if not isinstance(value, kind):
+            raise WrongTypeError.single(name, expected, _seam.type_name(value))
+    assert isinstance(definition, PathwayDefinition)
+    assert isinstance(mapping, StageMapping)
+    for code in sorted(mapping.stage_codes()):
+        if code not in definition:
+            raise UnknownCodeError("stage", code, definition.stage_codes, path="mapping")
 
 
 def _no_record(ledger: Ledger, origin: Origin) -> None:

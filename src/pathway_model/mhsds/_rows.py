@@ -473,35 +473,52 @@ def _layer_one(
             ledger.drop(name, getattr(row, SOURCE), int(getattr(row, ROW)), _SUBMISSION)
 
 
-def _layers_two_and_three(name: str, frame: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
-    """Drop the month-snapshot and latest-version duplicates; return the rows kept."""
-    import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
+def _number_or(value: object, default: int) -> int:
+    return default if _absent(value) else int(value)  # type: ignore[call-overload]
 
+
+def _layers_two_and_three(name: str, frame: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
+    """Drop the month-snapshot and latest-version duplicates; return the rows kept.
+
+    Rows are taken latest first (month, then submission, then ``RecordNumber``, then
+    the last read): the first of an item in a month is kept for that month, the rest of
+    that month are month-snapshot duplicates; the first month's is kept, the other
+    months' are latest-version duplicates.
+    """
     live = _live(frame, name, ledger)
-    if live.empty:
-        return live
-    key = list(KEYS[name])
-    order = live.assign(
-        __month=live["UniqMonthID"].astype("int64"),
-        __submission=pd.to_numeric(live["UniqSubmissionID"], errors="coerce").fillna(-1),
-        __record=pd.to_numeric(live["RecordNumber"], errors="coerce").fillna(-1),
-        __position=range(len(live)),
-    ).sort_values(
-        ["__month", "__submission", "__record", "__position"], ascending=False, kind="stable"
+    columns = list(live.columns)
+    at = [columns.index(column) for column in KEYS[name]]
+    month, submission, record = (
+        columns.index(column) for column in ("UniqMonthID", "UniqSubmissionID", "RecordNumber")
     )
-    snapshot = order.duplicated(subset=[*key, "__month"], keep="first")
-    for source, row in zip(
-        order.loc[snapshot, SOURCE].tolist(), order.loc[snapshot, ROW].tolist(), strict=True
-    ):
-        ledger.drop(name, source, row, _SNAPSHOT)
-    order = order[~snapshot]
-    older = order.duplicated(subset=key, keep="first")
-    for source, row in zip(
-        order.loc[older, SOURCE].tolist(), order.loc[older, ROW].tolist(), strict=True
-    ):
-        ledger.drop(name, source, row, _LATEST)
-    kept = order[~older].drop(columns=["__month", "__submission", "__record", "__position"])
-    return kept.sort_values([SOURCE, ROW], kind="stable")
+    source, row = columns.index(SOURCE), columns.index(ROW)
+    rows = list(live.itertuples(index=False, name=None))
+    latest_first = sorted(
+        range(len(rows)),
+        key=lambda i: (
+            int(rows[i][month]),
+            _number_or(rows[i][submission], -1),
+            _number_or(rows[i][record], -1),
+            i,
+        ),
+        reverse=True,
+    )
+    in_month: set[tuple[object, ...]] = set()
+    items: set[tuple[object, ...]] = set()
+    kept = []
+    for i in latest_first:
+        values = rows[i]
+        item = tuple(values[j] for j in at)
+        if (*item, values[month]) in in_month:
+            ledger.drop(name, values[source], int(values[row]), _SNAPSHOT)
+            continue
+        in_month.add((*item, values[month]))
+        if item in items:
+            ledger.drop(name, values[source], int(values[row]), _LATEST)
+            continue
+        items.add(item)
+        kept.append(i)
+    return live.iloc[sorted(kept)]
 
 
 def _at(day: dt.date, time: dt.time | None) -> dt.datetime:
