@@ -52,7 +52,7 @@ class RowProblem:
             row 0 is line 2 when no value spans lines); ``None`` otherwise.
         field: The column, e.g. ``"WardSecLevel"``.
         reason: Why the row was refused, one of the reasons counted in
-            [`TableAccount.refused`][pathway_model.mhsds._accounting.TableAccount].
+            ``TableAccount.refused``.
         expected: What the reader expected there, in words.
         found: What it found, in words (never the value of a free-text cell).
     """
