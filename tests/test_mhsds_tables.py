@@ -441,6 +441,14 @@ class TestNormalisation:
 
         assert _summary(read_pathways(worked_example())) == _summary(read_pathways(tables))
 
+    @pytest.mark.parametrize("missing", ["", "NULL", " NULL ", "null ", None, float("nan")])
+    def test_each_spelling_of_missing_is_missing(self, missing: Any) -> None:
+        """An empty cell, NULL (padded or not), None and NaN leave a readiness period open."""
+        tables = worked_example()
+        tables[READY] = _spoil(tables[READY], "EndDateClinReadyforDisch", missing)
+
+        assert None is readiness_rows(read_extract(tables))[0].end
+
     def test_version_renamed_columns_are_read(self) -> None:
         """v5's HospitalBedTypeMH and v4.1's UniqHospProvSpellNum are read as their v6 names."""
         tables = worked_example()

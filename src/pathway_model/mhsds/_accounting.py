@@ -9,6 +9,7 @@ the table, row and field of each problem. See the docs page "Reading MHSDS extra
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Mapping
 
 import attrs
@@ -218,18 +219,26 @@ class Ledger:
         key = (table, source, row)
         return key in self.dropped or key in self.refused
 
+    def copy(self) -> Ledger:
+        """A copy to add to without changing this one (its items are immutable)."""
+        return Ledger(
+            read=dict(self.read),
+            dropped=dict(self.dropped),
+            refused=dict(self.refused),
+            problems=list(self.problems),
+            table_problems=list(self.table_problems),
+            not_read=list(self.not_read),
+            conventions=dict(self.conventions),
+        )
+
     def finish(self) -> Accounting:
         """The account as it stands: every row read not dropped or refused counts as used."""
+        dropped = Counter((name, layer) for (name, _, _), layer in self.dropped.items())
+        refusals = Counter((name, reason) for (name, _, _), reason in self.refused.items())
         tables: dict[str, TableAccount] = {}
         for table in sorted(self.read):
-            duplicates = dict.fromkeys(DuplicateLayer, 0)
-            for (name, _, _), layer in self.dropped.items():
-                if name == table:
-                    duplicates[layer] += 1
-            refused: dict[str, int] = {}
-            for (name, _, _), reason in sorted(self.refused.items()):
-                if name == table:
-                    refused[reason] = refused.get(reason, 0) + 1
+            duplicates = {layer: dropped[table, layer] for layer in DuplicateLayer}
+            refused = {reason: count for (name, reason), count in refusals.items() if name == table}
             out = sum(duplicates.values()) + sum(refused.values())
             tables[table] = TableAccount(
                 table=table,

@@ -16,7 +16,6 @@ MHS515).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import enum
 import math
@@ -262,7 +261,7 @@ class Extract:
 
     def ledger(self) -> Ledger:
         """A copy of the working account, for a later step to add its refusals to."""
-        return copy.deepcopy(self._ledger)
+        return self._ledger.copy()
 
 
 #: The identity of an item across months (layer 3), by table; the provider is in each key.

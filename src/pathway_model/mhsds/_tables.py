@@ -270,6 +270,11 @@ _EARLIEST = dt.date(1901, 1, 1)
 
 
 def _is_missing(value: object) -> bool:
+    if type(value) is str:  # the usual case first: text from a CSV file
+        if value in _MISSING_TEXT:
+            return True
+        padded = value[:1].isspace() or value[-1:].isspace()
+        return padded and value.strip() in _MISSING_TEXT
     if value is None:
         return True
     if isinstance(value, float):
