@@ -5,7 +5,10 @@ subpackage reproduces the national measures exactly, each result naming the
 [`Convention`][pathway_model.mhsds.Convention] it was computed by: reporting months
 (``UniqMonthID``) and versions, length of stay, bed days, ready-for-discharge days
 (measure MHS26), restrictive interventions per 1,000 bed days, and HoNOS read from
-long-format coded rows with its validity, duplicate and completeness rules. The functions
+long-format coded rows with its validity, duplicate and completeness rules. It reads
+extracts (frames, or a folder of CSV or parquet files named by table) into pathway
+records, one per person and provider, with the three national layers of de-duplication
+and an account of every row (see "Reading MHSDS extracts"). The measures
 take plain Python values (dates, small attrs rows) and need no pandas; the data-frame form
 imports pandas only when called. The modules inside this package are private.
 
@@ -18,6 +21,7 @@ Examples:
     27
 """
 
+from pathway_model.mhsds._accounting import Accounting, DuplicateLayer, RowProblem, TableAccount
 from pathway_model.mhsds._conventions import (
     BED_DAYS,
     CONVENTIONS,
@@ -76,14 +80,41 @@ from pathway_model.mhsds._months import (
     month_id_of,
     reporting_month,
 )
+from pathway_model.mhsds._pathways import (
+    DEFAULT_STAGE_MAPPING,
+    ClassWindow,
+    MhsdsPathways,
+    StageMapping,
+    build_pathways,
+    read_pathways,
+)
+from pathway_model.mhsds._rows import (
+    CpaReviewRow,
+    Extract,
+    Origin,
+    ReadinessRow,
+    RestrictiveRow,
+    SpellRow,
+    SubmissionRule,
+    WardStayRow,
+    read_extract,
+    readiness_rows,
+    restrictive_rows,
+)
 
 __all__ = [
     "AMH04_LEAST_SCALES",
+    "Accounting",
     "BED_DAYS",
     "BedDays",
     "CONVENTIONS",
+    "ClassWindow",
     "CodedScore",
     "Convention",
+    "CpaReviewRow",
+    "DEFAULT_STAGE_MAPPING",
+    "DuplicateLayer",
+    "Extract",
     "HONOS_AMH04",
     "HONOS_DUPLICATES",
     "HONOS_FULL",
@@ -96,25 +127,36 @@ __all__ = [
     "LENGTH_OF_STAY_CENSORED",
     "LengthOfStay",
     "MHSDS_VERSIONS",
+    "MhsdsPathways",
     "MonthBedDays",
     "MonthReadyDays",
     "MonthRestrictiveInterventions",
+    "Origin",
     "PERS_SCORE_VALIDITY",
     "READY_DAYS",
     "READY_DAYS_GUARD",
     "READY_DAYS_REASONS",
     "RESTRICTIVE_INTERVENTIONS",
+    "ReadinessRow",
     "ReadyDays",
     "ReadyPeriod",
     "ReportingMonth",
     "RestrictiveInterventions",
+    "RestrictiveRow",
+    "RowProblem",
+    "SpellRow",
+    "StageMapping",
     "StayDates",
+    "SubmissionRule",
+    "TableAccount",
     "UNIQ_MONTH_ID",
     "UNKNOWN",
     "V5_FIRST_MONTH",
     "V6_FIRST_MONTH",
+    "WardStayRow",
     "attributable_to_in_window",
     "bed_days",
+    "build_pathways",
     "delay_reason_in_window",
     "honos_change_by_stay",
     "honos_completeness",
@@ -123,9 +165,13 @@ __all__ = [
     "month_id",
     "month_id_of",
     "pers_score",
+    "read_extract",
+    "read_pathways",
+    "readiness_rows",
     "ready_days",
     "reporting_month",
     "restrictive_interventions",
+    "restrictive_rows",
     "score_honos_long",
     "score_honos_long_frame",
 ]
