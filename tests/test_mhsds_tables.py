@@ -247,6 +247,8 @@ class TestWorkedExample:
             "joins",
             "stage",
             "after_discharge",
+            "recorded_readiness",
+            "restrictive_interventions",
         } == set(conventions)
 
 
@@ -743,6 +745,84 @@ class TestRestrictiveInterventions:
 
         assert {"no matching incident": 1} == result.accounting.tables[TYPES].refused
         assert 1 == result.accounting.tables[TYPES].duplicates[DuplicateLayer.LATEST_VERSION]
+        assert _adds_up(result.accounting)
+
+
+class TestOnTheRecord:
+    """Recorded readiness and restrictive interventions are put on the person's record."""
+
+    def test_the_worked_example_records_its_two_readiness_periods(self) -> None:
+        """#7001 (reason 24) and #7102 (reason 32, until discharge) are on the record, as sent."""
+        result = read_pathways(worked_example())
+        (pathway,) = result.pathways
+
+        assert [
+            ("7001", dt.date(2025, 2, 3), dt.date(2025, 2, 28), "24", "04"),
+            ("7102", dt.date(2025, 2, 28), dt.date(2025, 3, 20), "32", "04"),
+        ] == [
+            (p.id.removeprefix("ready:"), p.start, p.end, p.delay_reason, p.attributable_to)
+            for p in pathway.recorded_readiness
+        ]
+        assert {pm.catalogue.DELAY_REASONS_V6.id} == {
+            p.reason_list for p in pathway.recorded_readiness
+        }
+        assert ["7001", "7102"] == [row.record_id for row in result.readiness]
+        assert (0, True) == (result.accounting.refused, _adds_up(result.accounting))
+
+    def test_restrictive_interventions_are_incidents_done_to_the_person(self) -> None:
+        """One incident per incident and type, of their own kind, dated by their start."""
+        (pathway,) = read_pathways(_restrictive_tables()).pathways
+
+        assert [
+            (dt.date(2024, 6, 1), "01"),
+            (dt.date(2024, 6, 1), "05"),
+            (dt.date(2024, 6, 1), None),
+        ] == sorted(
+            ((i.date, i.intervention_type) for i in pathway.incidents),
+            key=lambda item: item[1] or "~",
+        )
+        assert {(pm.IncidentKind.RESTRICTIVE_INTERVENTION, pm.IncidentSeverity.SERIOUS)} == {
+            (i.kind, i.severity) for i in pathway.incidents
+        }
+
+    def test_a_reason_off_its_list_is_refused_at_its_field(self) -> None:
+        """A v6 reason code that is no code of the v6 list: the row is refused, not changed."""
+        tables = worked_example()
+        tables[READY] = pd.DataFrame([_ready(1499, "7001", "2025-02-03", "2025-02-28", "A2")])
+        result = read_pathways(tables)
+
+        assert () == result.pathways[0].recorded_readiness
+        assert [("ClinReadyforDischDelayReason", "not a code of the delay reason list")] == [
+            (problem.field, problem.reason) for problem in result.accounting.problems
+        ]
+        assert _adds_up(result.accounting)
+
+    def test_an_overlapping_period_is_refused_with_the_records_reason(self) -> None:
+        """Of two periods that overlap, the record keeps one and the other row is refused."""
+        tables = worked_example()
+        tables[READY] = pd.DataFrame(
+            [
+                _ready(1499, "7001", "2025-02-03", "2025-02-28", "24"),
+                _ready(1499, "7002", "2025-02-10", "2025-03-01", "32"),
+            ]
+        )
+        result = read_pathways(tables)
+
+        assert 1 == len(result.pathways[0].recorded_readiness)
+        assert 1 == len(result.readiness)
+        assert ["refused by the record"] == [p.reason for p in result.accounting.problems]
+        assert _adds_up(result.accounting)
+
+    def test_readiness_of_a_person_with_no_record_is_refused(self) -> None:
+        """When no ward stay gives a placement there is no record: its readiness is refused."""
+        tables = worked_example()
+        tables[STAYS] = tables[STAYS].assign(WardSecLevel="7")
+        result = read_pathways(tables)
+
+        refused = {(p.table, p.reason) for p in result.accounting.problems}
+        assert () == result.pathways
+        assert (READY, "no record for the person and provider") in refused
+        assert 0 == result.accounting.tables[READY].used
         assert _adds_up(result.accounting)
 
 

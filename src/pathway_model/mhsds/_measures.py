@@ -28,13 +28,12 @@ from pathway_model.mhsds._conventions import (
     Convention,
 )
 from pathway_model.mhsds._months import (
-    V6_FIRST_MONTH,
     ReportingMonth,
     _require_month_id,
     reporting_month,
     require_date,
 )
-from pathway_model.model import _seam as _checks
+from pathway_model.model import _seam
 
 __all__ = [
     "UNKNOWN",
@@ -60,8 +59,8 @@ UNKNOWN = "UNKNOWN"
 """The code a breakdown reports for a missing code, or one outside its month window."""
 
 _ONE_DAY = dt.timedelta(days=1)
-_optional_date = attrs.validators.optional(_checks.date)
-_optional_code = attrs.validators.optional(_checks.code)
+_optional_date = attrs.validators.optional(_seam.date)
+_optional_code = attrs.validators.optional(_seam.code)
 
 
 def _end_not_before_start(instance: Any, start: dt.date, end: dt.date | None) -> None:
@@ -89,7 +88,7 @@ class StayDates:
         WrongTypeError: A date is not a ``datetime.date``.
     """
 
-    start: dt.date = attrs.field(validator=_checks.date)
+    start: dt.date = attrs.field(validator=_seam.date)
     end: dt.date | None = attrs.field(default=None, validator=_optional_date)
 
     def __attrs_post_init__(self) -> None:
@@ -115,9 +114,9 @@ class ReadyPeriod:
         WrongTypeError: A field has the wrong type.
     """
 
-    id: str = attrs.field(validator=_checks.code)
-    spell_id: str = attrs.field(validator=_checks.code)
-    start: dt.date = attrs.field(validator=_checks.date)
+    id: str = attrs.field(validator=_seam.code)
+    spell_id: str = attrs.field(validator=_seam.code)
+    start: dt.date = attrs.field(validator=_seam.date)
     end: dt.date | None = attrs.field(default=None, validator=_optional_date)
     reason: str | None = attrs.field(default=None, validator=_optional_code)
     attributable_to: str | None = attrs.field(default=None, validator=_optional_code)
@@ -141,9 +140,9 @@ class InterventionDates:
         WrongTypeError: A field has the wrong type.
     """
 
-    incident_id: str = attrs.field(validator=_checks.code)
-    type_id: str = attrs.field(validator=_checks.code)
-    start: dt.date = attrs.field(validator=_checks.date)
+    incident_id: str = attrs.field(validator=_seam.code)
+    type_id: str = attrs.field(validator=_seam.code)
+    start: dt.date = attrs.field(validator=_seam.date)
     end: dt.date | None = attrs.field(default=None, validator=_optional_date)
 
     def __attrs_post_init__(self) -> None:
@@ -155,13 +154,11 @@ class InterventionDates:
 
 def _rows(value: object, kind: type[Any], path: str) -> list[Any]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise WrongTypeError.single(
-            path, f"an iterable of {kind.__name__}", _checks.type_name(value)
-        )
+        raise WrongTypeError.single(path, f"an iterable of {kind.__name__}", _seam.type_name(value))
     rows = list(value)
     for index, row in enumerate(rows):
         if not isinstance(row, kind):
-            raise WrongTypeError.single(f"{path}[{index}]", kind.__name__, _checks.type_name(row))
+            raise WrongTypeError.single(f"{path}[{index}]", kind.__name__, _seam.type_name(row))
     return rows
 
 
@@ -172,7 +169,7 @@ def _window(first_month: int, last_month: int | None) -> list[ReportingMonth]:
         raise ValidationError.single(
             "last_month",
             f"a UniqMonthID on or after first_month ({first})",
-            _checks.show_number(last),
+            _seam.show_number(last),
         )
     return [reporting_month(month) for month in range(first, last + 1)]
 
@@ -227,7 +224,7 @@ def length_of_stay(stay: StayDates, *, period_end: dt.date | None = None) -> Len
         204
     """
     if not isinstance(stay, StayDates):
-        raise WrongTypeError.single("stay", "StayDates", _checks.type_name(stay))
+        raise WrongTypeError.single("stay", "StayDates", _seam.type_name(stay))
     if period_end is None:
         if stay.end is None:
             raise ValidationError.single(
@@ -352,31 +349,22 @@ def bed_days(
 #: A code's validity window: its first and last ``UniqMonthID`` (``None``: open).
 _Window = tuple[int | None, int | None]
 
-_V5_FROM_1429 = "A2 B1 C1 D1 D2 E1 F2 G2 G3 G4 G5 G6 G7 G8 G9 G10 G11 G12 H1 I2 I3 J2 K2 L1 M1 N1"
-_V5_FROM_1459 = "P1 Q1 R1 R2 S1 T1 T2 98"
-_V6 = (*(f"{code:02d}" for code in range(1, 38)), "98")
 
-
-def _windows(*groups: tuple[Iterable[str], _Window]) -> dict[str, tuple[_Window, ...]]:
+def _windows(*lists: Iterable[_seam.ListedCode]) -> dict[str, tuple[_Window, ...]]:
+    """Each code's month windows, from the national code lists the catalogue holds."""
     table: dict[str, list[_Window]] = defaultdict(list)
-    for codes, window in groups:
-        for code in codes:
-            table[code].append(window)
+    for listed in lists:
+        for item in listed:
+            table[item.code].append((item.first_month, item.last_month))
     return {code: tuple(windows) for code, windows in table.items()}
 
 
 #: The month windows of the delay reason codes: MHS504 ``DelayDischReason`` (v5) and
-#: MHS518 ``ClinReadyforDischDelayReason`` (v6). See "Domain facts and sources".
-_DELAY_REASON_WINDOWS = _windows(
-    (_V5_FROM_1429.split(), (1429, V6_FIRST_MONTH - 1)),
-    (_V5_FROM_1459.split(), (1459, V6_FIRST_MONTH - 1)),
-    (_V6, (V6_FIRST_MONTH, None)),
-)
+#: MHS518 ``ClinReadyforDischDelayReason`` (v6), read from the code lists of
+#: `pathway_model.catalogue`. See "Domain facts and sources".
+_DELAY_REASON_WINDOWS = _windows(_seam.DELAY_REASONS_V5, _seam.DELAY_REASONS_V6)
 #: The month windows of ``AttribToIndic``: ``07`` (housing) ends with v5.
-_ATTRIBUTABLE_TO_WINDOWS = _windows(
-    (("04", "05", "06"), (None, None)),
-    (("07",), (None, V6_FIRST_MONTH - 1)),
-)
+_ATTRIBUTABLE_TO_WINDOWS = _windows(_seam.ATTRIBUTABLE_TO)
 
 
 def _in_window(table: Mapping[str, tuple[_Window, ...]], code: str, month: int) -> bool:
@@ -621,7 +609,7 @@ def ready_days(
         ("attributable_in_window", attributable_in_window),
     ):
         if not callable(check):
-            raise WrongTypeError.single(name, "a callable", _checks.type_name(check))
+            raise WrongTypeError.single(name, "a callable", _seam.type_name(check))
     by_spell: dict[str, list[ReadyPeriod]] = defaultdict(list)
     same_day = 0
     for row in rows:

@@ -5,7 +5,9 @@ a ward stay is read from ``WardSecLevel``, falling back to ``MHAdmittedPatientCl
 (by the row's month, as its code list changed in April 2024) and then to
 ``SpecialisedMHServiceCode``; the mapping is data, `StageMapping`, with a documented
 default. A spell's end opens a stay in the community stage. CPA reviews (MHS702) become
-reviews with no ratings. See the docs page "Reading MHSDS extracts".
+reviews with no ratings. Recorded readiness (MHS518, MHS504) becomes the record's
+`RecordedReadiness`, and restrictive interventions (MHS505 with MHS515) incidents of their
+own kind, done to the person. See the docs page "Reading MHSDS extracts".
 """
 
 from __future__ import annotations
@@ -30,7 +32,18 @@ from pathway_model.mhsds._rows import (
     WardStayRow,
     read_extract,
 )
-from pathway_model.model import Pathway, PathwayDefinition, Placement, Review, ReviewKind, _seam
+from pathway_model.model import (
+    Incident,
+    IncidentKind,
+    IncidentSeverity,
+    Pathway,
+    PathwayDefinition,
+    Placement,
+    RecordedReadiness,
+    Review,
+    ReviewKind,
+    _seam,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -43,9 +56,6 @@ __all__ = [
     "build_pathways",
     "read_pathways",
 ]
-
-
-_R = TypeVar("_R", ReadinessRow, RestrictiveRow)
 
 
 @attrs.frozen(kw_only=True)
@@ -215,8 +225,10 @@ class MhsdsPathways:
 
     Attributes:
         pathways: One record per person and provider, ordered by provider then person.
-        readiness: Recorded readiness periods (MHS518, MHS504) of those records' spells.
-        restrictive: Restrictive interventions (MHS505, MHS515) of those records' spells.
+        readiness: The recorded readiness rows (MHS518, MHS504) on those records, as their
+            ``recorded_readiness``: for measures that count by the month a row was sent in.
+        restrictive: The restrictive intervention rows (MHS505, MHS515) on those records,
+            as incidents of kind ``restrictive_intervention``.
         accounting: What became of every row read.
     """
 
@@ -453,26 +465,41 @@ def build_pathways(
     for ward_stay in extract.ward_stays:
         key = (ward_stay.provider, ward_stay.person_id, ward_stay.referral_id, ward_stay.spell_id)
         ward_stays.setdefault(key, []).append(ward_stay)
-    spells: dict[tuple[str, str], list[SpellRow]] = {}
-    for spell in extract.spells:
-        spells.setdefault((spell.provider, spell.person_id), []).append(spell)
-    reviews: dict[tuple[str, str], list[CpaReviewRow]] = {}
-    for review in extract.cpa_reviews:
-        reviews.setdefault((review.provider, review.person_id), []).append(review)
+    spells = _by_person(extract.spells)
+    reviews = _by_person(extract.cpa_reviews)
+    ready_rows = _by_person(extract.readiness)
+    restrictive_rows_ = _by_person(extract.restrictive)
+    ledger.conventions["recorded_readiness"] = (
+        "MHS518 and MHS504 periods on the record as RecordedReadiness, each inside one "
+        "placement and none overlapping; a row that cannot be is refused, never changed"
+    )
+    ledger.conventions["restrictive_interventions"] = (
+        "one incident of kind restrictive_intervention per incident and type, dated by its "
+        "start, severity 'serious' (harm not recorded in MHSDS); never counted against readiness"
+    )
 
     pathways: list[Pathway] = []
+    used_ready: list[ReadinessRow] = []
+    used_restrictive: list[RestrictiveRow] = []
     for (provider, person), own in spells.items():
         stays = _stays_of_person(own, ward_stays, mapping, ledger)
         if not stays:
             continue
         placements = _placements(stays, provider)
+        periods = _periods(ready_rows.get((provider, person), ()), ledger)
+        incidents = _interventions(restrictive_rows_.get((provider, person), ()), ledger)
         try:
-            pathway = Pathway(
-                person_id=person,
-                definition_id=definition.id,
-                definition_version=definition.version,
-                placements=placements,
-                reviews=_reviews(reviews.get((provider, person), ()), placements, ledger),
+            pathway = _record(
+                Pathway(
+                    person_id=person,
+                    definition_id=definition.id,
+                    definition_version=definition.version,
+                    placements=placements,
+                    reviews=_reviews(reviews.get((provider, person), ()), placements, ledger),
+                ),
+                periods,
+                incidents,
+                ledger,
             )
         except ValidationError as error:  # pragma: no cover - the steps above keep it valid
             for origin in {origin for stay in stays for origin in stay.origins}:
@@ -486,17 +513,212 @@ def build_pathways(
                 )
             continue
         pathways.append(pathway)
+        kept_periods = {id(period) for period in pathway.recorded_readiness}
+        kept_incidents = {id(incident) for incident in pathway.incidents}
+        used_ready += [row for row, period in periods if id(period) in kept_periods]
+        used_restrictive += [row for row, incident in incidents if id(incident) in kept_incidents]
     for (provider, person), rows in reviews.items():
         if (provider, person) not in spells:
             for row in rows:
                 _no_record(ledger, row.origin)
     with_record = {(p.placements[0].provider, p.person_id) for p in pathways}
+    for origin in _without_record((ready_rows, restrictive_rows_), with_record):
+        _no_record(ledger, origin)
     return MhsdsPathways(
         pathways=tuple(sorted(pathways, key=lambda p: (p.placements[0].provider, p.person_id))),
-        readiness=_only_with_record(extract.readiness, with_record, ledger),
-        restrictive=_only_with_record(extract.restrictive, with_record, ledger),
+        readiness=tuple(used_ready),
+        restrictive=tuple(used_restrictive),
         accounting=ledger.finish(),
     )
+
+
+#: The national list a readiness row's delay reason is from, by the row's table.
+_REASON_LISTS = {
+    "MHS518ClinReadyforDischarge": _seam.DELAY_REASONS_V6.id,
+    "MHS504DelayedDischarge": _seam.DELAY_REASONS_V5.id,
+}
+_REASON_FIELDS = {
+    "MHS518ClinReadyforDischarge": "ClinReadyforDischDelayReason",
+    "MHS504DelayedDischarge": "DelayDischReason",
+}
+
+
+def _periods(
+    rows: Iterable[ReadinessRow], ledger: Ledger
+) -> list[tuple[ReadinessRow, RecordedReadiness]]:
+    """Each readiness row as a `RecordedReadiness`; a row with a code off its list is refused."""
+    built: list[tuple[ReadinessRow, RecordedReadiness]] = []
+    used: set[str] = set()
+    for row in sorted(rows, key=lambda r: (r.start, r.record_id or "", r.origin.row)):
+        reason_list = _REASON_LISTS.get(row.origin.table, _seam.DELAY_REASONS_V6.id)
+        codes = _seam.DELAY_REASON_LISTS[reason_list]
+        if row.delay_reason is not None and row.delay_reason not in codes:
+            _refuse(
+                ledger,
+                row.origin,
+                _REASON_FIELDS.get(row.origin.table, "ClinReadyforDischDelayReason"),
+                reason="not a code of the delay reason list",
+                expected=f"a code of {reason_list}",
+                found=_seam.show_code(row.delay_reason),
+            )
+            continue
+        if row.attributable_to is not None and row.attributable_to not in _seam.ATTRIBUTABLE_TO:
+            _refuse(
+                ledger,
+                row.origin,
+                "AttribToIndic",
+                reason="not a code of AttribToIndic",
+                expected="a code of AttribToIndic",
+                found=_seam.show_code(row.attributable_to),
+            )
+            continue
+        identifier = _id("ready", row.record_id or f"{row.spell_id}:{row.start.isoformat()}")
+        if not identifier or identifier in used:
+            identifier = f"ready-{len(built) + 1}"
+        used.add(identifier)
+        period = RecordedReadiness(
+            id=identifier,
+            start=row.start,
+            end=row.end,
+            delay_reason=row.delay_reason,
+            reason_list=reason_list,
+            attributable_to=row.attributable_to,
+        )
+        built.append((row, period))
+    return built
+
+
+def _interventions(
+    rows: Iterable[RestrictiveRow], ledger: Ledger
+) -> list[tuple[RestrictiveRow, Incident]]:
+    """Each restrictive intervention as an incident done to the person."""
+    built: list[tuple[RestrictiveRow, Incident]] = []
+    used: set[str] = set()
+    ordered = sorted(rows, key=lambda r: (r.start, r.incident_id, r.type_id or ""))
+    for row in ordered:
+        kind = row.intervention_type
+        if kind is not None and kind not in _seam.RESTRICTIVE_INTERVENTION_TYPES:
+            _refuse(
+                ledger,
+                row.origin,
+                "RestrictiveIntType",
+                reason="not a code of RestrictiveIntType",
+                expected="a code of RestrictiveIntType",
+                found=_seam.show_code(kind),
+            )
+            continue
+        identifier = _id("restrictive", f"{row.incident_id}:{row.type_id or 'incident'}")
+        if not identifier or identifier in used:
+            identifier = f"restrictive-{len(built) + 1}"
+        used.add(identifier)
+        incident = Incident(
+            id=identifier,
+            date=row.start.date(),
+            kind=IncidentKind.RESTRICTIVE_INTERVENTION,
+            severity=IncidentSeverity.SERIOUS,
+            intervention_type=kind,
+        )
+        built.append((row, incident))
+    return built
+
+
+def _record(
+    pathway: Pathway,
+    periods: list[tuple[ReadinessRow, RecordedReadiness]],
+    incidents: list[tuple[RestrictiveRow, Incident]],
+    ledger: Ledger,
+) -> Pathway:
+    """The record with its readiness periods and interventions; refuse those it cannot hold.
+
+    A period the record refuses (outside one placement, overlapping another) is refused as
+    a row, with the model's reason, and the record is built again without it: at most once
+    for each period and intervention, so the loop is bounded.
+    """
+    periods, incidents = list(periods), list(incidents)
+    for _ in range(len(periods) + len(incidents) + 1):
+        try:
+            return attrs.evolve(
+                pathway,
+                recorded_readiness=[period for _, period in periods],
+                incidents=[incident for _, incident in incidents],
+            )
+        except ValidationError as error:  # noqa: PERF203 - bounded retries, rare
+            refused = _refused_items(error, periods, incidents, ledger)
+            if not refused:
+                raise
+            periods = [item for item in periods if id(item[1]) not in refused]
+            incidents = [item for item in incidents if id(item[1]) not in refused]
+    raise AssertionError("unreachable: each round refuses at least one item")  # pragma: no cover
+
+
+def _refused_items(
+    error: ValidationError,
+    periods: list[tuple[ReadinessRow, RecordedReadiness]],
+    incidents: list[tuple[RestrictiveRow, Incident]],
+    ledger: Ledger,
+) -> set[int]:
+    """Refuse the rows of the periods and interventions the record's problems name."""
+    ordered_periods = sorted((p for _, p in periods), key=lambda p: (p.start, p.id))
+    ordered_incidents = sorted((i for _, i in incidents), key=lambda i: (i.date, i.id))
+    canonical: dict[str, list[object]] = {
+        "recorded_readiness": list(ordered_periods),
+        "incidents": list(ordered_incidents),
+    }
+    rows: dict[int, Origin] = {id(p): row.origin for row, p in periods}
+    rows.update({id(i): row.origin for row, i in incidents})
+    refused: set[int] = set()
+    for problem in error.problems:
+        found = _seam.item_at(problem.path, canonical)
+        if found is None or id(found[1]) in refused:
+            continue
+        field, item, rest = found
+        refused.add(id(item))
+        what = rest.removeprefix(".") or "row"
+        _refuse(
+            ledger,
+            rows[id(item)],
+            _MODEL_FIELDS.get((field, what), what),
+            reason="refused by the record",
+            expected=problem.expected,
+            found=problem.found,
+        )
+    return refused
+
+
+#: The MHSDS column behind a field of the model, for naming a refused row's field.
+_MODEL_FIELDS = {
+    ("recorded_readiness", "start"): "StartDateClinReadyforDisch",
+    ("recorded_readiness", "end"): "EndDateClinReadyforDisch",
+    ("recorded_readiness", "id"): "UniqHospProvSpellID",
+    ("incidents", "date"): "StartDateRestrictiveIntType",
+}
+
+
+_Row = TypeVar("_Row", SpellRow, CpaReviewRow, ReadinessRow, RestrictiveRow)
+
+
+def _by_person(rows: Iterable[_Row]) -> dict[tuple[str, str], list[_Row]]:
+    """Rows by provider and person, in the order given."""
+    grouped: dict[tuple[str, str], list[_Row]] = {}
+    for row in rows:
+        grouped.setdefault((row.provider, row.person_id), []).append(row)
+    return grouped
+
+
+def _without_record(
+    groups: tuple[
+        dict[tuple[str, str], list[ReadinessRow]], dict[tuple[str, str], list[RestrictiveRow]]
+    ],
+    with_record: set[tuple[str, str]],
+) -> list[Origin]:
+    """The rows of people with no record: none of them could be used."""
+    return [
+        row.origin
+        for group in groups
+        for key, rows in group.items()
+        if key not in with_record
+        for row in rows
+    ]
 
 
 def _check_arguments(extract: object, definition: object, mapping: object) -> None:
@@ -524,18 +746,6 @@ def _no_record(ledger: Ledger, origin: Origin) -> None:
         expected="a person and provider with at least one placement",
         found="none",
     )
-
-
-def _only_with_record(
-    rows: tuple[_R, ...], with_record: set[tuple[str, str]], ledger: Ledger
-) -> tuple[_R, ...]:
-    kept = []
-    for row in rows:
-        if (row.provider, row.person_id) in with_record:
-            kept.append(row)
-        else:
-            _no_record(ledger, row.origin)
-    return tuple(kept)
 
 
 def read_pathways(
