@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import pathway_model as pm
+from pathway_model.catalogue import HONOS_SECURE
 from pathway_model.mhsds import (
     BED_DAYS,
     ENGLAND,
@@ -16,7 +17,7 @@ from pathway_model.mhsds import (
     national_measures,
     read_extract,
 )
-from tests.test_mhsds_tables import _restrictive_tables, worked_example
+from tests.test_mhsds_tables import _restrictive_tables, _row, worked_example
 
 pd = pytest.importorskip("pandas")
 
@@ -27,6 +28,32 @@ MAY_2024, MARCH_2025 = dt.date(2024, 5, 1), dt.date(2025, 3, 31)
 def measures(tables: dict[str, Any] | None = None, **window: dt.date) -> NationalMeasures:
     window = {"period_start": MAY_2024, "period_end": MARCH_2025, **window}
     return national_measures(read_extract(tables or worked_example()), **window)
+
+
+#: The worked example's HoNOS-secure: scales 1-12, then security scales A-G, as text.
+SCORES = ("2", "0", "1", "0", "9", "03", "1", "0", "2", "2", "1", "2", *"3123213")
+
+
+def with_honos(tables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The worked example with its one HoNOS-secure activity (MHS607) and care contact."""
+    tables = tables or worked_example()
+    tables["MHS201CareContact"] = pd.DataFrame(
+        [_row(1498, UniqServReqID="R1", UniqCareContID="C1", CareContDate="2025-01-15")]
+    )
+    tables["MHS607CodedScoreAssessmentAct"] = pd.DataFrame(
+        [
+            _row(
+                1498,
+                UniqServReqID="R1",
+                UniqCareContID="C1",
+                UniqCareActID="A1",
+                CodedAssToolType=scale.snomed_ct,
+                PersScore=score,
+            )
+            for scale, score in zip(HONOS_SECURE.scales, SCORES, strict=True)
+        ]
+    )
+    return tables
 
 
 def _two_providers(tables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -68,6 +95,41 @@ class TestWorkedExample:
         """With the window ending 2024-11-30 the spell is open: 204 days, censored."""
         lengths = measures(period_end=dt.date(2024, 11, 30)).england.length_of_stay
         assert (0, 1, 204) == (lengths.discharged, lengths.open_at_end, lengths.open_median)
+
+
+class TestHonos:
+    def test_the_worked_examples_activity_is_dated_by_its_care_contact(self) -> None:
+        """11 valid scales ('9' is not known), clinical 14, security 15; its spell is S1."""
+        (assessment,) = measures(with_honos()).england.honos.assessments
+        assert (dt.date(2025, 1, 15), "S1", 11, 14, 15) == (
+            assessment.date,
+            assessment.spell_id,
+            assessment.rated,
+            assessment.score.total,  # type: ignore[union-attr]
+            assessment.security_total,
+        )
+
+    def test_it_counts_under_amh04(self) -> None:
+        """At least 9 valid working-age scales: one assessment and one person counted."""
+        complete = measures(with_honos()).england.honos_completeness
+        assert (1, 1, 1, 1) == (
+            complete.assessments,
+            complete.assessments_counted,
+            complete.people,
+            complete.people_counted,
+        )
+
+    def test_an_activity_with_no_care_contact_is_refused(self) -> None:
+        """With no MHS201 row there is no date: each row is refused at UniqCareContID."""
+        tables = with_honos()
+        del tables["MHS201CareContact"]
+        extract = read_extract(tables)
+        table = extract.accounting.tables["MHS607CodedScoreAssessmentAct"]
+        assert ((), 19, {"no matching care contact": 19}) == (
+            extract.coded_scores,
+            table.read,
+            table.refused,
+        )
 
 
 class TestProvidersAndEngland:

@@ -875,6 +875,16 @@ CELLS = [
 
 def _all_tables() -> dict[str, Any]:
     tables = _restrictive_tables()
+    tables["MHS201CareContact"] = pd.DataFrame(
+        [_row(1498, UniqServReqID="R1", UniqCareContID="C1", CareContDate="2025-01-15")]
+    )
+    honos = {"UniqServReqID": "R1", "CodedAssToolType": "979641000000103", "PersScore": "2"}
+    tables["MHS606CodedScoreAssessmentRefer"] = pd.DataFrame(
+        [_row(1498, **honos, AssToolCompTimestamp="2025-01-20")]
+    )
+    tables["MHS607CodedScoreAssessmentAct"] = pd.DataFrame(
+        [_row(1498, **honos, UniqCareContID="C1", UniqCareActID="A1")]
+    )
     tables["MHS000Header"] = pd.DataFrame([_header(m, 1, 1) for m in (1488, *range(1496, 1501))])
     tables["MHS504DelayedDischarge"] = pd.DataFrame(
         [

@@ -97,6 +97,7 @@ from pathway_model.mhsds._report import (
     national_measures,
 )
 from pathway_model.mhsds._rows import (
+    CodedScoreRow,
     CpaReviewRow,
     Extract,
     Origin,
@@ -118,6 +119,7 @@ __all__ = [
     "CONVENTIONS",
     "ClassWindow",
     "CodedScore",
+    "CodedScoreRow",
     "Convention",
     "CpaReviewRow",
     "DEFAULT_STAGE_MAPPING",

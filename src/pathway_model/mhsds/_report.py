@@ -22,6 +22,12 @@ from pathway_model.mhsds._conventions import (
     LENGTH_OF_STAY_CENSORED,
     Convention,
 )
+from pathway_model.mhsds._honos import (
+    HonosCompleteness,
+    HonosLong,
+    honos_completeness,
+    score_honos_long,
+)
 from pathway_model.mhsds._measures import (
     BedDays,
     InterventionDates,
@@ -36,6 +42,7 @@ from pathway_model.mhsds._measures import (
 )
 from pathway_model.mhsds._months import month_id_of, reporting_month
 from pathway_model.mhsds._rows import (
+    CodedScoreRow,
     Extract,
     ReadinessRow,
     RestrictiveRow,
@@ -89,6 +96,10 @@ class ProviderMeasures:
             spell bed days, per month and summed.
         length_of_stay: Lengths of the spells discharged in the window, and of those open
             at its end.
+        honos: The HoNOS and HoNOS-secure assessments of the coded score tables (MHS606,
+            MHS607), scored.
+        honos_completeness: HoNOS completeness by AMH04 over the 12 months to the window's
+            end: assessments and people.
     """
 
     provider: str
@@ -96,6 +107,8 @@ class ProviderMeasures:
     ready_days: ReadyDays
     restrictive_interventions: RestrictiveInterventions
     length_of_stay: LengthsOfStay
+    honos: HonosLong
+    honos_completeness: HonosCompleteness
 
 
 @attrs.frozen(kw_only=True)
@@ -213,7 +226,7 @@ def national_measures(
     return NationalMeasures.of(extract, period_end=period_end, period_start=period_start)
 
 
-_R = TypeVar("_R", SpellRow, WardStayRow, ReadinessRow, RestrictiveRow)
+_R = TypeVar("_R", SpellRow, WardStayRow, ReadinessRow, RestrictiveRow, CodedScoreRow)
 
 
 @attrs.frozen
@@ -230,6 +243,7 @@ class _Window:
             return [row for row in rows if provider is None or row.provider == provider]
 
         spells = own(extract.spells)
+        honos = score_honos_long([row.score for row in own(extract.coded_scores)])
         return ProviderMeasures(
             provider=ENGLAND if provider is None else provider,
             bed_days=bed_days(
@@ -242,6 +256,8 @@ class _Window:
                 *self.months,
             ),
             length_of_stay=self.lengths(spells),
+            honos=honos,
+            honos_completeness=honos_completeness(honos.assessments, self.last),
         )
 
     @property
@@ -380,3 +396,11 @@ def _rows_of(measures: ProviderMeasures) -> Iterable[MeasureRow]:
     ):
         censored = "open" in measure
         yield row(None, measure, value, LENGTH_OF_STAY_CENSORED if censored else LENGTH_OF_STAY)
+    complete = measures.honos_completeness
+    for measure, count in (
+        ("honos_assessments", complete.assessments),
+        ("honos_assessments_counted", complete.assessments_counted),
+        ("honos_people", complete.people),
+        ("honos_people_counted", complete.people_counted),
+    ):
+        yield row(None, measure, count, complete.convention)

@@ -27,12 +27,14 @@ import attrs
 
 from pathway_model.errors import ValidationError, WrongTypeError
 from pathway_model.mhsds._accounting import Accounting, DuplicateLayer, Ledger, RowProblem
+from pathway_model.mhsds._honos import CodedScore
 from pathway_model.mhsds._tables import HEADER, LINE, ROW, SOURCE, read_tables
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CodedScoreRow",
     "CpaReviewRow",
     "Extract",
     "Origin",
@@ -236,6 +238,23 @@ class RestrictiveRow:
 
 
 @attrs.frozen(kw_only=True)
+class CodedScoreRow:
+    """One scale of one scored assessment (MHS606, or MHS607 with its care contact's date).
+
+    Attributes:
+        provider: The provider (``OrgIDProv``).
+        score: The row as the HoNOS scoring reads it: person, assessment (the provider
+            and ``UniqCareActID``, or the provider, referral and date for MHS606), date,
+            SNOMED CT code, score text, and the spell of the referral holding the date.
+        origin: The row it came from.
+    """
+
+    provider: str
+    score: CodedScore
+    origin: Origin
+
+
+@attrs.frozen(kw_only=True)
 class Extract:
     """An MHSDS extract, read and de-duplicated into typed rows.
 
@@ -245,6 +264,8 @@ class Extract:
         cpa_reviews: CPA reviews (MHS702).
         readiness: Recorded readiness (MHS518 and MHS504) whose spell is among ``spells``.
         restrictive: Restrictive interventions (MHS505 with MHS515).
+        coded_scores: Scored assessment rows (MHS606, and MHS607 dated by their care
+            contact, MHS201), one per scale.
     """
 
     spells: tuple[SpellRow, ...]
@@ -252,6 +273,7 @@ class Extract:
     cpa_reviews: tuple[CpaReviewRow, ...]
     readiness: tuple[ReadinessRow, ...]
     restrictive: tuple[RestrictiveRow, ...]
+    coded_scores: tuple[CodedScoreRow, ...]
     _ledger: Ledger = attrs.field(alias="ledger", eq=False, repr=False)
 
     @property
@@ -294,6 +316,20 @@ KEYS: Mapping[str, tuple[str, ...]] = {
         "UniqRestrictiveIntTypeID",
     ),
     "MHS702CPAReview": ("OrgIDProv", "Person_ID", "UniqCPAEpisodeID", "CPAReviewDate"),
+    "MHS201CareContact": ("OrgIDProv", "Person_ID", "UniqServReqID", "UniqCareContID"),
+    "MHS606CodedScoreAssessmentRefer": (
+        "OrgIDProv",
+        "Person_ID",
+        "UniqServReqID",
+        "AssToolCompTimestamp",
+        "CodedAssToolType",
+    ),
+    "MHS607CodedScoreAssessmentAct": (
+        "OrgIDProv",
+        "Person_ID",
+        "UniqCareActID",
+        "CodedAssToolType",
+    ),
 }
 
 CONVENTIONS = {
@@ -306,7 +342,9 @@ CONVENTIONS = {
         "Person_ID, UniqServReqID, UniqHospProvSpellID); ward stays add UniqWardStayID; "
         "readiness (MHS518, MHS504) by (OrgIDProv, Person_ID, UniqHospProvSpellID, start "
         "date); restrictive interventions by UniqRestrictiveIntIncID (and "
-        "UniqRestrictiveIntTypeID); CPA reviews by (UniqCPAEpisodeID, CPAReviewDate)"
+        "UniqRestrictiveIntTypeID); CPA reviews by (UniqCPAEpisodeID, CPAReviewDate); care "
+        "contacts by (UniqServReqID, UniqCareContID); coded scores by scale within "
+        "(UniqServReqID, AssToolCompTimestamp) (MHS606) or UniqCareActID (MHS607)"
     ),
     "date_time": (
         "date and time combined (midnight when no time is given), as clock time in Europe/London"
@@ -315,7 +353,10 @@ CONVENTIONS = {
         "ward stays to spells on (OrgIDProv, Person_ID, UniqServReqID, "
         "UniqHospProvSpellID); readiness and restrictive incidents to spells on "
         "(OrgIDProv, Person_ID, UniqHospProvSpellID); intervention types to incidents on "
-        "(OrgIDProv, Person_ID, UniqRestrictiveIntIncID); each between kept versions"
+        "(OrgIDProv, Person_ID, UniqRestrictiveIntIncID); MHS607 coded scores to care "
+        "contacts (MHS201, for the date) on (OrgIDProv, Person_ID, UniqServReqID, "
+        "UniqCareContID); coded scores to the spell of their referral that holds their "
+        "date, if any; each between kept versions"
     ),
 }
 
@@ -621,6 +662,7 @@ def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule
             )
         ),
         restrictive=_restrictive(kept, by_spell, ledger),
+        coded_scores=_coded_scores(kept, list(spells.values()), ledger),
         ledger=ledger,
     )
 
@@ -722,6 +764,90 @@ def _readiness(
                 )
             )
     return found
+
+
+def _coded_scores(
+    kept: dict[str, pd.DataFrame], spells: list[SpellRow], ledger: Ledger
+) -> tuple[CodedScoreRow, ...]:
+    """MHS606 and MHS607 rows as coded scores; an MHS607 row needs its care contact."""
+    contacts = {
+        (row.OrgIDProv, row.Person_ID, row.UniqServReqID, row.UniqCareContID): row.CareContDate
+        for row in _rows(kept.get("MHS201CareContact"))
+    }
+    by_referral: dict[tuple[str, str, str], list[SpellRow]] = {}
+    for spell in spells:
+        by_referral.setdefault((spell.provider, spell.person_id, spell.referral_id), []).append(
+            spell
+        )
+
+    def spell_of(provider: str, person: str, referral: str, day: dt.date) -> str | None:
+        for spell in by_referral.get((provider, person, referral), ()):
+            end = None if spell.end is None else spell.end.date()
+            if spell.start.date() <= day and (end is None or day <= end):
+                return spell.spell_id
+        return None
+
+    found: list[CodedScoreRow] = []
+    name = "MHS606CodedScoreAssessmentRefer"
+    for row in _rows(kept.get(name)):
+        day = row.AssToolCompTimestamp
+        assessment = f"{row.OrgIDProv}:{row.UniqServReqID}:{day.isoformat()}"
+        holding = spell_of(row.OrgIDProv, row.Person_ID, row.UniqServReqID, day)
+        found += _coded(name, row, ledger, assessment=assessment, day=day, spell=holding)
+    name = "MHS607CodedScoreAssessmentAct"
+    for row in _rows(kept.get(name)):
+        contact = (row.OrgIDProv, row.Person_ID, row.UniqServReqID, row.UniqCareContID)
+        day = contacts.get(contact)
+        if day is None:
+            ledger.refuse(
+                _problem(
+                    name,
+                    row,
+                    "UniqCareContID",
+                    reason="no matching care contact",
+                    expected="a care contact (MHS201) of the same provider, person and referral",
+                    found="none",
+                )
+            )
+            continue
+        assessment = f"{row.OrgIDProv}:{row.UniqCareActID}"
+        holding = spell_of(row.OrgIDProv, row.Person_ID, row.UniqServReqID, day)
+        found += _coded(name, row, ledger, assessment=assessment, day=day, spell=holding)
+    return tuple(
+        sorted(
+            found,
+            key=lambda r: (r.provider, r.score.person_id, r.score.date, r.score.assessment_id),
+        )
+    )
+
+
+def _coded(
+    name: str, row: Any, ledger: Ledger, *, assessment: str, day: dt.date, spell: str | None
+) -> list[CodedScoreRow]:
+    """The row as a coded score; refused when its ids make no assessment id (too long)."""
+    try:
+        score = CodedScore(
+            person_id=row.Person_ID,
+            assessment_id=assessment,
+            date=day,
+            code=row.CodedAssToolType,
+            score=row.PersScore,
+            spell_id=spell,
+        )
+    except ValidationError:
+        field = "UniqServReqID" if name.startswith("MHS606") else "UniqCareActID"
+        ledger.refuse(
+            _problem(
+                name,
+                row,
+                field,
+                reason="ids too long for an assessment id",
+                expected="ids that make an assessment id of at most 64 characters",
+                found="longer",
+            )
+        )
+        return []
+    return [CodedScoreRow(provider=row.OrgIDProv, score=score, origin=_origin(name, row))]
 
 
 def _spell_order(spell: SpellRow) -> tuple[str, str, dt.datetime, str]:

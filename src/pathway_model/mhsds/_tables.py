@@ -134,6 +134,15 @@ HEADER = Table(
 TABLES: tuple[Table, ...] = (
     HEADER,
     Table(
+        name="MHS201CareContact",
+        columns=(
+            *_common(),
+            Column(name="UniqServReqID", kind=Kind.CODE, required=True),
+            Column(name="UniqCareContID", kind=Kind.CODE, required=True),
+            Column(name="CareContDate", kind=Kind.DATE, required=True),
+        ),
+    ),
+    Table(
         name="MHS501HospProvSpell",
         required=True,
         columns=(
@@ -220,6 +229,32 @@ TABLES: tuple[Table, ...] = (
             Column(name="ClinReadyforDischDelayReason", kind=Kind.CODE, width=2),
             Column(name="AttribToIndic", kind=Kind.CODE, width=2),
             Column(name="MHS518UniqID", kind=Kind.CODE),
+        ),
+    ),
+    Table(
+        name="MHS606CodedScoreAssessmentRefer",
+        columns=(
+            *_common(),
+            Column(name="UniqServReqID", kind=Kind.CODE, required=True),
+            Column(name="CodedAssToolType", kind=Kind.CODE, required=True),
+            Column(name="PersScore", kind=Kind.CODE),
+            Column(
+                name="AssToolCompTimestamp",
+                kind=Kind.DATE,
+                required=True,
+                aliases=("AssToolCompDate",),
+            ),
+        ),
+    ),
+    Table(
+        name="MHS607CodedScoreAssessmentAct",
+        columns=(
+            *_common(),
+            Column(name="UniqServReqID", kind=Kind.CODE, required=True),
+            Column(name="UniqCareContID", kind=Kind.CODE, required=True),
+            Column(name="UniqCareActID", kind=Kind.CODE, required=True),
+            Column(name="CodedAssToolType", kind=Kind.CODE, required=True),
+            Column(name="PersScore", kind=Kind.CODE),
         ),
     ),
     Table(
