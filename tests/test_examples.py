@@ -40,6 +40,7 @@ EXAMPLE_PAGES = (
     "docs/explanation/design-decisions.md",
     "docs/explanation/json-format.md",
     "docs/explanation/readiness.md",
+    "docs/explanation/recorded-readiness.md",
     "docs/explanation/synthetic-cohorts.md",
     "docs/how-to/define-a-framework.md",
     "docs/how-to/fhir.md",

@@ -125,6 +125,26 @@ _MEASURE_TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
             column("community_days_before_readmission_median", "Spell length", "median days"),
         ),
     ),
+    (
+        "Recorded readiness: the team's record, not the outcome rule (same bed-day costs)",
+        (
+            column("recorded_ready_days", "Recorded", "days"),
+            column("recorded_ready_day_share", "Share", "of bed days"),
+            column("recorded_cost_of_delay", "Cost of delay", "£"),
+            column("recorded_ready_now", "Ready now", "people"),
+        ),
+    ),
+    (
+        "Recorded and rule-based readiness side by side (days in the window)",
+        (
+            column("rule_and_recorded_days", "Both", "days"),
+            column("rule_not_recorded_days", "Rule only", "days"),
+            column("rule_before_recorded_days", "Rule first", "days"),
+            column("recorded_not_rule_days", "Record only", "days"),
+            column("recorded_unrated_days", "No ratings", "days"),
+            column("stays_without_ratings", "Unrated", "stays"),
+        ),
+    ),
 )
 
 #: The tables of payments: the two currencies side by side, then the outcome currency's parts.

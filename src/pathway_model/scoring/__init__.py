@@ -74,6 +74,11 @@ from pathway_model.scoring._progress import (
     review_agreement,
     review_progress,
 )
+from pathway_model.scoring._recorded import (
+    RecordedDelay,
+    StayReconciliation,
+    readiness_reconciliation,
+)
 from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
 __all__ = [
@@ -110,9 +115,11 @@ __all__ = [
     "OutcomeCurrency",
     "Payment",
     "PlacementBand",
+    "RecordedDelay",
     "ReviewProgress",
     "RowProblem",
     "SECURE_COMBINED_LONG_STAY",
+    "StayReconciliation",
     "TrajectoryPoint",
     "agreement_records",
     "agreement_summary",
@@ -124,6 +131,7 @@ __all__ = [
     "kaplan_meier",
     "payments",
     "progress_trajectory",
+    "readiness_reconciliation",
     "review_agreement",
     "review_progress",
     "score_dundrum_1",

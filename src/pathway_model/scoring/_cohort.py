@@ -4,7 +4,9 @@
 each provider and stage, and for each provider, each stage and the whole cohort: length
 of stay (Kaplan-Meier, open stays censored), ready days and the cost of delay, who is
 ready now and for how long, long stays ("Domain facts and sources"), reviews held on time,
-goals achieved, step downs, and readmissions from the community. Each measure's exact
+goals achieved, step downs, readmissions from the community, and the ready days and cost
+of delay the team recorded, reconciled with the rule's ("Recorded readiness and the outcome
+rule"). Each measure's exact
 definition is in [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES] and on the page
 "Cohort measures".
 
@@ -44,12 +46,21 @@ from pathway_model.model import (
     PathwayDefinition,
     Period,
     Placement,
+    RecordedReadiness,
     Review,
     Stage,
 )
 from pathway_model.model import _seam as _checks
 from pathway_model.model._seam import refuse_unknown_codes, show_code, type_name
 from pathway_model.rules._stay import check_date, readiness_of, stay_evidence
+from pathway_model.scoring._recorded import (
+    DelayKey,
+    RecordedDelay,
+    clip,
+    delays,
+    periods_of,
+    stay_figures,
+)
 from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
 
 __all__ = [
@@ -202,6 +213,66 @@ COHORT_MEASURES: tuple[CohortMeasure, ...] = (
         "days",
         "higher",
         "Median length of the community spells that ended in readmission.",
+    ),
+    _m(
+        "recorded_ready_days",
+        "days",
+        None,
+        "Days in the window the team recorded the person clinically ready to move on.",
+    ),
+    _m(
+        "recorded_ready_day_share",
+        "share",
+        "lower",
+        "Recorded ready days as a share of bed days.",
+    ),
+    _m(
+        "recorded_cost_of_delay",
+        "GBP",
+        "lower",
+        "Recorded ready days valued at each stage's bed-day cost.",
+    ),
+    _m(
+        "recorded_ready_now",
+        "people",
+        None,
+        "People recorded clinically ready to move on at as_of.",
+    ),
+    _m(
+        "rule_and_recorded_days",
+        "days",
+        None,
+        "Days in the window ready by both the outcome rule and the team's record.",
+    ),
+    _m(
+        "rule_not_recorded_days",
+        "days",
+        None,
+        "Days the outcome rule found the person ready while readiness was not recorded.",
+    ),
+    _m(
+        "rule_before_recorded_days",
+        "days",
+        None,
+        "Of those, the days before the stay's first recorded readiness (all, if none).",
+    ),
+    _m(
+        "recorded_not_rule_days",
+        "days",
+        None,
+        "Days recorded ready that the outcome rule, judging ratings, did not find ready.",
+    ),
+    _m(
+        "recorded_unrated_days",
+        "days",
+        None,
+        "Days recorded ready on which the outcome rule had no outcome ratings to judge.",
+    ),
+    _m(
+        "stays_without_ratings",
+        "stays",
+        None,
+        "Stays in a stage with exit criteria and no outcome ratings by as_of: not judged.",
     ),
 )
 """Every cohort measure, in the order of a report's rows.
@@ -357,6 +428,28 @@ class CohortGroup:
             security rank.
         community_days_before_readmission_median: The median length in days of the
             spells that ended in a readmission.
+        recorded_ready_days: Days in the window the team recorded the person clinically
+            ready to move on (recorded readiness: see "Recorded readiness and the
+            outcome rule"), each period cut to the window and its stay, an open period
+            running to ``as_of``.
+        recorded_cost_of_delay: Recorded ready days at each stage's bed-day cost.
+        recorded_ready_now: People recorded ready at ``as_of`` (a period that covers it,
+            in a stay open then).
+        rule_and_recorded_days: Days ready by both the outcome rule and the record.
+        rule_not_recorded_days: Days the outcome rule found the person ready while
+            readiness was not recorded.
+        rule_before_recorded_days: Of those, the days before the stay's first recorded
+            readiness period (all of them in a stay with none).
+        recorded_not_rule_days: Days recorded ready, in a stay the rule could judge
+            and on or after its first rated review, that the rule did not find ready.
+        recorded_unrated_days: Days recorded ready on which the rule had no outcome
+            ratings to judge: not "not ready", but not judged.
+        stays_without_ratings: Stays in a stage with exit criteria with no outcome
+            rating by ``as_of``: the rule cannot judge them.
+        recorded_delays: The recorded ready days and their cost by delay reason and by
+            who the delay is attributable to, one
+            [`RecordedDelay`][pathway_model.scoring.RecordedDelay] for each
+            combination recorded, in code order.
     """
 
     provider: str | None
@@ -390,6 +483,16 @@ class CohortGroup:
     community_spells_ended: int
     readmissions: int
     community_days_before_readmission_median: float | None
+    recorded_ready_days: int
+    recorded_cost_of_delay: Decimal
+    recorded_ready_now: int
+    rule_and_recorded_days: int
+    rule_not_recorded_days: int
+    rule_before_recorded_days: int
+    recorded_not_rule_days: int
+    recorded_unrated_days: int
+    stays_without_ratings: int
+    recorded_delays: tuple[RecordedDelay, ...]
 
     @property
     def los_q1_days(self) -> int | None:
@@ -410,6 +513,11 @@ class CohortGroup:
     def ready_day_share(self) -> float | None:
         """``ready_days / bed_days``."""
         return _share(self.ready_days, self.bed_days)
+
+    @property
+    def recorded_ready_day_share(self) -> float | None:
+        """``recorded_ready_days / bed_days``."""
+        return _share(self.recorded_ready_days, self.bed_days)
 
     @property
     def long_stay_share(self) -> float | None:
@@ -548,6 +656,16 @@ class CohortReport:
             for group in self.groups
             for measure in COHORT_MEASURES
         )
+
+    def recorded_delays(self) -> tuple[RecordedDelay, ...]:
+        """Every group's recorded ready days by delay reason and attribution, groups in order.
+
+        Tidy rows for a frame
+        ([`cohort_frame`][pathway_model.scoring.frames.cohort_frame]): sum
+        ``ready_days`` or ``cost_of_delay`` over ``attributable_to`` for the breakdown
+        by reason, or over ``delay_reason`` for the breakdown by attribution.
+        """
+        return tuple(delay for group in self.groups for delay in group.recorded_delays)
 
     def to_frame(self) -> Any:
         """The rows as a ``pandas.DataFrame``: ``frames.cohort_frame(report.rows())``.
@@ -720,6 +838,8 @@ class _Tally:
         "community_spells_ended",
         "cost_of_delay",
         "days_beyond",
+        "delay_costs",
+        "delay_days",
         "goals",
         "goals_achieved",
         "long_stay",
@@ -729,12 +849,21 @@ class _Tally:
         "people",
         "readmission_days",
         "ready_days",
+        "recorded_cost",
+        "recorded_days",
+        "recorded_not_rule",
+        "recorded_now",
+        "recorded_unrated",
         "reviews_late",
         "reviews_missed",
         "reviews_on_time",
+        "rule_and_recorded",
+        "rule_before_recorded",
+        "rule_not_recorded",
         "stays",
         "stays_ended",
         "stays_open",
+        "stays_without_ratings",
         "step_down_bed_day_costs",
         "step_downs",
         "step_ups",
@@ -755,6 +884,12 @@ class _Tally:
         self.goals = self.goals_achieved = self.outcomes_met = 0
         self.stays_ended = self.step_downs = self.step_ups = 0
         self.community_days = self.community_spells_ended = 0
+        self.recorded_days = self.recorded_now = self.recorded_not_rule = 0
+        self.recorded_unrated = self.rule_and_recorded = self.rule_before_recorded = 0
+        self.rule_not_recorded = self.stays_without_ratings = 0
+        self.recorded_cost = Decimal(0)
+        self.delay_days: dict[DelayKey, int] = {}
+        self.delay_costs: dict[DelayKey, Decimal] = {}
 
     def merge(self, other: _Tally) -> None:
         """Add ``other``'s counts to this one's."""
@@ -765,6 +900,9 @@ class _Tally:
                 mine |= theirs
             elif isinstance(mine, list):
                 mine.extend(theirs)
+            elif isinstance(mine, dict):
+                for key, value in theirs.items():
+                    mine[key] = mine.get(key, 0) + value
             else:
                 setattr(self, name, mine + theirs)
 
@@ -807,6 +945,16 @@ class _Tally:
             community_days_before_readmission_median=float(statistics.median(self.readmission_days))
             if self.readmission_days
             else None,
+            recorded_ready_days=self.recorded_days,
+            recorded_cost_of_delay=pence(self.recorded_cost),
+            recorded_ready_now=self.recorded_now,
+            rule_and_recorded_days=self.rule_and_recorded,
+            rule_not_recorded_days=self.rule_not_recorded,
+            rule_before_recorded_days=self.rule_before_recorded,
+            recorded_not_rule_days=self.recorded_not_rule,
+            recorded_unrated_days=self.recorded_unrated,
+            stays_without_ratings=self.stays_without_ratings,
+            recorded_delays=delays(provider, stage, self.delay_days, self.delay_costs),
         )
 
 
@@ -914,6 +1062,8 @@ class _Reader:
             return
         end_stages = self.lookups.end_stages(definition)
         review_dates = [review.date for review in pathway.reviews]
+        periods = pathway.recorded_readiness
+        period_starts = [period.start for period in periods]
         last_review = bisect.bisect_right(review_dates, as_of)
         previous: Placement | None = None
         starts = {"same": placements[0].start, "combined": placements[0].start}
@@ -956,7 +1106,8 @@ class _Reader:
             )
             tally.people.add(pathway.person_id)
             self._days(stay, tally)
-            self._readiness(pathway, definition, stay, tally)
+            runs = self._readiness(pathway, definition, stay, tally)
+            self._recorded(stay, tally, runs, periods_of(periods, period_starts, placement))
             self._schedule(stay, tally)
             self._outcomes(definition, stay, tally)
             if end is None:
@@ -1003,11 +1154,14 @@ class _Reader:
 
     def _readiness(
         self, pathway: Pathway, definition: PathwayDefinition, stay: _Stay, tally: _Tally
-    ) -> None:
-        """Ready days in the window, and days beyond readiness ("How readiness is decided")."""
+    ) -> tuple[tuple[dt.date, dt.date], ...]:
+        """Ready days in the window, and days beyond readiness ("How readiness is decided").
+
+        Returns the stay's ready runs, as ``(first day, first day after)``, uncut.
+        """
         stage = stay.stage
         if stage.exit_criteria is None or not stay.reviews:
-            return  # no exit criteria, or no review yet: never "ready"
+            return ()  # no exit criteria, or no review yet: never "ready"
         result = readiness_of(
             stay_evidence(pathway, definition, stay.placement), pathway.person_id, self.as_of
         )
@@ -1022,6 +1176,54 @@ class _Reader:
                 tally.cost_of_delay += stage.bed_day_cost * ready
         if stay.end is None and result.ready:
             tally.days_beyond.append(result.days_beyond_readiness)
+        return tuple((run.start, run.end) for run in result.runs)
+
+    def _recorded(
+        self,
+        stay: _Stay,
+        tally: _Tally,
+        runs: tuple[tuple[dt.date, dt.date], ...],
+        periods: Sequence[RecordedReadiness],
+    ) -> None:
+        """Recorded readiness, and its reconciliation with the rule's ready runs."""
+        stage = stay.stage
+        low = max(stay.placement.start, self.since)
+        high = self.as_of if stay.end is None else stay.end
+        if not periods or periods[0].start > self.as_of:
+            # Nothing recorded: every rule-ready day is ready and not recorded.
+            ready = sum((end - start).days for start, end in clip(runs, low, high))
+            tally.rule_not_recorded += ready
+            tally.rule_before_recorded += ready
+            if stage.exit_criteria is not None and not runs:
+                tally.stays_without_ratings += not any(r.ratings for r in stay.reviews)
+            return
+        figures = stay_figures(
+            stage=stage,
+            reviews=stay.reviews,
+            periods=periods,
+            rule=clip(runs, low, high),
+            first_rule_day=runs[0][0] if runs else None,
+            low=low,
+            high=high,
+            as_of=self.as_of,
+            open_at_as_of=stay.end is None,
+        )
+        tally.stays_without_ratings += figures.basis == "no outcome ratings"
+        tally.recorded_days += figures.recorded
+        tally.recorded_now += figures.ready_now
+        tally.rule_and_recorded += figures.both
+        tally.rule_not_recorded += figures.rule_only
+        tally.rule_before_recorded += figures.rule_before
+        tally.recorded_not_rule += figures.recorded_only
+        tally.recorded_unrated += figures.unrated
+        cost = stage.bed_day_cost
+        delay_days, delay_costs = tally.delay_days, tally.delay_costs
+        for key, days in figures.days.items():
+            delay_days[key] = delay_days.get(key, 0) + days
+            if cost is not None:
+                delay_costs[key] = delay_costs.get(key, Decimal(0)) + cost * days
+        if cost is not None:
+            tally.recorded_cost += cost * figures.recorded
 
     def _schedule(self, stay: _Stay, tally: _Tally) -> None:
         """Reviews held on time, late, or missed ("How readiness is decided": review schedule)."""
