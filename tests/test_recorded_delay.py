@@ -236,10 +236,10 @@ class TestCohortReport:
             ("North", "medium_secure"),
         ] == [(d.provider, d.stage) for d in report.recorded_delays()]
 
-    def test_the_new_measures_are_ranked_like_the_rules_cost(self) -> None:
-        """The recorded share and cost of delay rank providers, lower first."""
+    def test_recorded_measures_never_rank_providers(self) -> None:
+        """No measure of recorded readiness ranks providers: that would reward not recording."""
         measures = {m.name: m for m in pm.scoring.COHORT_MEASURES}
-        assert ("lower", "lower") == (
+        assert (None, None) == (
             measures["recorded_ready_day_share"].better,
             measures["recorded_cost_of_delay"].better,
         )

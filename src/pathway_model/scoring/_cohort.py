@@ -223,14 +223,16 @@ COHORT_MEASURES: tuple[CohortMeasure, ...] = (
     _m(
         "recorded_ready_day_share",
         "share",
-        "lower",
-        "Recorded ready days as a share of bed days.",
+        None,
+        "Recorded ready days as a share of bed days (not ranked: a ranking would reward "
+        "not recording).",
     ),
     _m(
         "recorded_cost_of_delay",
         "GBP",
-        "lower",
-        "Recorded ready days valued at each stage's bed-day cost.",
+        None,
+        "Recorded ready days valued at each stage's bed-day cost (not ranked: a ranking "
+        "would reward not recording).",
     ),
     _m(
         "recorded_ready_now",
