@@ -110,6 +110,13 @@ from pathway_model.mhsds._rows import (
     readiness_rows,
     restrictive_rows,
 )
+from pathway_model.mhsds._writer import (
+    EXTRACT_COLUMNS,
+    V5_TO_V6_DELAY_REASONS,
+    WrittenExtract,
+    extract_tables,
+    write_extract,
+)
 
 __all__ = [
     "AMH04_LEAST_SCALES",
@@ -125,6 +132,7 @@ __all__ = [
     "DEFAULT_STAGE_MAPPING",
     "DuplicateLayer",
     "ENGLAND",
+    "EXTRACT_COLUMNS",
     "Extract",
     "HONOS_AMH04",
     "HONOS_DUPLICATES",
@@ -167,12 +175,15 @@ __all__ = [
     "UNIQ_MONTH_ID",
     "UNKNOWN",
     "V5_FIRST_MONTH",
+    "V5_TO_V6_DELAY_REASONS",
     "V6_FIRST_MONTH",
     "WardStayRow",
+    "WrittenExtract",
     "attributable_to_in_window",
     "bed_days",
     "build_pathways",
     "delay_reason_in_window",
+    "extract_tables",
     "honos_change_by_stay",
     "honos_completeness",
     "length_of_stay",
@@ -190,4 +201,5 @@ __all__ = [
     "restrictive_rows",
     "score_honos_long",
     "score_honos_long_frame",
+    "write_extract",
 ]

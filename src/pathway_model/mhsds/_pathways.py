@@ -79,6 +79,10 @@ class ClassWindow:
         )
 
 
+def _codes(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 @attrs.frozen(kw_only=True)
 class StageMapping:
     """How a ward stay's codes give a stage of the pathway definition.
@@ -97,12 +101,18 @@ class StageMapping:
             line and the start of a category (``NCBPS22S/MS_``). The longest match wins.
         after_discharge: The stage a person is in from the end of a spell (until a
             later spell), or ``None`` to end the record at discharge.
+        not_community: ``DestOfDischHospProvSpell`` codes after which the person is not
+            in ``after_discharge``: another hospital, a court, a penal establishment or
+            police custody, or death. After such a discharge the record ends (until a
+            later spell with the provider); a move to another provider's hospital is
+            that provider's record.
     """
 
     ward_security_levels: Mapping[str, str | None]
     patient_classes: tuple[ClassWindow, ...] = ()
     service_codes: Mapping[str, str] = attrs.field(factory=dict)
     after_discharge: str | None = None
+    not_community: frozenset[str] = attrs.field(default=frozenset(), converter=_codes)
 
     def stage_codes(self) -> frozenset[str]:
         """Every stage code the mapping can give."""
@@ -206,6 +216,9 @@ DEFAULT_STAGE_MAPPING = StageMapping(
         "NCBPS23L": "low_secure",
     },
     after_discharge="community",
+    not_community=frozenset(
+        {"37", "38", "40", "42", "48", "49", "50", "51", "52", "53", "79", "84", "87", "89"}
+    ),
 )
 """The default mapping, onto the stages of the built-in secure pathway.
 
@@ -214,7 +227,10 @@ stage); the secure ``MHAdmittedPatientClass`` codes (adult, children's mental il
 children's learning disability) up to month 1488 and from month 1489; the secure
 service lines of ``SpecialisedMHServiceCode`` (``NCBPS22U`` adult high secure; for
 ``NCBPS22S``, adult medium and low, the category's ``MS_`` or ``LS_``; ``NCBPS22C`` and
-``NCBPS23L`` children's medium and low secure); and the community stage after discharge.
+``NCBPS23L`` children's medium and low secure); and the community stage after discharge,
+unless the discharge destination is another hospital (``48``-``53``, ``84``, ``87``), a court
+(``37``), a penal establishment or police custody (``38``, ``40``, ``42``), forced
+repatriation (``89``) or death (``79``).
 The sources of each are on the docs page "Reading MHSDS extracts".
 """
 
@@ -371,6 +387,7 @@ def _stays_of_person(
         if (
             mapping.after_discharge is not None
             and spell_end is not None
+            and spell.discharge_destination not in mapping.not_community
             and found[-1].end == spell_end
         ):
             placements.append(
@@ -457,7 +474,8 @@ def build_pathways(
         "SpecialisedMHServiceCode; consecutive ward stays in one stage make one placement"
     )
     ledger.conventions["after_discharge"] = (
-        f"a stay in {mapping.after_discharge!r} from a spell's discharge until the next spell"
+        f"a stay in {mapping.after_discharge!r} from a spell's discharge until the next spell, "
+        "unless DestOfDischHospProvSpell is another hospital, a court, custody or death"
         if mapping.after_discharge is not None
         else "the record ends at discharge"
     )

@@ -763,7 +763,30 @@ def _readiness(
                     origin=_origin(name, row),
                 )
             )
-    return found
+    return _across_versions(found, ledger)
+
+
+def _across_versions(rows: list[ReadinessRow], ledger: Ledger) -> list[ReadinessRow]:
+    """Layer 3 across MHS504 and MHS518: one row per spell and start, the latest month's.
+
+    A period open in March 2024 flows in MHS504 until then and in MHS518 from April 2024
+    under the same start date: the two tables hold one period, and the v6 row, the later,
+    is kept (the layer-3 key of recorded readiness is the spell and the start date).
+    """
+    latest: dict[tuple[str, str, str, dt.date], ReadinessRow] = {}
+    for row in rows:
+        key = (row.provider, row.person_id, row.spell_id, row.start)
+        kept = latest.get(key)
+        if kept is None or (row.origin.month, row.origin.table) > (
+            kept.origin.month,
+            kept.origin.table,
+        ):
+            latest[key] = row
+    kept_rows = set(map(id, latest.values()))
+    for row in rows:
+        if id(row) not in kept_rows:
+            ledger.drop(row.origin.table, row.origin.source, row.origin.row, _LATEST)
+    return [row for row in rows if id(row) in kept_rows]
 
 
 def _coded_scores(
