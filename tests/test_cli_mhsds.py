@@ -29,7 +29,7 @@ import attrs
 import pytest
 
 import pathway_model as pm
-from pathway_model import cli, mhsds
+from pathway_model import cli
 from pathway_model.cli import _app
 from pathway_model.mhsds import BED_DAYS, ENGLAND, READY_DAYS, read_pathways
 
@@ -198,11 +198,13 @@ class TestPathways:
             ),
             "  MHS702CPAReview: 3 read, 3 used, 0 duplicates, 0 refused",
             "Wrote 1 record (1 person at 1 provider).",
-            "Conventions applied in reading (see 'Reading MHSDS extracts'):",
-        ] == lines[:7]
-        assert {"submission", "latest_version", "stage", "after_discharge"} <= {
-            line.split(":")[0].strip() for line in lines[7:]
-        }
+        ] == lines[:6]
+        (conventions,) = lines[6:]
+        assert {"submission", "latest_version", "stage", "after_discharge"} <= set(
+            conventions.removeprefix("Conventions applied (each in full in --accounting FILE): ")
+            .rstrip(".")
+            .split(", ")
+        )
 
     def test_output_goes_to_the_file_given(self, run: Any, tmp_path: Path) -> None:
         """With -o, the records are in the file and nothing is on stdout."""
@@ -256,10 +258,10 @@ class TestPathways:
                 "found": "text of 30 characters (not shown)",
             }
         ] == document["problems"]
-        assert (1000, [], "stage") == (
+        assert (1000, [], True) == (
             document["problems_kept_per_table"],
             document["not_read"],
-            sorted(document["conventions"])[-2],
+            {"submission", "latest_version", "stage"} <= set(document["conventions"]),
         )
 
     def test_free_text_is_never_shown(self, run: Any, tmp_path: Path) -> None:
@@ -668,11 +670,6 @@ class TestReportArguments:
 # --- mhsds synthetic -----------------------------------------------------------------------------
 
 
-def needs_write_extract() -> None:
-    if not hasattr(mhsds, "write_extract"):
-        pytest.skip("pathway_model.mhsds.write_extract is not yet in this tree")
-
-
 class TestSyntheticRefusals:
     def test_a_folder_that_is_not_empty_is_refused(self, run: Any, tmp_path: Path) -> None:
         """Without --force, exit 2 and the folder is left as it was."""
@@ -717,6 +714,10 @@ class TestSyntheticRefusals:
             (["--seed", "x"], "argument --seed: expected a whole number; found 'x'"),
             (["--format", "xlsx"], "argument --format: invalid choice: 'xlsx'"),
             (["--as-of", "2025-13-01"], "argument --as-of: expected a date that exists"),
+            (
+                ["--since", "2025-04-01"],
+                "--since: expected a date on or before --as-of (2025-03-31); found 2025-04-01",
+            ),
         ],
     )
     def test_bad_arguments_exit_2(
@@ -741,41 +742,103 @@ class TestSyntheticRefusals:
         ], False) == (result.code, result.error_lines, folder.exists())  # fmt: skip
 
 
+def synthetic(run: Any, folder: Path, *options: str) -> Run:
+    """Write a small synthetic extract (20 people in care), which must succeed."""
+    result: Run = run("mhsds", "synthetic", str(folder), "--people", "20", *options)
+    assert (0, "") == (result.code, result.out), result.err
+    return result
+
+
+def listed_rows(result: Run) -> dict[str, int]:
+    """The rows of each file, as the lines on stderr list them."""
+    rows = {}
+    for line in result.error_lines:
+        if line.startswith("  MHS"):
+            name, count = line.split()
+            rows[name] = int(count.replace(",", ""))
+    return rows
+
+
 class TestSynthetic:
-    def test_it_writes_an_extract_that_pathways_reads(self, run: Any, tmp_path: Path) -> None:
-        """The files listed on stderr exist, and ``mhsds pathways`` reads them."""
-        needs_write_extract()
+    def test_each_file_listed_holds_the_rows_listed(self, run: Any, tmp_path: Path) -> None:
+        """Each file written is listed with its data rows (its lines less the header)."""
         folder = tmp_path / "out"
-        result = run("mhsds", "synthetic", str(folder), "--people", "20", "--seed", "7")
-        read = run("mhsds", "pathways", str(folder), "--accounting", str(tmp_path / "a.json"))
-        listed = [line.strip() for line in result.error_lines if line.startswith("  MHS")]
-        assert (0, "", 0) == (result.code, result.out, read.code)
-        assert sorted(path.name for path in folder.iterdir()) == sorted(
-            name for name in listed if "." in name
+        listed = listed_rows(synthetic(run, folder))
+        on_disk = {
+            path.name: len(path.read_text(encoding="utf-8").splitlines()) - 1
+            for path in folder.iterdir()
+        }
+        assert ({"MHS000Header.csv", SPELLS + ".csv", STAYS + ".csv"} <= set(listed), on_disk) == (
+            True,
+            listed,
         )
-        assert read.out
+
+    def test_the_extract_reads_back_with_no_row_refused(self, run: Any, tmp_path: Path) -> None:
+        """``mhsds pathways`` reads every row written: none refused."""
+        folder = tmp_path / "out"
+        synthetic(run, folder)
+        account = tmp_path / "account.json"
+        read = run("mhsds", "pathways", str(folder), "--accounting", str(account), "--strict")
+        document = json.loads(account.read_text(encoding="utf-8"))
+        assert (0, 0, True) == (read.code, document["refused"], document["used"] > 0)
 
     def test_the_same_seed_gives_the_same_bytes(self, run: Any, tmp_path: Path) -> None:
-        """Two runs with one seed write the same files, byte for byte."""
-        needs_write_extract()
-        folders = [tmp_path / "one", tmp_path / "two"]
-        for folder in folders:
-            assert 0 == run("mhsds", "synthetic", str(folder), "--people", "20").code
-        one, two = ({p.name: p.read_bytes() for p in folder.iterdir()} for folder in folders)
-        assert (True, one) == (bool(one), two)
+        """Two runs with one seed write the same files, byte for byte; another seed does not."""
+        folders = [tmp_path / "one", tmp_path / "two", tmp_path / "three"]
+        for folder, seed in zip(folders, ("7", "7", "8"), strict=True):
+            synthetic(run, folder, "--seed", seed)
+        one, two, three = ({p.name: p.read_bytes() for p in f.iterdir()} for f in folders)
+        assert (True, one, True) == (bool(one), two, one != three)
+
+    def test_the_last_month_is_that_of_as_of(self, run: Any, tmp_path: Path) -> None:
+        """--as-of 2024-06-15: the last month written is June 2024, UniqMonthID 1491."""
+        result = synthetic(run, tmp_path / "out", "--as-of", "2024-06-15")
+        (line,) = [line for line in result.error_lines if line.startswith("Wrote ")]
+        assert (True, True) == (" to 1491 (" in line, line.endswith(" to 2024-06), rows by file:"))
+
+    def test_since_sets_the_first_month(self, run: Any, tmp_path: Path) -> None:
+        """--since 2024-04-15: months from April 2024, UniqMonthID 1489, to March 2025, 1500."""
+        result = synthetic(run, tmp_path / "out", "--since", "2024-04-15")
+        assert (
+            f"Wrote 4 files to {tmp_path / 'out'}, months 1489 to 1500 (2024-04 to 2025-03), "
+            "rows by file:"
+        ) in result.error_lines
+
+    def test_honos_adds_the_assessments_and_their_care_contacts(
+        self, run: Any, tmp_path: Path
+    ) -> None:
+        """--honos writes MHS201 and MHS607 too; without it, neither."""
+        plain, honos = tmp_path / "plain", tmp_path / "honos"
+        synthetic(run, plain)
+        synthetic(run, honos, "--honos")
+        added = {"MHS201CareContact.csv", "MHS607CodedScoreAssessmentAct.csv"}
+        names = ({p.name for p in plain.iterdir()}, {p.name for p in honos.iterdir()})
+        assert (set(), added) == (names[0] & added, names[1] - names[0])
+
+    def test_parquet_files_read_as_the_csv_files_do(self, run: Any, tmp_path: Path) -> None:
+        """--format parquet: .parquet files, which read back to the same records."""
+        pytest.importorskip("pyarrow")
+        synthetic(run, tmp_path / "csv")
+        synthetic(run, tmp_path / "parquet", "--format", "parquet")
+        assert (
+            {".parquet"},
+            run("mhsds", "pathways", str(tmp_path / "csv")).out,
+        ) == (
+            {p.suffix for p in (tmp_path / "parquet").iterdir()},
+            run("mhsds", "pathways", str(tmp_path / "parquet")).out,
+        )
 
     def test_force_replaces_the_tables_and_keeps_other_files(
         self, run: Any, tmp_path: Path
     ) -> None:
-        """--force removes the old table files (a table the new extract lacks too); a note stays."""
-        needs_write_extract()
+        """--force removes the old table files (one the new extract lacks too); a note stays."""
         folder = extract(tmp_path)
-        (folder / "MHS999Unknown.csv").write_text("UniqMonthID\n1\n", encoding="utf-8")
+        (folder / "MHS001MPI.csv").write_text("UniqMonthID\n1500\n", encoding="utf-8")
         (folder / "README.txt").write_text("notes", encoding="utf-8")
-        result = run("mhsds", "synthetic", str(folder), "--people", "20", "--force")
-        assert (0, False, True, True) == (
-            result.code,
-            (folder / "MHS999Unknown.csv").exists(),
+        result = synthetic(run, folder, "--force")
+        assert (False, False, True, True) == (
+            (folder / "MHS001MPI.csv").exists(),
+            (folder / f"{READY}.csv").exists(),
             (folder / "README.txt").exists(),
-            "Removed 5 table files" in result.err,
+            f"Removed 5 table files from {folder} (--force)." in result.error_lines,
         )

@@ -21,7 +21,6 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -49,10 +48,12 @@ from pathway_model.mhsds import (  # isort: skip
     CONVENTIONS,
     ENGLAND,
     Accounting,
+    Convention,
     Extract,
     MeasureRow,
     MhsdsPathways,
     NationalMeasures,
+    ReportingMonth,
     RowProblem,
     SubmissionRule,
     build_pathways,
@@ -61,7 +62,7 @@ from pathway_model.mhsds import (  # isort: skip
     read_extract,
     reporting_month,
 )
-from pathway_model.scoring import cohort_report  # isort: skip
+from pathway_model.scoring import CohortReport, cohort_report  # isort: skip
 from pathway_model.synthetic import CohortParameters, synthetic_cohort  # isort: skip
 
 __all__ = ["PATHWAYS", "REPORT", "SYNTHETIC", "accounting_document"]
@@ -157,7 +158,7 @@ def _in_a_month(text: str) -> dt.date:
     return day
 
 
-def _month_of(day: dt.date) -> Any:
+def _month_of(day: dt.date) -> ReportingMonth:
     """The reporting month a date falls in."""
     try:
         return reporting_month(month_id_of(day))
@@ -384,7 +385,11 @@ def _pathways(args: argparse.Namespace, console: Console) -> int:
                     f"at {plural(len(providers), 'provider')})"
                     + (f" to {args.output}." if args.output is not None else ".")
                 ),
-                *_convention_lines(read.accounting),
+                (
+                    "Conventions applied (each in full in --accounting FILE): "
+                    + ", ".join(read.accounting.conventions)
+                    + "."
+                ),
             ],
         )
     _definition_warnings(read.pathways, console)
@@ -429,8 +434,9 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
         type=_month_start,
         metavar="DATE",
         help=(
-            "the first day of the reporting period, the first day of a month (default: "
-            "that of the first month any spell or ward stay of the extract was sent in)"
+            "the first day of the reporting period, the first day of a month (default: that "
+            "of the earliest month of the spells and ward stays kept, their latest versions: "
+            "often later than the first admission)"
         ),
     )
     _add_reading_options(parser)
@@ -458,7 +464,7 @@ def _measures(extract: Extract, args: argparse.Namespace, console: Console) -> N
             return national_measures(
                 extract, period_end=args.period_end, period_start=args.period_start
             )
-    except ValidationError as error:
+    except ValidationError:
         if args.period_start is not None:
             msg = (
                 f"--period-start: expected a date on or before --period-end "
@@ -469,10 +475,10 @@ def _measures(extract: Extract, args: argparse.Namespace, console: Console) -> N
                 "--period-end: expected a date in or after the first month the extract "
                 f"was sent in; found {args.period_end.isoformat()} (give --period-start too)"
             )
-        raise CommandError(msg) from error
+        raise CommandError(msg) from None
 
 
-def _cohort(read: MhsdsPathways, measures: NationalMeasures, console: Console) -> Any:
+def _cohort(read: MhsdsPathways, measures: NationalMeasures, console: Console) -> CohortReport:
     """The cohort report of the records, as of the period's end, over the same months."""
     try:
         with console.step(f"Reporting on {plural(len(read.pathways), 'record')}"):
@@ -615,7 +621,7 @@ def _national_text(measures: NationalMeasures) -> str:
     return "\n\n".join([heading, *tables])
 
 
-def _used_conventions(measures: NationalMeasures) -> list[Any]:
+def _used_conventions(measures: NationalMeasures) -> list[Convention]:
     """The conventions the national measures' rows name, in the library's order."""
     codes = {row.convention for row in measures.rows()}
     return [convention for convention in CONVENTIONS if convention.code in codes]
@@ -749,10 +755,27 @@ def _synthetic_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
+        "--since",
+        type=_in_a_month,
+        metavar="DATE",
+        help=(
+            "the first month written is that of DATE, and what ended before it is left out "
+            "(default: the month of the earliest admission, decades back at national scale)"
+        ),
+    )
+    parser.add_argument(
         "--format",
         choices=("csv", "parquet"),
         default="csv",
         help="the files' format: CSV (the default) or parquet (needs pyarrow)",
+    )
+    parser.add_argument(
+        "--honos",
+        action="store_true",
+        help=(
+            "also write a HoNOS-secure assessment at each review in hospital (MHS201 with "
+            "MHS607), its scores invented from the seed"
+        ),
     )
     parser.add_argument(
         "--force",
@@ -799,6 +822,12 @@ def _month_label(month: int) -> str:
 
 def _synthetic(args: argparse.Namespace, console: Console) -> int:
     folder, old = _output_folder(args.output, force=args.force)
+    if args.since is not None and args.since > args.as_of:
+        msg = (
+            f"--since: expected a date on or before --as-of ({args.as_of.isoformat()}); "
+            f"found {args.since.isoformat()}"
+        )
+        raise CommandError(msg)
     if args.format == "parquet":
         _needs("pyarrow", "--format parquet")
     try:
@@ -821,7 +850,12 @@ def _synthetic(args: argparse.Namespace, console: Console) -> int:
     try:
         with console.step(f"Writing the extract to {args.output}"):
             written = write_extract(
-                cohort, folder, last_month=month_id_of(args.as_of), file_format=args.format
+                cohort,
+                folder,
+                last_month=month_id_of(args.as_of),
+                first_month=None if args.since is None else month_id_of(args.since),
+                honos_seed=args.seed if args.honos else None,
+                file_format=args.format,
             )
     except ValidationError as error:
         raise CommandError(*(f"{args.output}: {problem}" for problem in error.problems)) from None
@@ -839,14 +873,25 @@ def _synthetic(args: argparse.Namespace, console: Console) -> int:
     lines.append(
         f"Wrote {plural(len(written.files), 'file')} to {args.output}, months "
         f"{written.first_month} to {written.last_month} ({_month_label(written.first_month)} "
-        f"to {_month_label(written.last_month)}):"
+        f"to {_month_label(written.last_month)}), rows by file:"
     )
-    lines += [f"{INDENT}{path.name}" for path in written.files]
-    lines.append("Rows by table:")
-    width = max((len(name) for name in written.rows), default=0)
+    width = max((len(path.name) for path in written.files), default=0)
     lines += [
-        f"{INDENT}{name.ljust(width)}  {count:>9,}" for name, count in sorted(written.rows.items())
+        f"{INDENT}{path.name.ljust(width)}  {written.rows.get(path.stem, 0):>10,}"
+        for path in written.files
     ]
+    lines.append(
+        "Providers (OrgIDProv): "
+        + ", ".join(f"{name}: {code}" for name, code in written.providers.items())
+        + "."
+    )
+    left_out = {reason: count for reason, count in written.left_out.items() if count}
+    if left_out:
+        lines.append(
+            "Left out, as an extract of these months cannot carry them: "
+            + "; ".join(f"{reason} {count:,}" for reason, count in sorted(left_out.items()))
+            + "."
+        )
     _info(console, lines)
     return ExitCode.OK
 
@@ -855,9 +900,10 @@ SYNTHETIC = Command(
     description=(
         "Write a synthetic cohort (as 'demo' makes it: invented people and providers, from\n"
         "a seed) as an MHSDS extract in OUT_DIR: one file per table, in the tables of\n"
-        "MHSDS v5 for months before April 2024 and of v6 from then, the last month that of\n"
-        "--as-of. 'mhsds pathways' and 'mhsds report' read it back. What was written, each\n"
-        "file and the rows of each table, is listed on stderr.\n"
+        "MHSDS v5 for months before April 2024 and of v6 from then, every month from that\n"
+        "of the earliest admission to that of --as-of. 'mhsds pathways' and 'mhsds report'\n"
+        "read it back. What was written (each file and its rows, the providers' codes, and\n"
+        "what an extract cannot carry) is listed on stderr.\n"
         "\n"
         "OUT_DIR must be new or empty, so that two extracts are never mixed; --force\n"
         "replaces the MHSDS tables of a folder that is not."
