@@ -53,6 +53,7 @@ EXAMPLE_PAGES = (
     "docs/tutorial/benchmark-your-service.md",
     "docs/tutorial/epr-vendor.md",
     "docs/tutorial/first-pathway.md",
+    "docs/tutorial/mhsds-benchmark.md",
     "docs/tutorial/score-a-service.md",
 )
 

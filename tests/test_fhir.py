@@ -691,6 +691,31 @@ def _type_of(bundle: dict[str, Any], resource_id: str) -> str:
 # --- import: what is refused ----------------------------------------------------------------
 
 
+class TestVocabularyVersions:
+    """A bundle coded in the library's code systems of 1.0.0 still reads; 2.0.0 does not."""
+
+    def _versions(self, bundle: dict[str, Any], version: str) -> dict[str, Any]:
+        text = json.dumps(bundle).replace(
+            f'"version": "{FHIR_VOCABULARY_VERSION}"', f'"version": "{version}"'
+        )
+        return dict(json.loads(text))
+
+    def test_the_current_version_is_1_1_0(self) -> None:
+        """1.1.0 added the incident kind of restrictive interventions and the MHSDS lists."""
+        assert FHIR_VOCABULARY_VERSION == "1.1.0"
+
+    def test_a_bundle_of_1_0_0_reads_the_same(self) -> None:
+        bundle = worked_bundle()
+        assert f'"version": "{FHIR_VOCABULARY_VERSION}"' in json.dumps(bundle)
+        assert from_fhir(self._versions(bundle, "1.0.0")) == from_fhir(bundle)
+
+    def test_a_later_major_version_is_refused_at_its_coding(self) -> None:
+        problems = problems_of(self._versions(worked_bundle(), "2.0.0"))
+        assert problems
+        assert all(problem.path.endswith(".version") for problem in problems)
+        assert "'1.0.0' or '1.1.0'" in problems[0].expected
+
+
 class TestImportRefuses:
     def test_a_resource_type_not_mapped(self) -> None:
         """A Patient (or any type not mapped) is refused at its resourceType."""

@@ -37,14 +37,22 @@ __all__ = [
     "FHIR_BASE",
     "FHIR_NAMESPACE",
     "FHIR_VOCABULARY_VERSION",
+    "READABLE_VOCABULARY_VERSIONS",
     "fhir_code_systems",
 ]
 
 FHIR_BASE = "https://pathway-model.org/fhir"
 """The base of every canonical URL, identifier system and extension URL the library mints."""
 
-FHIR_VOCABULARY_VERSION = "1.0.0"
-"""The version of the library's own FHIR code systems (incident kinds, review kinds ...)."""
+FHIR_VOCABULARY_VERSION = "1.1.0"
+"""The version of the library's own FHIR code systems (incident kinds, review kinds ...).
+
+1.1.0 added the incident kind ``restrictive_intervention`` and the code systems of the
+MHSDS lists; a coding of 1.0.0 still reads, as a version only adds codes.
+"""
+
+READABLE_VOCABULARY_VERSIONS = ("1.0.0", FHIR_VOCABULARY_VERSION)
+"""The versions of the library's code systems that import reads: 1.0.0 and this one."""
 
 FHIR_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, FHIR_BASE)
 """The UUID namespace of resource ids: ``uuid5(NAMESPACE_URL, FHIR_BASE)``.

@@ -50,6 +50,7 @@ from pathway_model.fhir._codes import (
     PLACEMENT_ID,
     PROBLEM_8,
     RATER,
+    READABLE_VOCABULARY_VERSIONS,
     RECORDED_READINESS,
     RECORDED_READINESS_ID,
     RESTRICTIVE_INTERVENTION_TYPE,
@@ -484,14 +485,23 @@ class _Import:
         where, coding = self.pick(self.concept(value, path), path, _is(system), system)
         return self.vocabulary_code(coding, where, system)
 
-    def vocabulary_code(self, coding: dict[str, Any], where: str, system: str) -> str:
+    def vocabulary_version(self, coding: dict[str, Any], where: str) -> None:
+        """Refuse a coding of the library's code systems in a version it cannot read.
+
+        Versions only add codes within a major version, so every earlier minor version
+        reads (a code it lacks never reaches a record: each code is checked).
+        """
         version = coding.get("version", FHIR_VOCABULARY_VERSION)
-        if version != FHIR_VOCABULARY_VERSION:
+        if version not in READABLE_VOCABULARY_VERSIONS:
+            readable = " or ".join(repr(v) for v in READABLE_VOCABULARY_VERSIONS)
             raise self.fail(
                 key_path(where, "version"),
-                f"{FHIR_VOCABULARY_VERSION!r}, the version this library reads",
+                f"{readable}, the versions this library reads",
                 show_code(version) if isinstance(version, str) else json_type(version),
             )
+
+    def vocabulary_code(self, coding: dict[str, Any], where: str, system: str) -> str:
+        self.vocabulary_version(coding, where)
         _, vocabulary = VOCABULARIES[system]
         codes = {code: code for code in vocabulary}
         return self.choice(self.value(coding, "code", where), key_path(where, "code"), codes)
@@ -1181,13 +1191,7 @@ class _Import:
         """A code of one MHSDS list; whether the list holds it, the model checks."""
         system = mhsds_system(list_id)
         where, coding = self.pick(self.concept(value, path), path, _is(system), system)
-        version = coding.get("version", FHIR_VOCABULARY_VERSION)
-        if version != FHIR_VOCABULARY_VERSION:
-            raise self.fail(
-                key_path(where, "version"),
-                f"{FHIR_VOCABULARY_VERSION!r}, the version this library reads",
-                show_code(version) if isinstance(version, str) else json_type(version),
-            )
+        self.vocabulary_version(coding, where)
         return self.code(self.value(coding, "code", where), key_path(where, "code"), "a code")
 
     def instrument_rating(self, path: str, resource: dict[str, Any], day: dt.date | None) -> None:
