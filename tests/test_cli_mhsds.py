@@ -533,6 +533,24 @@ class TestReportJson:
             result.warnings,
         )
 
+    def test_a_code_off_its_list_is_refused_from_the_records_but_counted_nationally(
+        self, run: Any, tmp_path: Path
+    ) -> None:
+        """#7001 with reason 'XX': off the record, but MHS26 still counts its 24 days, UNKNOWN."""
+        folder = extract(tmp_path)
+        edit(folder, READY, ",7001,2025-02-03,2025-02-28,24,", ",7001,2025-02-03,2025-02-28,XX,")
+        result = run("mhsds", "report", str(folder), *PERIOD, "--json")
+        document = json.loads(result.out)
+        assert (
+            ["MHS518ClinReadyforDischarge: 1 row refused: not a code of the delay reason list"],
+            44,
+            24,
+        ) == (
+            result.warnings,
+            window_value(document, ENGLAND, "ready_days"),
+            window_value(document, ENGLAND, "ready_days", breakdown="reason", code="UNKNOWN"),
+        )
+
     def test_the_same_extract_gives_the_same_bytes(self, run: Any, tmp_path: Path) -> None:
         """Rows in another order in each file: the same JSON, byte for byte."""
         folder = extract(tmp_path)
