@@ -675,14 +675,15 @@ class TestReportArguments:
             result.error_lines[-1],
         )
 
-    def test_the_window_defaults_to_the_first_month_kept(self, run: Any) -> None:
-        """Without --period-start: from the earliest month of the spells and ward stays kept.
+    def test_the_window_defaults_to_the_extracts_first_month(self, run: Any) -> None:
+        """Without --period-start: from the earliest month of any row of the extract.
 
-        The spell is kept from month 1500 and the ward stays from 1497 and 1500: 1497.
+        The spell is first sent in month 1496 (kept from 1500), the ward stays in 1496,
+        1497 and 1500: 1496, November 2024, though the kept versions begin in 1497.
         """
         result = run("mhsds", "report", str(WORKED_EXAMPLE), "--period-end", "2025-03-31", "--json")
         national = json.loads(result.out)["national_measures"]
-        assert (1497, "2024-12-01") == (national["first_month"], national["period_start"])
+        assert (1496, "2024-11-01") == (national["first_month"], national["period_start"])
 
 
 # --- mhsds synthetic -----------------------------------------------------------------------------
