@@ -816,10 +816,15 @@ class TestSynthetic:
         assert (True, True) == (" to 1491 (" in line, line.endswith(" to 2024-06), rows by file:"))
 
     def test_since_sets_the_first_month(self, run: Any, tmp_path: Path) -> None:
-        """--since 2024-04-15: months from April 2024, UniqMonthID 1489, to March 2025, 1500."""
+        """--since 2024-04-15: months from April 2024, UniqMonthID 1489, to March 2025, 1500.
+
+        Seven files: the header, spells, ward stays, restrictive interventions (two tables),
+        MHS518 readiness and CPA reviews; all of MHSDS v6, so no MHS504.
+        """
         result = synthetic(run, tmp_path / "out", "--since", "2024-04-15")
+        assert not (tmp_path / "out" / "MHS504DelayedDischarge.csv").exists()
         assert (
-            f"Wrote 4 files to {tmp_path / 'out'}, months 1489 to 1500 (2024-04 to 2025-03), "
+            f"Wrote 7 files to {tmp_path / 'out'}, months 1489 to 1500 (2024-04 to 2025-03), "
             "rows by file:"
         ) in result.error_lines
 
@@ -854,10 +859,11 @@ class TestSynthetic:
         folder = extract(tmp_path)
         (folder / "MHS001MPI.csv").write_text("UniqMonthID\n1500\n", encoding="utf-8")
         (folder / "README.txt").write_text("notes", encoding="utf-8")
+        old_ready = (folder / f"{READY}.csv").read_bytes()
         result = synthetic(run, folder, "--force")
-        assert (False, False, True, True) == (
+        assert (False, True, True, True) == (
             (folder / "MHS001MPI.csv").exists(),
-            (folder / f"{READY}.csv").exists(),
+            (folder / f"{READY}.csv").read_bytes() != old_ready,
             (folder / "README.txt").exists(),
             f"Removed 5 table files from {folder} (--force)." in result.error_lines,
         )
