@@ -38,14 +38,24 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from pathway_model import scoring
+from pathway_model.mhsds import (
+    build_pathways,
+    month_id_of,
+    national_measures,
+    read_extract,
+    write_extract,
+)
+from pathway_model.synthetic import CohortParameters, synthetic_cohort
+
 AS_OF = dt.date(2025, 3, 31)
 SEED = 2025
 
 
 def _write(folder: Path, people: int, months: int) -> dict[str, int]:
-    from pathway_model.mhsds import month_id_of, write_extract
-    from pathway_model.synthetic import CohortParameters, synthetic_cohort
-
+    """Write the synthetic extract; return the rows written per table."""
     cohort = synthetic_cohort(CohortParameters(people_in_care=people), seed=SEED, as_of=AS_OF)
     last = month_id_of(AS_OF)
     written = write_extract(
@@ -57,13 +67,9 @@ def _write(folder: Path, people: int, months: int) -> dict[str, int]:
 def _step(name: str, folder: Path) -> dict[str, float | int]:
     """Run one step once, in this process; return its time and peak memory.
 
-    pandas and the library are imported before the clock starts, in every step alike.
+    pandas and the library are imported (at the top) before the clock starts, in every
+    step alike.
     """
-    import pandas as pd
-
-    from pathway_model import scoring
-    from pathway_model.mhsds import build_pathways, national_measures, read_extract
-
     start = time.perf_counter()
     if name == "pandas":
         rows = 0
@@ -90,6 +96,7 @@ def _step(name: str, folder: Path) -> dict[str, float | int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Write the extract if need be, then time each step in fresh processes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000, help="people in secure care")
     parser.add_argument("--months", type=int, default=60, help="months of submissions")
