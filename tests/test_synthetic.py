@@ -891,6 +891,19 @@ class TestSeparateStreams:
 
 
 class TestSmallCohorts:
+    def test_a_vanishing_rate_of_restrictive_interventions_gives_none(self) -> None:
+        """A rate so small that the gap to the next intervention is infinite adds none
+        (it once failed converting the infinite gap to a day)."""
+        parameters = CohortParameters(
+            people_in_care=1,
+            history_years=0,
+            restrictive_interventions_per_1000_bed_days=2.225073858507e-311,
+        )
+        cohort = synthetic_cohort(parameters, seed=0, as_of=dt.date(2000, 1, 1))
+        kinds = [i.kind for p in cohort for i in p.incidents]
+        assert pm.IncidentKind.RESTRICTIVE_INTERVENTION not in kinds
+        assert len(cohort) >= 1
+
     @given(
         people=st.integers(1, 12),
         seed=st.integers(0, 2**32),

@@ -714,9 +714,9 @@ class _Builder:
         moment = float(start)
         while True:
             moment += expovariate(rate)
-            day = int(moment)
-            if day >= cut:
+            if moment >= cut:  # also when a vanishing rate makes the gap infinite
                 return
+            day = int(moment)
             # As _pick, by bisection: the first type whose cumulative weight is above the draw.
             kind = min(bisect.bisect_right(weights, random_()), last)
             into.append(
