@@ -49,6 +49,7 @@ EXAMPLE_PAGES = (
     "docs/index.md",
     "docs/reference/scoring-dundrum.md",
     "docs/reference/scoring-honos.md",
+    "docs/reference/stats.md",
     "docs/reference/synthetic.md",
     "docs/tutorial/benchmark-your-service.md",
     "docs/tutorial/epr-vendor.md",

@@ -34,6 +34,7 @@ SUBPACKAGES: dict[str, frozenset[str]] = {
     "pathway_model.plot": frozenset(),
     "pathway_model.scoring": frozenset(),
     "pathway_model.scoring.frames": frozenset(),
+    "pathway_model.stats": frozenset(),
     "pathway_model.synthetic": frozenset(),
 }
 #: Modules whose public names are the ones they define: their imports are all for their own use.
@@ -151,13 +152,14 @@ class TestRoot:
             pm.nothing_here  # type: ignore[attr-defined]  # noqa: B018
 
     def test_importing_the_package_leaves_the_public_rooms_unloaded(self) -> None:
-        """`import pathway_model` loads the core only: no scoring, FHIR, pictures, cohorts, CLI."""
+        """`import pathway_model` loads the core only: no scoring, FHIR, pictures, stats, CLI."""
         code = (
             "import sys, pathway_model; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'numpy', 'pandas', 'matplotlib'} or m.startswith(("
+            "{'numpy', 'scipy', 'pandas', 'matplotlib'} or m.startswith(("
             "'pathway_model.scoring', 'pathway_model.fhir', 'pathway_model.plot', "
-            "'pathway_model.mhsds', 'pathway_model.synthetic', 'pathway_model.cli'))))"
+            "'pathway_model.mhsds', 'pathway_model.stats', 'pathway_model.synthetic', "
+            "'pathway_model.cli'))))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
