@@ -1154,24 +1154,23 @@ class TestPounds:
 
 
 class TestCohortInput:
-    def test_a_bad_record_stops_the_command(self, run: Any, tmp_path: Path) -> None:
-        """Each problem is named by file and line, and no report is written: exit code 2."""
+    def test_strict_stops_at_a_bad_record(self, run: Any, tmp_path: Path) -> None:
+        """With --strict, each problem is named by file and line, and no report is written."""
         compact = pm.dumps(example_pathway())
         lines = write(tmp_path / "cohort.jsonl", f"{compact}\n{{}}\n")
-        result = run("cohort", lines, "--as-of", "2025-01-15")
+        result = run("cohort", lines, "--as-of", "2025-01-15", "--strict")
         assert (2, "", [
             (f"{PREFIX}{lines}:2: $.schema_version: expected a schema version (this library "
             "writes 2); found no key"),
             f"{PREFIX}{lines}:2: $.document: expected 'pathway'; found no key",
-            (f"{PREFIX}1 of 2 records with problems: no report written (give --skip-invalid to "
-            "report on the others)"),
+            f"{PREFIX}1 of 2 records with problems: no report written (--strict)",
         ]) == (result.code, result.out, result.error_lines)  # fmt: skip
 
-    def test_skip_invalid_reports_on_the_others(self, run: Any, tmp_path: Path) -> None:
-        """With --skip-invalid, the problems are warnings and the valid records are reported."""
+    def test_a_bad_record_is_skipped_and_counted(self, run: Any, tmp_path: Path) -> None:
+        """By default the problems are warnings and the valid records are reported."""
         compact = pm.dumps(example_pathway())
         lines = write(tmp_path / "cohort.jsonl", f"{compact}\n{{}}\n")
-        result = run("cohort", lines, "--as-of", "2025-01-15", "--skip-invalid", "--json")
+        result = run("cohort", lines, "--as-of", "2025-01-15", "--json")
         document = json.loads(result.out)
         assert (0, 1, 1, [
             (f"pathway-model: warning: {lines}:2: $.schema_version: expected a schema version "
@@ -1182,31 +1181,50 @@ class TestCohortInput:
             result.code, document["records"], document["records_skipped"], result.error_lines
         )  # fmt: skip
 
+    def test_skip_invalid_is_still_accepted(self, run: Any, tmp_path: Path) -> None:
+        """--skip-invalid, the old way to ask for the default, gives the same report."""
+        compact = pm.dumps(example_pathway())
+        lines = write(tmp_path / "cohort.jsonl", f"{compact}\n{{}}\n")
+        plain = run("cohort", lines, "--as-of", "2025-01-15", "--json")
+        old = run("cohort", lines, "--as-of", "2025-01-15", "--json", "--skip-invalid")
+        both = run("cohort", lines, "--as-of", "2025-01-15", "--skip-invalid", "--strict")
+        assert (0, plain.out, 2) == (old.code, old.out, both.code)
+
     def test_skipped_records_are_counted_in_the_text(self, run: Any, tmp_path: Path) -> None:
         """The text report's first line says how many records were skipped."""
         write(tmp_path / "a.json", example_json())
         write(tmp_path / "b.json", "[]")
-        result = run("cohort", str(tmp_path), "--as-of", "2025-01-15", "--skip-invalid")
+        result = run("cohort", str(tmp_path), "--as-of", "2025-01-15")
         assert result.out.startswith(
             "Cohort report as of 2025-01-15, window from 2024-01-08: 1 record (1 record with "
             "problems skipped), 1 provider, 1 stage.\n"
         )
 
     def test_nothing_valid_to_report_on(self, run: Any, tmp_path: Path) -> None:
-        """When every record has problems, even --skip-invalid has nothing to report."""
+        """When every record has problems, there is nothing to report on: exit 2."""
         write(tmp_path / "a.json", "[]")
-        result = run("cohort", str(tmp_path), "--as-of", "2025-01-15", "--skip-invalid")
+        result = run("cohort", str(tmp_path), "--as-of", "2025-01-15")
         assert (2, f"{PREFIX}no valid records to report on (of 1 record read)") == (
             result.code,
             result.error_lines[-1],
         )
+
+    def test_an_option_refused_before_any_record_is_named(self, run: Any, tmp_path: Path) -> None:
+        """--since after --as-of is refused as an option, not as "no valid records"."""
+        record = write(tmp_path / "record.json", example_json())
+        result = run("cohort", record, "--as-of", "2025-01-15", "--since", "2025-02-01")
+        assert (2, True) == (result.code, result.err.startswith(f"{PREFIX}--since"))
 
     def test_a_record_on_another_definition_is_named(self, run: Any, tmp_path: Path) -> None:
         """A record that does not follow --definition is refused, named by its file."""
         definition = write(tmp_path / "definition.json", pm.dumps(OWN_DEFINITION))
         record = write(tmp_path / "record.json", example_json())
         result = run("cohort", record, "--as-of", "2025-01-15", "--definition", definition)
-        assert (2, True) == (result.code, result.err.startswith(f"{PREFIX}{record}: $."))
+        assert (2, True, f"{PREFIX}no valid records to report on (of 1 record read)") == (
+            result.code,
+            result.err.startswith(f"pathway-model: warning: {record}: $."),
+            result.error_lines[-1],
+        )
 
     def test_the_window_cannot_begin_after_the_date(self, run: Any) -> None:
         """A --since after --as-of is reported against --since."""

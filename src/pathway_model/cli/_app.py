@@ -11,7 +11,7 @@ Exit codes (see the how-to guide "Use the command line"):
 
 Errors go to standard error, one line each, prefixed ``pathway-model: error:``. They are
 built from the library's own messages, which never repeat clinical free text. A problem a
-command goes on past (a record skipped with ``cohort --skip-invalid``) is a line prefixed
+command goes on past (a record `cohort` skips) is a line prefixed
 ``pathway-model: warning:``.
 
 The built-in commands are listed in ``COMMANDS``, a static table of each command's words,

@@ -7,7 +7,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from decimal import Decimal
 from typing import Any
 
@@ -337,15 +337,24 @@ def option_error(error: ValidationError) -> CommandError:
 
 
 def make_report(
-    pathways: Sequence[pm.Pathway],
+    pathways: Iterable[pm.Pathway],
     sources: Sequence[str],
     args: argparse.Namespace,
     console: Console,
     definition: pm.PathwayDefinition | None = None,
 ) -> Any:
-    """Work out the cohort report, naming a record's problems by where it came from."""
+    """Work out the cohort report, naming a record's problems by where it came from.
+
+    ``pathways`` may be a stream: the report reads each record once and keeps none.
+    ``sources`` names each record, in order; for a stream it is filled as it is read.
+    """
     try:
-        with console.step(f"Reporting on {plural(len(pathways), 'record')}"):
+        label = (
+            f"Reporting on {plural(len(pathways), 'record')}"
+            if isinstance(pathways, Sized)
+            else "Reporting on the records"
+        )
+        with console.step(label):
             return cohort_report(
                 pathways, as_of=args.as_of, since=args.since, definition=definition
             )
@@ -403,43 +412,60 @@ def _cohort_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_definition_option(parser)
     parser.add_argument(
-        "--skip-invalid",
+        "--strict",
         action="store_true",
         help=(
-            "report on the valid records when some have problems (each problem is still "
-            "listed on stderr); without it, any problem stops the command with exit code 2"
+            "stop with exit code 2, writing no report, if any record has problems (without "
+            "it, the report is on the valid records and says how many were skipped)"
         ),
+    )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="what the command does without --strict (kept so that older scripts run)",
     )
     add_report_options(parser)
 
 
 def _cohort(args: argparse.Namespace, console: Console) -> int:
+    if args.strict and args.skip_invalid:
+        msg = "--strict and --skip-invalid: expected one of them; found both"
+        raise CommandError(msg)
     stdin_once(args.definition, *args.inputs)
     definition = load_definition(args.definition, console)
-    pathways: list[pm.Pathway] = []
     sources: list[str] = []
     invalid = 0
-    for loaded in load_pathways(args.inputs, console, definition=definition):
-        if loaded.pathway is None:
-            invalid += 1
-            for line in loaded.problems:
-                (console.warning if args.skip_invalid else console.error)(line)
-        else:
-            pathways.append(loaded.pathway)
-            sources.append(loaded.source)
-    read = len(pathways) + invalid
-    if invalid and not args.skip_invalid:
-        msg = (
-            f"{invalid:,} of {plural(read, 'record')} with problems: no report written "
-            "(give --skip-invalid to report on the others)"
-        )
+    started = False
+    warn = console.error if args.strict else console.warning
+
+    def valid() -> Iterator[pm.Pathway]:
+        # Streams: each record is read, checked and counted, then let go.
+        nonlocal invalid, started
+        started = True
+        for loaded in load_pathways(args.inputs, console, definition=definition):
+            if loaded.pathway is None:
+                invalid += 1
+                for line in loaded.problems:
+                    warn(line)
+            else:
+                sources.append(loaded.source)
+                yield loaded.pathway
+
+    try:
+        report = make_report(valid(), sources, args, console, definition)
+    except CommandError:
+        if sources or not started:
+            raise  # a record's problem, or an option refused before any record was read
+        report = None  # no valid record to report on: said below
+    read = len(sources) + invalid
+    if invalid and args.strict:
+        msg = f"{invalid:,} of {plural(read, 'record')} with problems: no report written (--strict)"
         raise CommandError(msg)
-    if not pathways:
+    if report is None or not sources:
         msg = f"no valid records to report on (of {plural(read, 'record')} read)"
         raise CommandError(msg)
     if invalid:
         console.warning(f"{invalid:,} of {plural(read, 'record')} with problems skipped")
-    report = make_report(pathways, sources, args, console, definition)
     write_report(report, args, console, invalid)
     return ExitCode.OK
 
@@ -452,9 +478,11 @@ COHORT = Command(
         "each measure with a better direction, and sets what each would be paid under the\n"
         "occupied-bed-day currency beside an outcome currency (illustrative amounts).\n"
         "\n"
-        "Every record is checked first. A record with problems is listed on stderr, one\n"
-        "line per problem with its file (and line, for JSON Lines); the command then stops\n"
-        "with exit code 2, or with --skip-invalid reports on the others."
+        "The records are read one at a time and none is kept, so the inputs may be as large\n"
+        "as a national cohort. A record with problems is listed on stderr, one warning line\n"
+        "per problem with its file (and line, for JSON Lines), and the report is on the\n"
+        "others, saying how many were skipped; with --strict, any problem stops the command\n"
+        "with exit code 2 and no report is written."
     ),
     arguments=_cohort_arguments,
     run=_cohort,
