@@ -453,9 +453,11 @@ class TestRows:
         assert expected in report.rows()
 
     def test_the_frame_has_the_rows(self, report: CohortReport) -> None:
-        """One frame row per tidy row, with the five columns."""
+        """One frame row per tidy row: the row's columns, the value's pence beside it."""
         frame = report.to_frame()
-        assert ["provider", "stage", "measure", "value", "unit"] == list(frame.columns)
+        assert ["provider", "stage", "measure", "value", "value_pence", "unit"] == list(
+            frame.columns
+        )
         assert len(report.rows()) == len(frame)
 
     def test_value_names_an_unknown_measure(self, report: CohortReport) -> None:

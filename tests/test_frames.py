@@ -9,7 +9,10 @@ convention once ("Data frames and records: one convention").
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -214,3 +217,170 @@ class TestNumbersInFrames:
         assert case.number_field is not None
         batch = case.records([{**case.valid, case.number_field: 2.0}], on_error="collect")
         assert [(case.number_field, "2.0 (float)")] == [(p.field, p.found) for p in batch.problems]
+
+
+def _stored(frame: Any) -> Any:
+    """The frame written with ``to_parquet`` and read back with ``read_parquet``."""
+    pytest.importorskip("pyarrow")
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    buffer.seek(0)
+    return pd.read_parquet(buffer)
+
+
+#: The dtypes a frame the library gives may hold: nullable numbers, flags and text.
+STORABLE = {"Int64", "Float64", "boolean", "string"}
+
+
+def _results() -> dict[str, Any]:
+    """One frame of each function that gives one, from valid and invalid rows alike."""
+    frames_given = {
+        case.name: case.frame(frame_of([case.valid, case.bad()]), on_error="collect")
+        for case in CASES
+    }
+    report = scoring.cohort_report(_cohort(), as_of=AS_OF)
+    frames_given["report"] = report.to_frame()
+    frames_given["benchmark"] = frames.cohort_frame(scoring.benchmark_table(report))
+    frames_given["payments"] = frames.cohort_frame(scoring.payments(report, by_stage=True))
+    frames_given["delays"] = frames.cohort_frame(report.recorded_delays())
+    frames_given["batch"] = frames.batch_frame(
+        scoring.score_honos_records(
+            [{"id": "a", **dict.fromkeys(H, 2)}, {"id": "b", **dict.fromkeys(H, 9)}], keep=("id",)
+        )
+    )
+    return frames_given
+
+
+AS_OF = dt.date(2025, 3, 31)
+
+
+def _cohort() -> list[pm.Pathway]:
+    from pathway_model import synthetic
+
+    return synthetic.synthetic_cohort(
+        synthetic.CohortParameters(people_in_care=40), seed=7, as_of=AS_OF
+    )
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Any]:
+    return _results()
+
+
+RESULT_NAMES = [
+    *(case.name for case in CASES),
+    *("report", "benchmark", "payments", "delays", "batch"),
+]
+
+
+class TestFramesAnAnalystCanStore:
+    @pytest.mark.parametrize("name", RESULT_NAMES)
+    def test_every_column_is_nullable_numbers_flags_or_text(
+        self, results: dict[str, Any], name: str
+    ) -> None:
+        """No column of a result frame is object: each is Int64, Float64, boolean or string."""
+        frame = results[name]
+        assert len(frame.columns) > 0
+        assert {} == {
+            column: str(dtype)
+            for column, dtype in frame.dtypes.items()
+            if str(dtype) not in STORABLE
+        }
+
+    @pytest.mark.parametrize("name", RESULT_NAMES)
+    def test_to_parquet_and_read_parquet_give_the_same_frame(
+        self, results: dict[str, Any], name: str
+    ) -> None:
+        """A result frame stored as parquet reads back equal, dtypes and all."""
+        frame = results[name]
+        pd.testing.assert_frame_equal(frame, _stored(frame))
+
+    def test_money_is_pounds_and_exact_pence(self, results: dict[str, Any]) -> None:
+        """Each amount is a Float64 column of pounds beside an Int64 column of its pence."""
+        report = scoring.cohort_report(_cohort(), as_of=AS_OF)
+        bills = results["payments"]
+        first = scoring.payments(report, by_stage=True)[0]
+        assert ("Float64", "Int64") == (
+            str(bills["difference"].dtype),
+            str(bills["difference_pence"].dtype),
+        )
+        assert (float(first.difference), int(first.difference * 100)) == (
+            bills["difference"].iloc[0],
+            bills["difference_pence"].iloc[0],
+        )
+
+    def test_a_report_rows_value_is_a_number_and_amounts_keep_their_pence(
+        self, results: dict[str, Any]
+    ) -> None:
+        """value is Float64 for every measure; value_pence holds an amount's pence, NA else."""
+        frame = results["report"]
+        money = frame[frame["unit"] == "GBP"]
+        others = frame[frame["unit"] != "GBP"]
+        assert not money["value_pence"].isna().any()
+        assert others["value_pence"].isna().all()
+        assert (money["value"] * 100).round().astype("Int64").tolist() == money[
+            "value_pence"
+        ].tolist()
+
+    def test_the_report_frame_has_the_rows_values(self) -> None:
+        """The frame holds each row's value as a number: a count exactly, an amount in pounds."""
+        report = scoring.cohort_report(_cohort(), as_of=AS_OF)
+        frame = report.to_frame()
+        expected = [None if row.value is None else float(row.value) for row in report.rows()]
+        found = [None if pd.isna(value) else value for value in frame["value"]]
+        assert expected == found
+
+    def test_a_batch_frame_types_each_column_by_its_values(self) -> None:
+        """Whole numbers Int64, fractions Float64, text string, flags boolean, amounts in pence."""
+        batch = scoring.score_records(
+            [{"x": 1}, {"x": 2}],
+            lambda r: {
+                "n": r["x"],
+                "mean": r["x"] / 2,
+                "code": "a",
+                "ok": r["x"] > 1,
+                "cost": Decimal("1.25") * r["x"],
+                "gap": None,
+            },
+        )
+        frame = frames.batch_frame(batch)
+        assert {
+            "row": "Int64",
+            "n": "Int64",
+            "mean": "Float64",
+            "code": "string",
+            "ok": "boolean",
+            "cost": "Float64",
+            "cost_pence": "Int64",
+            "gap": "object",
+        } == {column: str(dtype) for column, dtype in frame.dtypes.items()}
+        assert [125, 250] == frame["cost_pence"].tolist()
+
+    def test_cohort_frame_refuses_rows_of_two_kinds(self) -> None:
+        """Rows of one kind make one table; a second kind is refused, naming the row."""
+        report = scoring.cohort_report(_cohort(), as_of=AS_OF)
+        mixed = [report.rows()[0], scoring.payments(report)[0]]
+        with pytest.raises(pm.WrongTypeError, match=r"rows\[1\]: expected a CohortRow"):
+            frames.cohort_frame(mixed)
+
+    def test_the_mhsds_frame_form_is_stored_as_it_is(self) -> None:
+        """score_honos_long_frame gives nullable dtypes and round-trips through parquet."""
+        from pathway_model import mhsds
+
+        codes = [scale.snomed_ct for scale in scoring.HONOS_SECURE.scales]
+        frame = pd.DataFrame(
+            {
+                "person_id": ["P1"] * len(codes) + ["P2"],
+                "assessment_id": ["A1"] * len(codes) + ["A2"],
+                "date": [dt.date(2024, 5, 1)] * (len(codes) + 1),
+                "code": [*codes, codes[0]],
+                "score": ["2"] * len(codes) + ["9"],
+            }
+        )
+        result = mhsds.score_honos_long_frame(frame)
+        assert {} == {
+            column: str(dtype)
+            for column, dtype in result.dtypes.items()
+            if str(dtype) not in STORABLE and column != "date"
+        }
+        pd.testing.assert_frame_equal(result, _stored(result))

@@ -225,9 +225,14 @@ class TestArguments:
             payments(report, currency={})  # type: ignore[arg-type]
 
     def test_payments_become_a_frame(self, report: CohortReport) -> None:
-        """One frame row per payment row, columns in the class's order."""
+        """One frame row per payment row, columns in the class's order, each amount's pence last."""
         frame = cohort_frame(payments(report))
-        assert (4, "provider", "difference") == (len(frame), frame.columns[0], frame.columns[-1])
+        assert (4, "provider", "difference", "difference_pence") == (
+            len(frame),
+            frame.columns[0],
+            frame.columns[-2],
+            frame.columns[-1],
+        )
 
 
 class TestProperties:

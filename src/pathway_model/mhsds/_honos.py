@@ -535,8 +535,11 @@ def score_honos_long_frame(frame: Any) -> Any:
     one row per assessment, ordered by its keys, with the columns ``person_id``,
     ``spell_id`` (if given), ``assessment_id``, ``date``, ``instrument``, ``total``,
     ``behaviour``, ``impairment``, ``symptoms``, ``social``, ``rated``, ``full``,
-    ``counts_under_amh04``, ``security_rated`` and ``security_total`` (nullable ``Int64``:
-    NA unless all seven security scales are rated).
+    ``counts_under_amh04``, ``security_rated`` and ``security_total`` (NA unless all seven
+    security scales are rated). The dtypes are those of every frame the library gives
+    ("Data frames and records: one convention" in the scoring reference): counts and
+    scores nullable ``Int64``, flags ``boolean``, ``instrument`` and text keys
+    ``string``; ``date`` is as given.
 
     Args:
         frame: A ``pandas.DataFrame`` with the columns ``person_id``, ``assessment_id``,
@@ -591,7 +594,9 @@ def score_honos_long_frame(frame: Any) -> Any:
     first_rows = np.unique(group, return_index=True)[1]
     heads = sub.iloc[first_rows].reset_index(drop=True)
     for name in keys:
-        columns[name] = heads[name]
+        key = heads[name]
+        text = name != "date" and pd.api.types.infer_dtype(key, skipna=True) == "string"
+        columns[name] = key.astype("string") if text else key
     secure = np.bincount(group[scale >= _CLINICAL], minlength=groups) > 0
     columns["instrument"] = pd.array(
         np.where(secure, "honos_secure", "honos").astype(object), dtype="string"
@@ -608,6 +613,12 @@ def score_honos_long_frame(frame: Any) -> Any:
     columns["counts_under_amh04"] = rated >= AMH04_LEAST_SCALES
     security_rated = np.bincount(good_group[~clinical], minlength=groups)
     columns["security_rated"] = security_rated.astype(np.int64)
+    for name, values in columns.items():
+        # Nullable dtypes, as every frame the library gives (they store in parquet as is).
+        if isinstance(values, np.ndarray) and values.dtype == bool:
+            columns[name] = pd.array(values, dtype="boolean")
+        elif isinstance(values, np.ndarray):
+            columns[name] = pd.array(values, dtype="Int64")
     columns["security_total"] = pd.arrays.IntegerArray(
         total(~clinical), security_rated != _SECURITY
     )

@@ -18,9 +18,14 @@ cell is ``""`` for a valid row.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import itertools
 import math
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal, NoReturn
 
 import attrs
@@ -91,6 +96,104 @@ def problem_texts(problems: Iterable[RowProblem], size: int) -> list[str]:
     return [" | ".join(found) for found in texts]
 
 
+# --- result frames: the dtypes of what the library gives ---------------------------------------
+
+#: The kinds of column a result frame holds, and the pandas dtype of each. ``money`` is a
+#: pair of columns: the amount in pounds (``Float64``) and its exact pence (``Int64``, in a
+#: column named with ``_pence``); ``object`` keeps what nothing else fits.
+COLUMN_DTYPES = {
+    "int": "Int64",
+    "float": "Float64",
+    "bool": "boolean",
+    "text": "string",
+    "money": "Float64",
+    "date": "datetime64[ns]",
+}
+#: The suffix of the column that holds a money column's exact pence.
+PENCE = "_pence"
+
+
+#: The kinds a column of values of only these types makes, the narrowest first.
+_KINDS_OF_TYPES: tuple[tuple[frozenset[type], str], ...] = (
+    (frozenset({bool}), "bool"),
+    (frozenset({int}), "int"),
+    (frozenset({int, float}), "float"),
+    (frozenset({int, float, Decimal}), "money"),
+    (frozenset({dt.date}), "date"),
+)
+
+
+def _kind_of_types(kinds: set[type]) -> str:
+    """The kind of a column whose values (``None`` left out) are of these types."""
+    if kinds and all(kind is str or issubclass(kind, enum.Enum) for kind in kinds):
+        return "text"
+    return next((kind for allowed, kind in _KINDS_OF_TYPES if kinds and kinds <= allowed), "object")
+
+
+def column_kind(hint: object) -> str:
+    """The kind of column a field of this type makes (``int | None`` makes ``"int"``)."""
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    parts = typing.get_args(hint) if union else (hint,)
+    kinds: set[type] = set()
+    for part in parts:
+        if part is type(None):
+            continue
+        if typing.get_origin(part) is Literal:
+            kinds.update(type(value) for value in typing.get_args(part))
+        elif isinstance(part, type):
+            kinds.add(part)
+        else:
+            return "object"
+    return _kind_of_types(kinds)
+
+
+def value_kind(values: Iterable[object]) -> str:
+    """The kind of column these values make, ``None`` left out (see `column_kind`)."""
+    return _kind_of_types({type(value) for value in values if value is not None})
+
+
+def _pence(value: object) -> int | None:
+    """An amount's exact pence, for a ``Decimal``; ``None`` for anything else."""
+    if not isinstance(value, Decimal):
+        return None
+    return int((value * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def _plain(value: object) -> object:
+    """A value as its column holds it: an enum member as its code, an amount as a float."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def result_frame(columns: Sequence[tuple[str, str, Sequence[object]]], index: Any = None) -> Any:
+    """A data frame of results: each ``(name, kind, values)`` a column of the kind's dtype.
+
+    The one convention of the frames the library gives ("Data frames and records: one
+    convention"): whole numbers ``Int64``, other numbers ``Float64``, flags
+    ``boolean``, codes and text ``string``, dates ``datetime64[ns]``, all nullable, so
+    that ``to_parquet`` and ``read_parquet`` give the same frame back. A ``money`` column
+    is the amount in pounds (``Float64``) followed by its exact pence (``Int64``, named
+    with ``_pence``): a float cannot hold every amount exactly, and the pence can.
+    """
+    import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
+
+    data: dict[str, Any] = {}
+    for name, kind, values in columns:
+        if kind == "object":
+            data[name] = pd.array(list(values), dtype=object)
+            continue
+        if kind == "date":
+            data[name] = pd.to_datetime(pd.Series(list(values), dtype=object))
+            continue
+        data[name] = pd.array([_plain(value) for value in values], dtype=COLUMN_DTYPES[kind])
+        if kind == "money":
+            data[name + PENCE] = pd.array([_pence(value) for value in values], dtype="Int64")
+    return pd.DataFrame(data, index=index)
+
+
 def refuse(listed: Iterable[Problem], *, total: int) -> NoReturn:
     """Raise the first ``MAX_LISTED`` problems of a batch, counting every one.
 
@@ -159,7 +262,12 @@ def batch_frame(batch: Batch) -> Any:
 
     One frame row per valid record, in input order; the columns are the rows' keys in
     their order: ``row`` (the record's position in the input), the fields kept, then
-    the scores. The problems stay in ``batch.problems``. Like
+    the scores. The problems stay in ``batch.problems``. Each column takes the dtype of
+    the values in it, by the one convention of result frames: whole numbers ``Int64``,
+    other numbers ``Float64``, flags ``boolean``, text ``string``, amounts (``Decimal``)
+    ``Float64`` pounds beside an ``Int64`` column of their pence (named with
+    ``_pence``), dates ``datetime64[ns]``; a column of anything else, or of nothing but
+    gaps, stays ``object``. Like
     [`cohort_frame`][pathway_model.scoring.frames.cohort_frame], it only turns result
     rows into a table and reads no cells. [`Batch.to_frame`][pathway_model.scoring.Batch.to_frame]
     is the same table.
@@ -179,9 +287,14 @@ def batch_frame(batch: Batch) -> Any:
     """
     if not isinstance(batch, Batch):
         raise WrongTypeError.single("batch", "a Batch", type_name(batch))
-    import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
-
-    return pd.DataFrame(list(batch.rows))
+    names: dict[str, None] = {}
+    for row in batch.rows:
+        names.update(dict.fromkeys(row))
+    columns = []
+    for name in names:
+        values = [row.get(name) for row in batch.rows]
+        columns.append((name, value_kind(values), values))
+    return result_frame(columns)
 
 
 #: A scorer checks one record and returns its scores, or the problems with it.

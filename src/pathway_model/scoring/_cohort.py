@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import decimal
+import typing
 from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
@@ -56,6 +57,7 @@ from pathway_model.model import (
 from pathway_model.model import _seam as _checks
 from pathway_model.model._seam import refuse_unknown_codes, show_code, type_name
 from pathway_model.rules._stay import check_date, readiness_of, stay_evidence
+from pathway_model.scoring._batch import column_kind, result_frame
 from pathway_model.scoring._recorded import (
     DelayKey,
     RecordedDelay,
@@ -695,7 +697,15 @@ class CohortReport:
 def cohort_frame(rows: Iterable[Any]) -> Any:
     """Turn rows of this module (report rows, benchmark rows, payments) into a data frame.
 
-    Needs the ``pandas`` extra. Each attribute becomes a column, in the class's order.
+    Needs the ``pandas`` extra. Each attribute becomes a column, in the class's order,
+    typed by the one convention of result frames ("Data frames and records: one
+    convention"): counts ``Int64``, shares, rates and medians ``Float64``, codes and
+    names ``string``, flags ``boolean``, all nullable. An amount of money is two
+    columns: pounds as ``Float64`` and the exact pence as ``Int64``, named with
+    ``_pence`` (``cost_of_delay`` and ``cost_of_delay_pence``). A report row's ``value``
+    holds counts, shares and amounts together, so it is ``Float64`` (a count is exact
+    in it), and ``value_pence`` holds the pence of the amounts, NA for the rest. So
+    ``to_parquet`` and ``read_parquet`` give the same frame back.
 
     Args:
         rows: Rows of one kind: [`CohortRow`][pathway_model.scoring.CohortRow],
@@ -703,7 +713,7 @@ def cohort_frame(rows: Iterable[Any]) -> Any:
             [`Payment`][pathway_model.scoring.Payment].
 
     Raises:
-        WrongTypeError: A row is not an attrs instance.
+        WrongTypeError: A row is not an attrs instance, or not of the first row's kind.
         ImportError: pandas is not installed.
     """
     items = list(rows)
@@ -712,10 +722,20 @@ def cohort_frame(rows: Iterable[Any]) -> Any:
             raise WrongTypeError.single(
                 f"rows[{index}]", "a row (an attrs instance)", type_name(row)
             )
-    import pandas as pd  # noqa: PLC0415 - an optional dependency, loaded when asked for
-
-    columns = [field.name for field in attrs.fields(type(items[0]))] if items else []
-    return pd.DataFrame([attrs.astuple(row, recurse=False) for row in items], columns=columns)
+        if type(row) is not type(items[0]):
+            raise WrongTypeError.single(
+                f"rows[{index}]", f"a {type(items[0]).__name__}, as rows[0]", type_name(row)
+            )
+    if not items:
+        return result_frame([])
+    kind = type(items[0])
+    hints = typing.get_type_hints(kind)
+    return result_frame(
+        [
+            (name, column_kind(hints[name]), [getattr(row, name) for row in items])
+            for name in (field.name for field in attrs.fields(kind))
+        ]
+    )
 
 
 # --- benchmarking -----------------------------------------------------------------------------

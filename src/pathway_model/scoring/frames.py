@@ -18,6 +18,11 @@ scoring reference ("Data frames and records: one convention"):
   ``ValidationError.MAX_PROBLEMS`` problems, each at ``$[row].field`` (``row`` counts from
   0, as in ``frame.iloc``), and counts every one in its ``total``.
 
+- **What comes out.** Every frame given has nullable dtypes: whole numbers ``Int64``,
+  other numbers ``Float64``, flags ``boolean``, codes and text ``string``; an amount of
+  money is ``Float64`` pounds beside its exact pence as ``Int64`` (``cost_of_delay`` and
+  ``cost_of_delay_pence``). So ``to_parquet`` and ``read_parquet`` round-trip.
+
 [`batch_frame`][pathway_model.scoring.frames.batch_frame] and
 [`cohort_frame`][pathway_model.scoring.frames.cohort_frame] only turn result rows into a
 table; they read no cells. ``Batch.to_frame()`` and ``CohortReport.to_frame()`` are
