@@ -47,6 +47,7 @@ EXAMPLE_PAGES = (
     "docs/how-to/handle-errors.md",
     "docs/how-to/json-definitions.md",
     "docs/index.md",
+    "docs/reference/plot.md",
     "docs/reference/scoring-dundrum.md",
     "docs/reference/scoring-honos.md",
     "docs/reference/stats.md",
