@@ -282,7 +282,9 @@ class TestSharing:
 
     @pytest.fixture
     def fast_path(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The generated readers (which share), with every table empty to begin with."""
         monkeypatch.setattr(_converter, "FAST_PATH", True)
+        _fast.SHARED.trim(limit=0)
 
     def test_codes_names_dates_and_plain_ratings_are_held_once(self) -> None:
         """Two records read share their stage, provider, start, and ratings without notes."""
