@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import pathway_model as pm
-from pathway_model.catalogue import DELAY_REASONS_V5, DELAY_REASONS_V6
+from pathway_model.catalogue import DELAY_REASONS_V5, DELAY_REASONS_V6, SECURE_PATHWAY
 from pathway_model.errors import ValidationError, WrongTypeError
 from pathway_model.mhsds import (
     DEFAULT_STAGE_MAPPING,
@@ -262,6 +262,7 @@ class TestRoundTrip:
         folder, account = written
         back = read_pathways(folder)
         assert back.accounting.refused == 0
+        assert all(pm.check_pathway(record, SECURE_PATHWAY) == () for record in back.pathways)
         by_person: dict[str, list[pm.Placement]] = {}
         for record in back.pathways:
             by_person.setdefault(record.person_id, []).extend(_hospital(record))
@@ -535,3 +536,25 @@ class TestDischargeDestination:
         mapping = attrs.evolve(DEFAULT_STAGE_MAPPING, not_community=())
         first = read_pathways(tmp_path, mapping=mapping).pathways[0]
         assert [p.stage for p in first.placements] == ["medium_secure", "community"]
+
+    def test_no_move_the_pathway_does_not_have(self, tmp_path: Path) -> None:
+        """A high secure stay whose destination is not known ends the record: the secure
+        pathway has no move from high secure straight to the community."""
+        record = pm.Pathway(
+            person_id="SYN0003",
+            definition_id="secure_pathway",
+            definition_version="1.0.0",
+            placements=[
+                pm.Placement(
+                    id="H",
+                    stage="high_secure",
+                    provider="A",
+                    start=dt.date(2023, 5, 10),
+                    end=dt.date(2024, 9, 1),
+                )
+            ],
+        )
+        write_extract([record], tmp_path, last_month=1500)
+        (back,) = read_pathways(tmp_path).pathways
+        assert [(p.stage, p.end) for p in back.placements] == [("high_secure", dt.date(2024, 9, 1))]
+        assert pm.check_pathway(back, SECURE_PATHWAY) == ()

@@ -148,16 +148,27 @@ class TestTimeline:
     def test_synthetic_records_show_every_run_and_incident(
         self, cohort: tuple[pm.Pathway, ...]
     ) -> None:
-        """For generated records, spans equal ready runs and markers equal incidents."""
+        """For generated records, spans equal ready runs, and markers the person's incidents
+        and, apart, the restrictive interventions done to them."""
         shown = []
         expected = []
         for pathway in cohort[:40]:
             ax = plot_timeline(pathway, as_of=AS_OF)
-            shown.append((len(by_gid(ax, "ready-run")), points(ax, "incidents")))
+            done_to = by_gid(ax, "restrictive-interventions")
+            shown.append(
+                (
+                    len(by_gid(ax, "ready-run")),
+                    points(ax, "incidents"),
+                    points(ax, "restrictive-interventions") if done_to else 0,
+                )
+            )
             runs = sum(len(stay.runs) for stay in pm.readiness_history(pathway, AS_OF))
-            expected.append((runs, sum(i.date <= AS_OF for i in pathway.incidents)))
+            known = [i for i in pathway.incidents if i.date <= AS_OF]
+            restrictive = sum(i.kind.done_to_person for i in known)
+            expected.append((runs, len(known) - restrictive, restrictive))
         assert expected == shown
-        assert any(runs for runs, _ in expected)
+        assert any(runs for runs, _, _ in expected)
+        assert any(restrictive for _, _, restrictive in expected)
 
     def test_as_of_before_the_record_is_refused(self) -> None:
         """A date before the record begins raises ValidationError."""

@@ -22,9 +22,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathway_model as pm
-from pathway_model import synthetic
-from pathway_model.catalogue import SECURE_PATHWAY
-from pathway_model.scoring import kaplan_meier
+from pathway_model import mhsds, synthetic
+from pathway_model.catalogue import (
+    ATTRIBUTABLE_TO,
+    DELAY_REASON_LISTS,
+    DELAY_REASONS_V5,
+    DELAY_REASONS_V6,
+    SECURE_PATHWAY,
+)
+from pathway_model.model._seam import RESTRICTIVE_INTERVENTION_TYPES
+from pathway_model.scoring import kaplan_meier, readiness_reconciliation
 from pathway_model.synthetic import (
     DEFAULT_STAGES,
     CohortParameters,
@@ -41,6 +48,16 @@ WINDOW_START = dt.date(2020, 3, 31)  # five years of history before AS_OF
 HOSPITAL = ("high_secure", "medium_secure", "low_secure")
 SMALL = CohortParameters(people_in_care=40)
 YEAR = 365.2425
+RESTRICTIVE = pm.IncidentKind.RESTRICTIVE_INTERVENTION
+#: Recorded readiness and restrictive interventions turned off: the generator as it was
+#: before it made them.
+WITHOUT_EVENTS: dict[str, Any] = {
+    "recorded_readiness_share": 0,
+    "recorded_not_ready_share": 0,
+    "restrictive_interventions_per_1000_bed_days": 0,
+}
+#: The first day MHSDS v6 (and its delay reason list) applies: April 2024.
+V6_FROM = dt.date(2024, 4, 1)
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +90,27 @@ def stays_of(pathway: pm.Pathway) -> Iterator[tuple[pm.Placement, list[pm.Review
     """Each stay with the reviews dated inside it."""
     for placement in pathway.placements:
         yield placement, [r for r in pathway.reviews if placement.covers(r.date)]
+
+
+def without_events(pathway: pm.Pathway) -> pm.Pathway:
+    """The record without its recorded readiness and restrictive interventions."""
+    return attrs.evolve(
+        pathway,
+        recorded_readiness=(),
+        incidents=[i for i in pathway.incidents if i.kind is not RESTRICTIVE],
+    )
+
+
+def stay_of(pathway: pm.Pathway, day: dt.date) -> pm.Placement:
+    """The stay that covers ``day``; the test fails if there is none."""
+    placement = pathway.placement_on(day)
+    assert placement is not None
+    return placement
+
+
+def first_month(code_list: Any) -> int:
+    """The first month any code of ``code_list`` is valid in."""
+    return min(item.first_month for item in code_list if item.first_month is not None)
 
 
 def json_digest(cohort: tuple[pm.Pathway, ...]) -> str:
@@ -126,13 +164,13 @@ class TestDeterminism:
                 CohortParameters(people_in_care=40),
                 2025,
                 AS_OF,
-                "d78378be4eafde7ed4907bf768e2b57e99ce3c306b5f3582099552141f1836d0",
+                "6c7e36ba56d4da49f1da9c8cf24cfe91e17f58089dbfb31f5e3eb4366d71f59f",
             ),
             (
                 CohortParameters(people_in_care=12, history_years=8, delayed_share=0.9),
                 7,
                 dt.date(2031, 2, 28),
-                "48a88da5252d9afa459a4834128da5344db51261ef0f5274a4bdee5c9ee32948",
+                "7606cdcbbf59bac31099eef6cccf7269a50e4c9b6eb2f5f4ebef3c46893f5b8c",
             ),
         ],
     )
@@ -140,6 +178,34 @@ class TestDeterminism:
         self, parameters: CohortParameters, seed: int, as_of: dt.date, digest: str
     ) -> None:
         """A seeded cohort's JSON is byte for byte what it was when the docs' figures were made."""
+        assert digest == json_digest(synthetic_cohort(parameters, seed=seed, as_of=as_of))
+
+    @pytest.mark.parametrize(
+        ("parameters", "seed", "as_of", "digest"),
+        [
+            (
+                CohortParameters(people_in_care=40, **WITHOUT_EVENTS),
+                2025,
+                AS_OF,
+                "d78378be4eafde7ed4907bf768e2b57e99ce3c306b5f3582099552141f1836d0",
+            ),
+            (
+                CohortParameters(
+                    people_in_care=12, history_years=8, delayed_share=0.9, **WITHOUT_EVENTS
+                ),
+                7,
+                dt.date(2031, 2, 28),
+                "48a88da5252d9afa459a4834128da5344db51261ef0f5274a4bdee5c9ee32948",
+            ),
+        ],
+    )
+    def test_without_the_new_events_a_seed_gives_the_bytes_of_the_generator_before_them(
+        self, parameters: CohortParameters, seed: int, as_of: dt.date, digest: str
+    ) -> None:
+        """With recorded readiness and restrictive interventions off, the older bytes come back.
+
+        The digests are those the generator gave before it made either.
+        """
         assert digest == json_digest(synthetic_cohort(parameters, seed=seed, as_of=as_of))
 
     @pytest.mark.parametrize("enabled", [True, False])
@@ -228,6 +294,30 @@ class TestParameters:
                 {"serious_incident_share": 0.6, "moderate_incident_share": 0.6},
                 "CohortParameters.serious_incident_share",
             ),
+            ({"recorded_readiness_share": 1.5}, "CohortParameters.recorded_readiness_share"),
+            ({"recorded_not_ready_share": -0.1}, "CohortParameters.recorded_not_ready_share"),
+            ({"recording_lag_days": (28, 0)}, "CohortParameters.recording_lag_days"),
+            ({"recording_lag_days": (0, 400)}, "CohortParameters.recording_lag_days[1]"),
+            (
+                {"restrictive_interventions_per_1000_bed_days": -1},
+                "CohortParameters.restrictive_interventions_per_1000_bed_days",
+            ),
+            (
+                {"restrictive_interventions_per_1000_bed_days": "2"},
+                "CohortParameters.restrictive_interventions_per_1000_bed_days",
+            ),
+            ({"delay_reasons_v6": (("A2", 1),)}, "CohortParameters.delay_reasons_v6[0][0]"),
+            ({"delay_reasons_v5": (("24", 1),)}, "CohortParameters.delay_reasons_v5[0][0]"),
+            ({"delay_reasons_v5": ()}, "CohortParameters.delay_reasons_v5"),
+            ({"delay_reasons_v6": "24"}, "CohortParameters.delay_reasons_v6"),
+            (
+                {"delay_reasons_v6": (("24", 1), ("24", 2))},
+                "CohortParameters.delay_reasons_v6[1][0]",
+            ),
+            ({"attributable_to": (("04", 0),)}, "CohortParameters.attributable_to[0][1]"),
+            ({"attributable_to": (("04",),)}, "CohortParameters.attributable_to[0]"),
+            ({"intervention_types": (("02", 1),)}, "CohortParameters.intervention_types[0][0]"),
+            ({"intervention_types": ((5, 1),)}, "CohortParameters.intervention_types[0]"),
         ],
     )
     def test_a_value_out_of_range_is_refused_with_its_path(
@@ -247,6 +337,37 @@ class TestParameters:
             "CohortParameters.delayed_share",
             "CohortParameters.history_years",
         } == {problem.path for problem in caught.value.problems}
+
+    def test_code_weights_may_be_a_mapping(self) -> None:
+        """Delay reasons, attributions and intervention types may be given as a mapping."""
+        parameters = CohortParameters(
+            delay_reasons_v6={"24": 3, "32": 1},
+            attributable_to={"04": 1},
+            intervention_types={"05": 2, "07": 1},
+        )
+        assert (("24", 3), ("32", 1)) == parameters.delay_reasons_v6
+        assert (("04", 1),) == parameters.attributable_to
+        assert (("05", 2), ("07", 1)) == parameters.intervention_types
+
+    def test_a_code_off_its_list_is_refused_naming_the_list(self) -> None:
+        """The message names the national list the code should come from, and the code found."""
+        with pytest.raises(pm.ValidationError) as caught:
+            CohortParameters(delay_reasons_v6=(("M1", 1),))
+        (problem,) = caught.value.problems
+        assert "ClinReadyforDischDelayReason" in problem.expected
+        assert "'M1'" == problem.found
+
+    def test_the_default_code_weights_name_codes_of_their_lists(self) -> None:
+        """Every default weight is for a code of its national list, and each table adds to 100."""
+        defaults = CohortParameters()
+        for pairs, codes in (
+            (defaults.delay_reasons_v6, DELAY_REASONS_V6.code_values),
+            (defaults.delay_reasons_v5, DELAY_REASONS_V5.code_values),
+            (defaults.attributable_to, ATTRIBUTABLE_TO.code_values),
+            (defaults.intervention_types, tuple(RESTRICTIVE_INTERVENTION_TYPES)),
+        ):
+            assert {code for code, _ in pairs} <= set(codes)
+            assert 100 == sum(weight for _, weight in pairs)
 
     def test_admission_shares_must_add_up_to_one(self) -> None:
         """Admission shares that do not add up to 1 are refused."""
@@ -439,13 +560,14 @@ class TestValidity:
         assert [] == [p.person_id for p in cohort if pm.check_pathway(p, SECURE_PATHWAY)]
 
     def test_nothing_is_dated_after_as_of(self, cohort: tuple[pm.Pathway, ...]) -> None:
-        """Reviews, incidents, goals and stays all begin on or before as_of."""
+        """Reviews, incidents, goals, stays and recorded readiness all begin on or before as_of."""
         latest = max(
             max(
                 [pl.start for pl in p.placements]
                 + [r.date for r in p.reviews]
                 + [i.date for i in p.incidents]
                 + [g.set_on for g in p.goals]
+                + [w.start for w in p.recorded_readiness]
             )
             for p in cohort
         )
@@ -460,13 +582,15 @@ class TestValidity:
     def test_every_object_is_built_by_its_validating_constructor(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Each review, incident and goal is made by its class's own checks, none bypassed."""
-        calls = {cls: counting(cls, monkeypatch) for cls in (pm.Review, pm.Incident, pm.Goal)}
+        """Each review, incident, goal and recorded period is made by its class's own checks."""
+        classes = (pm.Review, pm.Incident, pm.Goal, pm.RecordedReadiness)
+        calls = {cls: counting(cls, monkeypatch) for cls in classes}
         cohort = synthetic_cohort(SMALL, seed=8, as_of=AS_OF)
         made = {
             pm.Review: len({id(r) for p in cohort for r in p.reviews}),
             pm.Incident: len({id(i) for p in cohort for i in p.incidents}),
             pm.Goal: len({id(g) for p in cohort for g in p.goals}),
+            pm.RecordedReadiness: len({id(w) for p in cohort for w in p.recorded_readiness}),
         }
         assert all(made.values())
         assert made == {cls: count[0] for cls, count in calls.items()}
@@ -491,6 +615,281 @@ class TestValidity:
         assert {goal.domain for goal in goals} <= domains
 
 
+class TestRecordedReadiness:
+    def test_each_period_runs_in_one_hospital_stay_until_the_move(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """A period starts inside a hospital stay and ends with it: open while the stay is."""
+        periods = [(p, w) for p in cohort for w in p.recorded_readiness]
+        assert periods
+        assert [] == [
+            (p.person_id, w.id)
+            for p, w in periods
+            if stay_of(p, w.start).stage not in HOSPITAL or stay_of(p, w.start).end != w.end
+        ]
+
+    def test_a_stay_has_at_most_one_period_and_none_overlap(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """No two periods of a record share a stay, so none overlap."""
+        assert [] == [
+            p.person_id
+            for p in cohort
+            if len({stay_of(p, w.start).id for w in p.recorded_readiness})
+            != len(p.recorded_readiness)
+        ]
+
+    def test_codes_come_from_the_lists_of_the_month_the_period_starts(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """v6 reasons from April 2024, v5 before; every code valid in the period's month.
+
+        A period that starts before the first month of the v5 list (April 2019) takes
+        the codes of that first month.
+        """
+        periods = [w for p in cohort for w in p.recorded_readiness]
+        wrong = []
+        for period in periods:
+            code_list = DELAY_REASONS_V6 if period.start >= V6_FROM else DELAY_REASONS_V5
+            month = max(mhsds.month_id_of(period.start), first_month(DELAY_REASONS_V5))
+            reason = code_list.get(period.delay_reason or "")
+            attributable = ATTRIBUTABLE_TO.get(period.attributable_to or "")
+            if (
+                period.reason_list != code_list.id
+                or reason is None
+                or not reason.valid_in(month)
+                or attributable is None
+                or not attributable.valid_in(month)
+            ):
+                wrong.append(period)
+        assert [] == wrong
+        assert {DELAY_REASONS_V5.id, DELAY_REASONS_V6.id} == {w.reason_list for w in periods}
+
+    def test_the_share_of_moves_after_readiness_that_are_recorded_is_the_parameter(
+        self,
+    ) -> None:
+        """Of the hospital stays the rule finds ready on their last day, half are recorded.
+
+        With no lag, the period starts on the planned readiness; with no other periods,
+        every period is one of these. Some stays are ready on their last day by chance
+        rather than by plan, and are never recorded, so the bound is loose: 5 points,
+        four standard errors on the 1,800 or so stays of this seeded cohort.
+        """
+        parameters = CohortParameters(
+            people_in_care=1_500,
+            recorded_readiness_share=0.5,
+            recording_lag_days=(0, 0),
+            recorded_not_ready_share=0,
+        )
+        cohort = synthetic_cohort(parameters, seed=SEED, as_of=AS_OF)
+        ready, recorded = 0, 0
+        for p in cohort:
+            starts = {stay_of(p, w.start).id for w in p.recorded_readiness}
+            for stay in p.placements:
+                if stay.stage not in HOSPITAL or stay.end is None or stay.end <= WINDOW_START:
+                    continue
+                if pm.readiness(p, stay.end - dt.timedelta(days=1)).ready:
+                    ready += 1
+                    recorded += stay.id in starts
+        assert ready > 1_000
+        assert abs(recorded / ready - 0.5) < 0.05
+
+    def test_periods_start_at_or_a_little_after_the_rules_readiness(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """Where the rule finds the person ready at the move, recording lags it by 0-28 days.
+
+        Nearly always: a stay whose ratings qualified by chance earlier, or a step down
+        on the team's judgement that the rule also finds ready, may fall outside.
+        """
+        lags = []
+        for p in cohort[:5_000]:
+            for period in p.recorded_readiness:
+                stay = stay_of(p, period.start)
+                last = AS_OF if stay.end is None else stay.end - dt.timedelta(days=1)
+                result = pm.readiness(p, last)
+                if result.ready and result.readiness_date is not None:
+                    lags.append((period.start - result.readiness_date).days)
+        assert len(lags) > 500
+        assert sum(0 <= lag <= 28 for lag in lags) / len(lags) > 0.95
+
+    def test_the_reconciliation_finds_both_kinds_of_disagreement(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """Days ready by the rule alone and days recorded ready alone both occur."""
+        rows = [
+            row
+            for p in cohort[:3_000]
+            for row in readiness_reconciliation(p, AS_OF, since=WINDOW_START)
+            if row.basis == "outcome ratings"
+        ]
+        assert sum(row.both_days or 0 for row in rows) > 0
+        assert sum(row.rule_only_days or 0 for row in rows) > 0
+        assert sum(row.recorded_only_days or 0 for row in rows) > 0
+        assert sum(row.recorded_only_days == row.recorded_ready_days > 0 for row in rows) > 10
+
+    def test_open_periods_are_those_of_people_still_in_hospital(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """Some people are recorded ready and waiting at as_of, each in an open hospital stay."""
+        waiting = [p for p in cohort if any(w.is_open for w in p.recorded_readiness)]
+        assert waiting
+        assert all(in_hospital(p) for p in waiting)
+
+    def test_no_share_records_nothing(self) -> None:
+        """With both shares 0 no period is recorded."""
+        parameters = CohortParameters(
+            people_in_care=100, recorded_readiness_share=0, recorded_not_ready_share=0
+        )
+        cohort = synthetic_cohort(parameters, seed=3, as_of=AS_OF)
+        assert () == tuple(w for p in cohort for w in p.recorded_readiness)
+
+    def test_reasons_and_attributions_follow_the_weights(self) -> None:
+        """With one code weighted on each list, every period has that list's code."""
+        parameters = CohortParameters(
+            people_in_care=150,
+            history_years=8,
+            delay_reasons_v6={"24": 1},
+            delay_reasons_v5={"M1": 1},
+            attributable_to={"05": 1},
+        )
+        periods = [
+            w
+            for p in synthetic_cohort(parameters, seed=3, as_of=AS_OF)
+            for w in p.recorded_readiness
+        ]
+        assert {("ClinReadyforDischDelayReason", "24"), ("DelayDischReason", "M1")} == {
+            (w.reason_list, w.delay_reason) for w in periods
+        }
+        assert {"05"} == {w.attributable_to for w in periods}
+
+    def test_a_code_not_yet_or_no_longer_valid_is_not_drawn(self) -> None:
+        """Codes outside their months give no code: R1 only from October 2021, 07 to March 2024."""
+        parameters = CohortParameters(
+            people_in_care=150,
+            history_years=8,
+            delay_reasons_v5={"R1": 1},
+            attributable_to={"07": 1},
+        )
+        periods = [
+            w
+            for p in synthetic_cohort(parameters, seed=3, as_of=AS_OF)
+            for w in p.recorded_readiness
+        ]
+        v5_from = dt.date(2021, 10, 1)
+        by_kind = Counter(
+            (
+                "v6" if w.start >= V6_FROM else "v5" if w.start >= v5_from else "before",
+                w.delay_reason if w.reason_list == DELAY_REASONS_V5.id else "v6 code",
+                w.attributable_to,
+            )
+            for w in periods
+        )
+        assert {("before", None, "07"), ("v5", "R1", "07"), ("v6", "v6 code", None)} == set(by_kind)
+
+    def test_the_codes_are_those_of_the_catalogue(self, cohort: tuple[pm.Pathway, ...]) -> None:
+        """Every list named is one of the catalogue's delay reason lists."""
+        names = {w.reason_list for p in cohort for w in p.recorded_readiness}
+        assert names <= set(DELAY_REASON_LISTS)
+
+
+class TestRestrictiveInterventions:
+    def test_they_happen_in_hospital_stays_with_national_types(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """Each is in a hospital stay, has a national type and the library's default severity."""
+        interventions = [(p, i) for p in cohort for i in p.incidents if i.kind is RESTRICTIVE]
+        assert interventions
+        assert [] == [
+            (p.person_id, i.id)
+            for p, i in interventions
+            if stay_of(p, i.date).stage not in HOSPITAL
+            or i.intervention_type not in RESTRICTIVE_INTERVENTION_TYPES
+            or i.severity is not pm.IncidentSeverity.SERIOUS
+        ]
+
+    def test_their_rate_per_1000_bed_days_is_the_parameter(
+        self, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """Over the hospital stays that reach into the window, 2 per 1,000 bed days, within 5%."""
+        after = AS_OF + dt.timedelta(days=1)
+        bed_days = sum(
+            (min(stay.end or after, after) - stay.start).days
+            for p in cohort
+            for stay in p.placements
+            if stay.stage in HOSPITAL and (stay.end is None or stay.end > WINDOW_START)
+        )
+        count = sum(i.kind is RESTRICTIVE for p in cohort for i in p.incidents)
+        assert abs(count / bed_days * 1_000 - 2) < 0.1
+
+    def test_their_types_follow_the_weights(self, cohort: tuple[pm.Pathway, ...]) -> None:
+        """The most common types are those weighted most: standing restraint, then escort."""
+        types = Counter(
+            i.intervention_type for p in cohort for i in p.incidents if i.kind is RESTRICTIVE
+        )
+        assert ["07", "08"] == [code for code, _ in types.most_common(2)]
+        assert "04" in types
+
+    def test_they_never_change_readiness(self, cohort: tuple[pm.Pathway, ...]) -> None:
+        """Every stay's readiness is the same with the restrictive interventions taken out."""
+        changed = []
+        for p in cohort[:3_000]:
+            if not any(i.kind is RESTRICTIVE for i in p.incidents):
+                continue
+            without = attrs.evolve(
+                p, incidents=[i for i in p.incidents if i.kind is not RESTRICTIVE]
+            )
+            if pm.readiness_history(p, AS_OF) != pm.readiness_history(without, AS_OF):
+                changed.append(p.person_id)
+        assert [] == changed
+
+    def test_no_rate_makes_none(self) -> None:
+        """With a rate of 0 no restrictive intervention is made."""
+        parameters = CohortParameters(
+            people_in_care=100, restrictive_interventions_per_1000_bed_days=0
+        )
+        cohort = synthetic_cohort(parameters, seed=3, as_of=AS_OF)
+        assert 0 == sum(i.kind is RESTRICTIVE for p in cohort for i in p.incidents)
+
+
+class TestSeparateStreams:
+    def test_with_defaults_records_differ_only_in_the_new_items(self) -> None:
+        """Taking out recorded readiness and restrictive interventions gives the cohort without."""
+        with_events = synthetic_cohort(CohortParameters(people_in_care=300), seed=SEED, as_of=AS_OF)
+        without = synthetic_cohort(
+            CohortParameters(people_in_care=300, **WITHOUT_EVENTS), seed=SEED, as_of=AS_OF
+        )
+        assert any(p.recorded_readiness for p in with_events)
+        assert any(i.kind is RESTRICTIVE for p in with_events for i in p.incidents)
+        assert without == tuple(without_events(p) for p in with_events)
+
+    def test_recorded_readiness_does_not_depend_on_restrictive_interventions(self) -> None:
+        """Each has a stream of its own: turning one off leaves the other as it was."""
+        both = synthetic_cohort(CohortParameters(people_in_care=200), seed=4, as_of=AS_OF)
+        no_restrictive = synthetic_cohort(
+            CohortParameters(people_in_care=200, restrictive_interventions_per_1000_bed_days=0),
+            seed=4,
+            as_of=AS_OF,
+        )
+        no_recorded = synthetic_cohort(
+            CohortParameters(
+                people_in_care=200, recorded_readiness_share=0, recorded_not_ready_share=0
+            ),
+            seed=4,
+            as_of=AS_OF,
+        )
+        assert [p.recorded_readiness for p in both] == [
+            p.recorded_readiness for p in no_restrictive
+        ]
+        assert [p.incidents for p in both] == [p.incidents for p in no_recorded]
+
+    def test_the_new_items_round_trip_through_json(self) -> None:
+        """Recorded readiness and intervention types are written and read back unchanged."""
+        cohort = synthetic_cohort(CohortParameters(people_in_care=60), seed=9, as_of=AS_OF)
+        assert any(p.recorded_readiness for p in cohort)
+        assert list(cohort) == [pm.loads(pm.dumps(p)) for p in cohort]
+
+
 class TestSmallCohorts:
     @given(
         people=st.integers(1, 12),
@@ -508,6 +907,29 @@ class TestSmallCohorts:
         )
         cohort = synthetic_cohort(parameters, seed=seed, as_of=as_of)
         assert people == sum(in_hospital(p) for p in cohort)
+        assert [] == [p.person_id for p in cohort if pm.check_pathway(p, SECURE_PATHWAY)]
+
+    @given(
+        parameters=st.builds(
+            CohortParameters,
+            people_in_care=st.integers(1, 12),
+            history_years=st.integers(0, 8),
+            recorded_readiness_share=st.floats(0, 1),
+            recorded_not_ready_share=st.floats(0, 1),
+            restrictive_interventions_per_1000_bed_days=st.floats(0, 50),
+        ),
+        seed=st.integers(-(2**40), 2**40),
+        as_of=st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)),
+    )
+    def test_recorded_readiness_and_restrictive_interventions_change_nothing_else(
+        self, parameters: CohortParameters, seed: int, as_of: dt.date
+    ) -> None:
+        """Whatever their parameters, the records differ only in the new items, and stay valid."""
+        cohort = synthetic_cohort(parameters, seed=seed, as_of=as_of)
+        without = attrs.evolve(parameters, **WITHOUT_EVENTS)
+        assert synthetic_cohort(without, seed=seed, as_of=as_of) == tuple(
+            without_events(p) for p in cohort
+        )
         assert [] == [p.person_id for p in cohort if pm.check_pathway(p, SECURE_PATHWAY)]
 
     def test_no_history_keeps_only_those_still_in_care(self) -> None:

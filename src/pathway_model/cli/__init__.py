@@ -11,7 +11,8 @@ The package is laid out by job: ``_app`` (exit codes, the command table, the par
 folders, JSON Lines and standard input), ``_json`` (reading the command's own JSON files
 as strictly as the library reads its documents), ``_render`` (text and tables), and one
 module per group of commands, imported only when one of its commands runs: ``_validate``,
-``_rules`` (assess, readiness, schedule), ``_schema``, ``_fhir``, ``_cohort`` and ``_demo``.
+``_rules`` (assess, readiness, schedule), ``_schema``, ``_fhir``, ``_cohort``, ``_demo`` and
+``_mhsds``.
 
 Nothing in the library imports this package; importing ``pathway_model`` stays cheap.
 """

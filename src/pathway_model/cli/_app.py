@@ -188,11 +188,25 @@ COMMANDS: dict[tuple[str, ...], CommandInfo] = {
     ("demo",): _builtin(
         "_demo", "DEMO", "make a synthetic cohort and print its benchmarking report"
     ),
+    ("mhsds", "pathways"): _builtin(
+        "_mhsds",
+        "PATHWAYS",
+        "read an MHSDS extract into pathway records, with an account of every row",
+    ),
+    ("mhsds", "report"): _builtin(
+        "_mhsds",
+        "REPORT",
+        "report on an MHSDS extract: the national measures and the cohort report",
+    ),
+    ("mhsds", "synthetic"): _builtin(
+        "_mhsds", "SYNTHETIC", "write a synthetic cohort as an MHSDS extract"
+    ),
 }
 
 #: Command groups (the first word of two-word commands), with their one-line summaries.
 GROUPS: dict[str, str] = {
     "fhir": "exchange pathways as FHIR R4 Bundles, and publish their code systems",
+    "mhsds": "read MHSDS extracts into pathway records and national measures; write one",
 }
 
 
@@ -371,7 +385,7 @@ def _parser(load: Collection[tuple[str, ...]] | None, *, others: bool = True) ->
         description=(
             "Outcome-based care pathways for secure mental health services: check pathway\n"
             "documents, decide readiness to move on, publish JSON Schemas, exchange pathways\n"
-            "as FHIR R4 Bundles, and report on cohorts of pathways.\n"
+            "as FHIR R4 Bundles, read MHSDS extracts, and report on cohorts of pathways.\n"
             "\n"
             "Exit codes: 0 done; 2 bad input or usage; 3 internal error (a bug);\n"
             "130 interrupted."

@@ -36,7 +36,16 @@ from pathway_model.scoring import (  # isort: skip
     payments,
 )
 
-__all__ = ["COHORT", "add_report_options", "make_report", "option_error", "write_report"]
+__all__ = [
+    "COHORT",
+    "add_by_option",
+    "add_report_options",
+    "make_report",
+    "option_error",
+    "report_document",
+    "report_text",
+    "write_report",
+]
 
 
 #: The tables of the text report: every cohort measure, in one table each, by topic.
@@ -229,7 +238,7 @@ def _payment_rows(report: Any, by: str) -> list[Row]:
     return rows
 
 
-def _report_text(report: Any, by: str, skipped: int) -> str:
+def report_text(report: Any, by: str, skipped: int) -> str:
     """The benchmarking report: the measures by topic, providers ranked, then payments."""
     skipped_text = f" ({plural(skipped, 'record')} with problems skipped)" if skipped else ""
     lines = [
@@ -273,12 +282,12 @@ def _json_row(row: Any) -> dict[str, object]:
     return {field.name: _json_value(getattr(row, field.name)) for field in attrs.fields(type(row))}
 
 
-def _report_json(report: Any, skipped: int) -> str:
-    """The report as one line of JSON: every group's measures, the ranks and the payments."""
+def report_document(report: Any, skipped: int) -> dict[str, object]:
+    """The report as ``--json`` writes it: every group's measures, the ranks and the payments."""
     benchmark = list(benchmark_table(report))
     for stage in report.stages:
         benchmark += benchmark_table(report, stage=stage)
-    document = {
+    return {
         "as_of": report.as_of.isoformat(),
         "since": report.since.isoformat(),
         "records": report.records,
@@ -287,7 +296,6 @@ def _report_json(report: Any, skipped: int) -> str:
         "benchmark": [_json_row(row) for row in benchmark],
         "payments": [_json_row(row) for row in payments(report, by_stage=True)],
     }
-    return json_text(document, 0)
 
 
 def _report_csv(report: Any) -> str:
@@ -303,11 +311,11 @@ def _report_csv(report: Any) -> str:
 
 def write_report(report: Any, args: argparse.Namespace, console: Console, skipped: int) -> None:
     if args.json:
-        console.write(_report_json(report, skipped))
+        console.write(json_text(report_document(report, skipped), 0))
     elif args.csv:
         console.write(_report_csv(report))
     else:
-        console.write(_report_text(report, args.by, skipped))
+        console.write(report_text(report, args.by, skipped))
 
 
 #: Where a problem the library finds with an argument is named on the command line.
@@ -353,7 +361,8 @@ def make_report(
         raise CommandError(*lines) from None
 
 
-def add_report_options(parser: argparse.ArgumentParser) -> None:
+def add_by_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--by``: how the rows of the text tables are grouped."""
     parser.add_argument(
         "--by",
         choices=_BY_CHOICES,
@@ -363,6 +372,10 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
             "or each stage with its providers, ranked within it"
         ),
     )
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    add_by_option(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument(
         "--json",

@@ -159,15 +159,15 @@ class Accounting:
         for name, account in self.tables.items():
             duplicates = sum(account.duplicates.values())
             layers = ", ".join(
-                f"{layer.value} {count}" for layer, count in account.duplicates.items() if count
+                f"{layer.value} {count:,}" for layer, count in account.duplicates.items() if count
             )
             refused = sum(account.refused.values())
-            reasons = ", ".join(f"{reason} {count}" for reason, count in account.refused.items())
+            reasons = ", ".join(f"{reason} {count:,}" for reason, count in account.refused.items())
             lines.append(
-                f"{name}: {account.read} read, {account.used} used, "
-                f"{duplicates} duplicate{'' if duplicates == 1 else 's'}"
+                f"{name}: {account.read:,} read, {account.used:,} used, "
+                f"{duplicates:,} duplicate{'' if duplicates == 1 else 's'}"
                 + (f" ({layers})" if layers else "")
-                + f", {refused} refused"
+                + f", {refused:,} refused"
                 + (f" ({reasons})" if reasons else "")
             )
         return "\n".join(lines)

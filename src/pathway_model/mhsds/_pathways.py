@@ -357,8 +357,15 @@ def _stays_of_person(
     ward_stays: Mapping[tuple[str, ...], list[WardStayRow]],
     mapping: StageMapping,
     ledger: Ledger,
+    definition: PathwayDefinition,
 ) -> list[_Stay]:
-    """One person's placements at one provider: each spell's, and the time after each."""
+    """One person's placements at one provider: each spell's, and the time after each.
+
+    The time after a discharge is added only where the discharge may lead to it: the
+    destination is none of the mapping's ``not_community`` codes, and the definition
+    allows the move from the last stage (never a move the pathway does not have, such
+    as high secure straight to the community).
+    """
     placements: list[_Stay] = []
     for spell in spells:
         last = placements[-1] if placements else None
@@ -388,6 +395,7 @@ def _stays_of_person(
             mapping.after_discharge is not None
             and spell_end is not None
             and spell.discharge_destination not in mapping.not_community
+            and definition.allows(found[-1].stage, mapping.after_discharge)
             and found[-1].end == spell_end
         ):
             placements.append(
@@ -475,7 +483,8 @@ def build_pathways(
     )
     ledger.conventions["after_discharge"] = (
         f"a stay in {mapping.after_discharge!r} from a spell's discharge until the next spell, "
-        "unless DestOfDischHospProvSpell is another hospital, a court, custody or death"
+        "unless DestOfDischHospProvSpell is another hospital, a court, custody or death, or "
+        "the definition has no move from the last stage to it"
         if mapping.after_discharge is not None
         else "the record ends at discharge"
     )
@@ -500,7 +509,7 @@ def build_pathways(
     used_ready: list[ReadinessRow] = []
     used_restrictive: list[RestrictiveRow] = []
     for (provider, person), own in spells.items():
-        stays = _stays_of_person(own, ward_stays, mapping, ledger)
+        stays = _stays_of_person(own, ward_stays, mapping, ledger, definition)
         if not stays:
             continue
         placements = _placements(stays, provider)

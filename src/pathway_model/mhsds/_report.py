@@ -170,7 +170,8 @@ class NationalMeasures:
             extract: The extract, read and de-duplicated by ``read_extract``.
             period_end: The last day of the window: its month is the window's last.
             period_start: The first day of the window: its month is the window's first.
-                ``None``: the first month any spell or ward stay of the extract was sent in.
+                ``None``: the first month of the extract (`Extract.first_month`, the
+                earliest month of any row read, whichever version of an item is kept).
 
         Raises:
             WrongTypeError: An argument is of the wrong type.
@@ -188,9 +189,10 @@ class NationalMeasures:
             ):
                 raise WrongTypeError.single(name, "a date", _seam.type_name(value))
         last = month_id_of(period_end)
-        months = [spell.origin.month for spell in extract.spells]
-        months += [stay.origin.month for stay in extract.ward_stays]
-        first = month_id_of(period_start) if period_start is not None else min(months or [last])
+        if period_start is not None:
+            first = month_id_of(period_start)
+        else:
+            first = last if extract.first_month is None else extract.first_month
         if first > last:
             raise ValidationError.single(
                 "period_start",

@@ -266,6 +266,10 @@ class Extract:
         restrictive: Restrictive interventions (MHS505 with MHS515).
         coded_scores: Scored assessment rows (MHS606, and MHS607 dated by their care
             contact, MHS201), one per scale.
+        first_month: The earliest ``UniqMonthID`` of any row read (duplicates and refused
+            rows included), or ``None`` for an extract of no rows: the month the extract
+            begins, which the national measures' window opens at by default.
+        last_month: The latest ``UniqMonthID`` of any row read, or ``None``.
     """
 
     spells: tuple[SpellRow, ...]
@@ -275,6 +279,8 @@ class Extract:
     restrictive: tuple[RestrictiveRow, ...]
     coded_scores: tuple[CodedScoreRow, ...]
     _ledger: Ledger = attrs.field(alias="ledger", eq=False, repr=False)
+    first_month: int | None = None
+    last_month: int | None = None
 
     @property
     def accounting(self) -> Accounting:
@@ -631,6 +637,12 @@ def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule
     ledger = Ledger()
     ledger.conventions.update(CONVENTIONS)
     frames = read_tables(source, ledger)
+    months = [
+        month
+        for frame in frames.values()
+        for month in frame["UniqMonthID"].tolist()
+        if month is not None
+    ]
     chosen = _submissions(frames, ledger, submissions)
     kept: dict[str, pd.DataFrame] = {}
     for name, frame in frames.items():
@@ -665,6 +677,8 @@ def read_extract(source: object, *, submissions: SubmissionRule = SubmissionRule
         restrictive=_restrictive(kept, by_spell, ledger),
         coded_scores=_coded_scores(kept, list(spells.values()), ledger),
         ledger=ledger,
+        first_month=min(months, default=None),
+        last_month=max(months, default=None),
     )
 
 

@@ -5,7 +5,9 @@ whole population on the built-in secure pathway: several providers, a few thousa
 people in secure hospital care at a date, stays across the secure levels, reviews
 every few months with the team's and the person's views, goals, incidents, long stays,
 moves back to a more secure level, and people who are ready to move on but have not
-been moved. The shape of the population is set by
+been moved. In hospital the team records when it judged the person clinically ready
+(with the delay reason, as MHSDS tables MHS518 and MHS504 hold it), and staff use
+restrictive interventions (MHS505 and MHS515). The shape of the population is set by
 [`CohortParameters`][pathway_model.synthetic.CohortParameters]; every default names
 its source, a fact listed on the docs page "Domain facts and sources", or is marked as
 an illustrative assumption. "Synthetic cohorts" explains what the generator
@@ -16,9 +18,10 @@ NHS number), provider names are invented ("Provider A"), and goal wording is wri
 for the generator.
 
 The same seed and parameters give equal records, and so the same JSON bytes, on every
-machine: the generator draws from one ``random.Random(seed)`` in a fixed order and
-never touches the global random state, the clock or any process-wide setting, so
-cohorts may be made on several threads at once.
+machine: the generator draws from ``random.Random`` streams seeded from the seed, each in
+a fixed order (recorded readiness and restrictive interventions from streams of their
+own, so they change nothing else), and never touches the global random state, the clock
+or any process-wide setting, so cohorts may be made on several threads at once.
 
 The parameters live in one private module and the generator in another; this package
 names what is public:

@@ -1,12 +1,18 @@
 """The generator: draws stays from the parameters, then builds each person's record.
 
-Everything is drawn from one ``random.Random(seed)`` in a fixed order; nothing reads
-the global random state, the clock or the order of a set. Every review, incident, goal
-and record is built through its class's own validating constructor.
+Stays, reviews, goals and the person's own incidents are drawn from one
+``random.Random(seed)`` in a fixed order. Recorded readiness and restrictive
+interventions are drawn from two streams of their own, ``random.Random`` seeded with
+``f"{seed}:recorded-readiness"`` and ``f"{seed}:restrictive-interventions"``, so that
+adding them, or changing their parameters, changes nothing else in a record. Nothing
+reads the global random state, the clock or the order of a set. Every review, incident,
+goal, recorded readiness period and record is built through its class's own validating
+constructor.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import random
@@ -29,11 +35,19 @@ from pathway_model.model import (
     Pathway,
     Period,
     Placement,
+    RecordedReadiness,
     Review,
     ReviewKind,
     Stage,
 )
-from pathway_model.model._seam import shift_date, type_name
+from pathway_model.model._seam import (
+    ATTRIBUTABLE_TO,
+    DELAY_REASONS_V5,
+    DELAY_REASONS_V6,
+    CodeList,
+    shift_date,
+    type_name,
+)
 from pathway_model.synthetic._parameters import HOSPITAL_STAGES, STAY_STAGES, CohortParameters
 
 _YEAR_DAYS = 365.2425
@@ -86,6 +100,70 @@ _SETTERS = (
     (GoalSetter.SHARED, 0.45),
     (GoalSetter.TEAM, 0.15),
 )
+#: The delay reason lists, newest first: a recorded period's reasons come from the list
+#: valid in the month it starts (v6 from April 2024, v5 before).
+_REASON_LISTS = (DELAY_REASONS_V6, DELAY_REASONS_V5)
+_RESTRICTIVE = IncidentKind.RESTRICTIVE_INTERVENTION
+#: A restrictive intervention's severity is the harm to the person from it; the
+#: generator, like an MHSDS extract, does not record the harm, so it is the library's
+#: default ("Domain facts and sources"): serious.
+_RESTRICTIVE_SEVERITY = IncidentSeverity.SERIOUS
+
+
+def _month_id(day: dt.date) -> int:
+    """The MHSDS month (``UniqMonthID``: month 1 is April 1900) that ``day`` falls in.
+
+    The national convention ("Domain facts and sources"), which the code lists' months
+    count in; a day before April 1900 gives a month before 1.
+    """
+    return 12 * (day.year - 1900) + day.month - 3
+
+
+@attrs.frozen(kw_only=True)
+class _DelayCodes:
+    """The codes a recorded readiness period starting in one month is drawn from."""
+
+    reason_list: str
+    reasons: tuple[str, ...]
+    reason_weights: tuple[float, ...]
+    attributions: tuple[str, ...]
+    attribution_weights: tuple[float, ...]
+
+
+def _valid(
+    pairs: Iterable[tuple[str, float]], code_list: CodeList, month: int
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The weighted codes of ``code_list`` valid in ``month``, and their cumulative weights."""
+    valid = [
+        (code, weight)
+        for code, weight in pairs
+        if (item := code_list.get(code)) is not None and item.valid_in(month)
+    ]
+    return tuple(code for code, _ in valid), _cumulative(weight for _, weight in valid)
+
+
+def _delay_codes(parameters: CohortParameters, month: int) -> _DelayCodes:
+    """The list, reasons and attributions for a period starting in ``month``.
+
+    The list is the one valid in the month. A month before every list (MHSDS lists
+    begin in April 2019) draws from the earliest list as it was in its first month.
+    """
+    chosen = next((code_list for code_list in _REASON_LISTS if code_list.valid_in(month)), None)
+    if chosen is None:
+        chosen = _REASON_LISTS[-1]
+        month = min((item.first_month for item in chosen if item.first_month), default=month)
+    weights = (
+        parameters.delay_reasons_v6 if chosen is DELAY_REASONS_V6 else parameters.delay_reasons_v5
+    )
+    reasons, reason_weights = _valid(weights, chosen, month)
+    attributions, attribution_weights = _valid(parameters.attributable_to, ATTRIBUTABLE_TO, month)
+    return _DelayCodes(
+        reason_list=chosen.id,
+        reasons=reasons,
+        reason_weights=reason_weights,
+        attributions=attributions,
+        attribution_weights=attribution_weights,
+    )
 
 
 def _cumulative(weights: Iterable[float]) -> tuple[float, ...]:
@@ -309,8 +387,18 @@ class _Builder:
         parameters: CohortParameters,
         plans: Sequence[_StagePlan],
         window_start: int,
+        *,
+        recorded: random.Random,
+        restrictive: random.Random,
     ) -> None:
         self.rng = rng
+        # The two streams of their own: see the module's docstring.
+        self.recorded_random = recorded.random
+        self.restrictive_rng = restrictive
+        self.restrictive_rate = parameters.restrictive_interventions_per_1000_bed_days / 1_000
+        self.intervention_types = tuple(code for code, _ in parameters.intervention_types)
+        self.intervention_weights = _cumulative(w for _, w in parameters.intervention_types)
+        self.delay_codes: dict[int, _DelayCodes] = {}
         self.window_start = window_start
         self.random = rng.random
         self.parameters = parameters
@@ -383,6 +471,8 @@ class _Builder:
         reviews: list[Review] = []
         incidents: list[Incident] = []
         goals: list[Goal] = []
+        periods: list[RecordedReadiness] = []
+        restrictive: list[Incident] = []
         provider = -1
         for stay_number, stay in enumerate(stays, start=1):
             plan = self.plans[stay[0]]
@@ -399,7 +489,7 @@ class _Builder:
             )
             if end > self.window_start:
                 # A stay that reaches into the history window has all its evidence.
-                self._stay(
+                ready_day = self._stay(
                     plan=plan,
                     stay=stay,
                     as_of=as_of,
@@ -407,6 +497,9 @@ class _Builder:
                     incidents=incidents,
                     goals=goals,
                 )
+                if plan.hospital:
+                    self._recorded(stay=stay, ready_day=ready_day, as_of=as_of, into=periods)
+                    self._restrictive(start=start, cut=min(end, as_of + 1), into=restrictive)
         return Pathway(
             person_id=f"SYN-{number:06d}",
             definition_id=SECURE_PATHWAY.id,
@@ -414,7 +507,8 @@ class _Builder:
             placements=placements,
             goals=goals,
             reviews=reviews,
-            incidents=incidents,
+            incidents=incidents + restrictive if restrictive else incidents,
+            recorded_readiness=periods,
         )
 
     def _provider(self, plan: _StagePlan, previous: int) -> int:
@@ -478,8 +572,12 @@ class _Builder:
         reviews: list[Review],
         incidents: list[Incident],
         goals: list[Goal],
-    ) -> None:
-        """Add the reviews, incidents and goals of one stay, up to ``as_of``."""
+    ) -> int:
+        """Add the reviews, incidents and goals of one stay, up to ``as_of``.
+
+        Returns the day the person becomes ready under the stage's exit criteria, as
+        planned before the move, or -1 when no readiness is planned.
+        """
         random_ = self.random
         parameters = self.parameters
         _, start, end, outcome, _ = stay
@@ -554,6 +652,82 @@ class _Builder:
             )
         for goal, last in zip(stay_goals, statuses, strict=True):
             goals.append(self._goal_outcome(goal, last, outcome, end, as_of))
+        return ready_day
+
+    def _recorded(
+        self, *, stay: _Stay, ready_day: int, as_of: int, into: list[RecordedReadiness]
+    ) -> None:
+        """Add the team's record that the person was clinically ready, if it made one.
+
+        A person ready under the rule (``ready_day``) is recorded ready from a little
+        after it until the move; a step down on the team's judgement is recorded ready
+        for the delay before it. Four draws a stay whatever is recorded, so that changing
+        one share moves no other draw.
+        """
+        random_ = self.recorded_random
+        parameters = self.parameters
+        _, start, end, outcome, _ = stay
+        record, gap, reason, attributable = random_(), random_(), random_(), random_()
+        if ready_day >= 0:
+            if record >= parameters.recorded_readiness_share:
+                return
+            least, most = parameters.recording_lag_days
+            first = ready_day + least + int(gap * (most - least + 1))
+        elif outcome == _DOWN:
+            if record >= parameters.recorded_not_ready_share:
+                return
+            least, most = parameters.move_delay_days
+            first = max(start, end - least - int(gap * (most - least + 1)))
+        else:
+            return
+        if first >= end or first > as_of:
+            return  # the move came first, or the team records it after as_of
+        day = self.date(first)
+        month = _month_id(day)
+        codes = self.delay_codes.get(month)
+        if codes is None:
+            codes = self.delay_codes[month] = _delay_codes(parameters, month)
+        # No weighted code valid in the month: the team recorded none.
+        reasons, attributions = codes.reasons, codes.attributions
+        into.append(
+            RecordedReadiness(
+                id=f"rr{len(into) + 1}",
+                start=day,
+                end=None if end > as_of else self.date(end),
+                delay_reason=reasons[_pick(reason, codes.reason_weights)] if reasons else None,
+                reason_list=codes.reason_list,
+                attributable_to=attributions[_pick(attributable, codes.attribution_weights)]
+                if attributions
+                else None,
+            )
+        )
+
+    def _restrictive(self, *, start: int, cut: int, into: list[Incident]) -> None:
+        """Add the restrictive interventions of a hospital stay up to ``cut``."""
+        rate = self.restrictive_rate
+        if rate <= 0:
+            return
+        rng = self.restrictive_rng
+        random_, expovariate = rng.random, rng.expovariate
+        types, weights = self.intervention_types, self.intervention_weights
+        last = len(types) - 1
+        moment = float(start)
+        while True:
+            moment += expovariate(rate)
+            day = int(moment)
+            if day >= cut:
+                return
+            # As _pick, by bisection: the first type whose cumulative weight is above the draw.
+            kind = min(bisect.bisect_right(weights, random_()), last)
+            into.append(
+                Incident(
+                    id=f"ri{len(into) + 1}",
+                    date=self.date(day),
+                    kind=_RESTRICTIVE,
+                    severity=_RESTRICTIVE_SEVERITY,
+                    intervention_type=types[kind],
+                )
+            )
 
     def _shared_updates(
         self,
@@ -774,13 +948,25 @@ def synthetic_cohort(
     not yet moved at ``as_of``, and
     [`readiness`][pathway_model.readiness] finds them.
 
-    Every review, incident, goal and record is built by its class's validating
-    constructor. Nothing process-wide is changed (not the garbage collector, not the
-    global random state), so several threads may make cohorts at once.
+    In hospital stays the team records, as MHSDS does, when it judged the person
+    clinically ready to move on ([`RecordedReadiness`][pathway_model.RecordedReadiness],
+    with a delay reason from the national list of the month the period starts), and
+    staff use restrictive interventions (incidents of kind ``restrictive_intervention``,
+    which the rules never count against the person). These are drawn from streams of
+    their own, seeded from ``seed``, so a record's other items are the same whatever
+    their parameters: with their shares and rate at 0 the records are those of a
+    generator without them.
+
+    Every review, incident, goal, recorded readiness period and record is built by its
+    class's validating constructor. Nothing process-wide is changed (not the garbage
+    collector, not the global random state), so several threads may make cohorts at
+    once.
 
     Args:
         parameters: The shape of the population; ``CohortParameters()`` when ``None``.
-        seed: The seed of the one ``random.Random`` the generator draws from.
+        seed: The seed of the generator's ``random.Random`` streams: one for the
+            stays, reviews, goals and the person's own incidents, one seeded
+            ``f"{seed}:recorded-readiness"`` and one ``f"{seed}:restrictive-interventions"``.
         as_of: The date the population is taken at.
 
     Returns:
@@ -828,6 +1014,13 @@ def synthetic_cohort(
     plans = _plans(parameters)
     day = as_of.toordinal()
     window_start = day - round(parameters.history_years * _YEAR_DAYS)
-    builder = _Builder(rng, parameters, plans, window_start)
+    builder = _Builder(
+        rng,
+        parameters,
+        plans,
+        window_start,
+        recorded=random.Random(f"{seed}:recorded-readiness"),
+        restrictive=random.Random(f"{seed}:restrictive-interventions"),
+    )
     people = _skeletons(rng, parameters, plans, day)
     return tuple(builder.person(number, stays, day) for number, (_, stays) in enumerate(people, 1))

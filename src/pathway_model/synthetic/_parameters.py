@@ -13,9 +13,16 @@ from typing import Any
 import attrs
 
 from pathway_model.catalogue import SECURE_PATHWAY
-from pathway_model.errors import Problem, UnknownCodeError, ValidationError
+from pathway_model.errors import Problem, UnknownCodeError, ValidationError, show_code
 from pathway_model.model import Stage
-from pathway_model.model._seam import MAX_NAME_LENGTH, type_name
+from pathway_model.model._seam import (
+    ATTRIBUTABLE_TO,
+    DELAY_REASONS_V5,
+    DELAY_REASONS_V6,
+    MAX_NAME_LENGTH,
+    RESTRICTIVE_INTERVENTION_TYPES,
+    type_name,
+)
 
 #: The stages a person can be admitted to or stay in; "discharged" ends the record.
 STAY_STAGES = ("high_secure", "medium_secure", "low_secure", "community")
@@ -76,6 +83,38 @@ def _span(path: str, value: object, low: int, high: int) -> list[Problem]:
     problems = _whole(f"{path}[0]", value[0], low, high) + _whole(f"{path}[1]", value[1], low, high)
     if not problems and value[0] > value[1]:
         problems.append(Problem(path=path, expected=what, found=repr(value)))
+    return problems
+
+
+def _weights(path: str, value: object, codes: Sequence[str], list_name: str) -> list[Problem]:
+    """Check ``(code, weight)`` pairs: codes of one national list, each once, weights > 0."""
+    what = f"(code, weight) pairs naming codes of {list_name}"
+    if not isinstance(value, tuple):
+        return [Problem(path=path, expected=what, found=type_name(value))]
+    if not value:
+        return [Problem(path=path, expected=f"at least 1 pair: {what}", found="none")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, pair in enumerate(value):
+        here = f"{path}[{index}]"
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+            problems.append(Problem(path=here, expected=what, found=type_name(pair)))
+            continue
+        code, weight = pair
+        if code not in codes:
+            problems.append(
+                Problem(
+                    path=f"{here}[0]",
+                    expected=f"a code of {list_name} ({', '.join(codes)})",
+                    found=show_code(code),
+                )
+            )
+        elif code in seen:
+            problems.append(Problem(path=f"{here}[0]", expected="each code once", found="a repeat"))
+        seen.add(code)
+        problems += _number(f"{here}[1]", weight, 0.0, 1e9, "a weight > 0")
+        if _is_number(weight) and weight <= 0:
+            problems.append(Problem(path=f"{here}[1]", expected="a weight > 0", found=repr(weight)))
     return problems
 
 
@@ -281,6 +320,80 @@ DEFAULT_STAGES: tuple[StageParameters, ...] = (
 DEFAULT_PROVIDERS: tuple[str, ...] = tuple(f"Provider {letter}" for letter in "ABCDEFGH")
 """Eight invented provider names: the default of ``CohortParameters.providers``."""
 
+# Recorded readiness and restrictive interventions. The sources give no national
+# distribution of delay reasons, of who delays are attributable to, or of restrictive
+# intervention types, and no national rate of restrictive interventions: every weight
+# below is an illustrative assumption. The delay reasons favour those that hold people
+# in secure care (Ministry of Justice agreement, highly bespoke housing or care,
+# supported accommodation, funding, further NHS care); physical restraint is the most
+# common intervention. Each table adds up to 100, so a weight reads as a percentage.
+
+#: Delay reasons, MHSDS v6 ``ClinReadyforDischDelayReason`` (assumption).
+_DELAY_REASONS_V6: tuple[tuple[str, float], ...] = (
+    ("01", 4),  # care coordinator allocation
+    ("03", 3),  # social worker allocation
+    ("04", 12),  # public funding or a funding panel
+    ("05", 10),  # further community or mental health NHS care
+    ("08", 3),  # care home with nursing
+    ("11", 2),  # patient or family choice
+    ("12", 3),  # dispute over the responsible commissioner
+    ("13", 3),  # dispute over the post-discharge pathway
+    ("15", 1),  # social rented housing
+    ("18", 15),  # supported accommodation
+    ("24", 15),  # Ministry of Justice agreement to the placement
+    ("25", 4),  # mental health legislation proceedings
+    ("31", 4),  # public-safety concern unrelated to clinical need
+    ("32", 15),  # highly bespoke housing or care
+    ("33", 2),  # no lawful community support
+    ("34", 2),  # no social care support
+    ("36", 1),  # hospital staff shortages
+    ("98", 1),  # not known
+)
+#: Delay reasons, MHSDS v5 ``DelayDischReason``, by analogy with v6 (assumption).
+_DELAY_REASONS_V5: tuple[tuple[str, float], ...] = (
+    ("A2", 5),  # care coordinator allocation
+    ("B1", 14),  # public funding
+    ("C1", 12),  # further non-acute NHS care
+    ("D2", 3),  # care home with nursing
+    ("G2", 2),  # patient or family choice
+    ("H1", 6),  # disputes
+    ("I2", 3),  # general-needs housing
+    ("J2", 15),  # supported accommodation
+    ("M1", 15),  # Ministry of Justice agreement
+    ("N1", 5),  # legal requirements
+    ("R1", 3),  # public-safety concern (care team); from October 2021
+    ("R2", 2),  # public-safety concern (Ministry of Justice); from October 2021
+    ("S1", 5),  # no lawful community care package; from October 2021
+    ("T1", 5),  # lack of health care provision; from October 2021
+    ("T2", 3),  # lack of social care support; from October 2021
+    ("98", 2),  # no reason given; from October 2021
+)
+#: Who a delay is attributable to, MHSDS ``AttribToIndic`` (assumption).
+_ATTRIBUTABLE_TO: tuple[tuple[str, float], ...] = (
+    ("04", 50),  # NHS
+    ("05", 25),  # social care
+    ("06", 20),  # both
+    ("07", 5),  # housing; to March 2024 only
+)
+#: Restrictive intervention types, MHSDS ``RestrictiveIntType`` (assumption).
+_INTERVENTION_TYPES: tuple[tuple[str, float], ...] = (
+    ("01", 5),  # physical restraint: prone
+    ("04", 1),  # mechanical restraint
+    ("05", 12),  # seclusion
+    ("06", 4),  # segregation
+    ("07", 20),  # physical restraint: standing
+    ("08", 15),  # physical restraint: restrictive escort
+    ("09", 8),  # physical restraint: supine
+    ("10", 3),  # physical restraint: side
+    ("11", 6),  # physical restraint: seated
+    ("12", 2),  # physical restraint: kneeling
+    ("13", 6),  # physical restraint: other
+    ("14", 10),  # chemical restraint: rapid tranquillisation by injection
+    ("15", 2),  # chemical restraint: other injection
+    ("16", 5),  # chemical restraint: oral
+    ("17", 1),  # chemical restraint: other
+)
+
 
 @attrs.frozen(kw_only=True)
 class CohortParameters:
@@ -341,6 +454,39 @@ class CohortParameters:
             0.3, assumption); the rest are minor.
         same_provider_share: The share of moves that stay with the same provider when
             it runs the next stage (default 0.6, assumption).
+        recorded_readiness_share: The share of hospital stays with readiness under the
+            stage's exit criteria before the move in which the team records the person
+            clinically ready (default 0.75, assumption): a
+            [`RecordedReadiness`][pathway_model.RecordedReadiness] period, as MHSDS
+            tables MHS518 and MHS504 hold it, from a little after the rule's readiness
+            until the move, and open while the move is after ``as_of``.
+        recording_lag_days: Days from the rule's readiness to the start of the recorded
+            period (default 0 to 28, assumption).
+        recorded_not_ready_share: The share of hospital stays ending in a step down on
+            the team's judgement, before the exit criteria were met, in which the team
+            records the person clinically ready for the ``move_delay_days`` before the
+            move (default 0.3, assumption): recorded ready while the rule does not find
+            them ready.
+        delay_reasons_v6: The delay reasons of recorded periods that start from April
+            2024, as ``(code, weight)`` pairs of the MHSDS v6 list
+            ``ClinReadyforDischDelayReason`` (a mapping is also accepted; default: see
+            "Synthetic cohorts", assumption).
+        delay_reasons_v5: The delay reasons of recorded periods that start before April
+            2024, as ``(code, weight)`` pairs of the MHSDS v5 list ``DelayDischReason``
+            (default: see "Synthetic cohorts", assumption). Only the codes valid in the
+            month a period starts are drawn; with none, the period has no reason.
+        attributable_to: Who each recorded delay is attributable to, as ``(code,
+            weight)`` pairs of MHSDS ``AttribToIndic`` (default NHS 50, social care 25,
+            both 20, housing 5; assumption). Only the codes valid in the month a period
+            starts are drawn (housing, ``"07"``, until March 2024).
+        restrictive_interventions_per_1000_bed_days: How many restrictive
+            interventions (incidents of kind ``restrictive_intervention``, done to the
+            person by staff and never counted against readiness) happen per 1,000
+            occupied bed days in secure hospital care (default 2, assumption: the
+            sources give no national rate).
+        intervention_types: The types of restrictive intervention, as ``(code,
+            weight)`` pairs of MHSDS ``RestrictiveIntType`` (default: see "Synthetic
+            cohorts", assumption).
 
     Raises:
         ValidationError: A value is out of range; every problem is listed with its path.
@@ -376,6 +522,22 @@ class CohortParameters:
     serious_incident_share: float = 0.1
     moderate_incident_share: float = 0.3
     same_provider_share: float = 0.6
+    recorded_readiness_share: float = 0.75
+    recording_lag_days: tuple[int, int] = attrs.field(default=(0, 28), converter=_as_tuple)
+    recorded_not_ready_share: float = 0.3
+    delay_reasons_v6: tuple[tuple[str, float], ...] = attrs.field(
+        default=_DELAY_REASONS_V6, converter=_pairs
+    )
+    delay_reasons_v5: tuple[tuple[str, float], ...] = attrs.field(
+        default=_DELAY_REASONS_V5, converter=_pairs
+    )
+    attributable_to: tuple[tuple[str, float], ...] = attrs.field(
+        default=_ATTRIBUTABLE_TO, converter=_pairs
+    )
+    restrictive_interventions_per_1000_bed_days: float = 2.0
+    intervention_types: tuple[tuple[str, float], ...] = attrs.field(
+        default=_INTERVENTION_TYPES, converter=_pairs
+    )
 
     def __attrs_post_init__(self) -> None:
         _raise(self._problems())
@@ -392,6 +554,21 @@ class CohortParameters:
         problems += _span(f"{path}.goals_per_stay", self.goals_per_stay, 0, 20)
         problems += _span(f"{path}.move_delay_days", self.move_delay_days, 0, 3_650)
         problems += _span(f"{path}.long_delay_days", self.long_delay_days, 0, 3_650)
+        problems += _span(f"{path}.recording_lag_days", self.recording_lag_days, 0, 365)
+        problems += _number(
+            f"{path}.restrictive_interventions_per_1000_bed_days",
+            self.restrictive_interventions_per_1000_bed_days,
+            0.0,
+            1_000.0,
+            "a rate from 0 to 1,000",
+        )
+        for name, codes, list_name in (
+            ("delay_reasons_v6", DELAY_REASONS_V6.code_values, repr(DELAY_REASONS_V6.id)),
+            ("delay_reasons_v5", DELAY_REASONS_V5.code_values, repr(DELAY_REASONS_V5.id)),
+            ("attributable_to", ATTRIBUTABLE_TO.code_values, repr(ATTRIBUTABLE_TO.id)),
+            ("intervention_types", tuple(RESTRICTIVE_INTERVENTION_TYPES), "'RestrictiveIntType'"),
+        ):
+            problems += _weights(f"{path}.{name}", getattr(self, name), codes, list_name)
         for name in (
             "late_review_share",
             "person_declines_share",
@@ -402,6 +579,8 @@ class CohortParameters:
             "serious_incident_share",
             "moderate_incident_share",
             "same_provider_share",
+            "recorded_readiness_share",
+            "recorded_not_ready_share",
         ):
             problems += _share(f"{path}.{name}", getattr(self, name))
         for first, second in (
