@@ -22,7 +22,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model import mhsds, scoring, synthetic
@@ -243,6 +246,32 @@ class TestAssessmentRows:
             if value is not None and name not in ("record", "problems", "library_version")
         ]
 
+    def test_a_definition_of_ones_own_travels_to_the_executors(
+        self, spark: Any, cohort: tuple[pm.Pathway, ...]
+    ) -> None:
+        """Records on a definition that is not built in: read with it, refused without it."""
+        from pathway_model.spark import assessment_rows
+
+        own = attrs.evolve(SECURE_PATHWAY, id="our-secure-pathway")
+        records = [attrs.evolve(p, definition_id=own.id) for p in cohort[:6]]
+        frame = _documents(spark, [pm.dumps(record) for record in records], partitions=2)
+
+        with_it = _rows_by_record(
+            assessment_rows(frame, as_of=AS_OF, keep=["record"], definition=own)
+        )
+        without = _rows_by_record(assessment_rows(frame, as_of=AS_OF, keep=["record"]))
+
+        assert {
+            index: {**_expected_row(pathway, AS_OF), "definition_id": own.id, "record": index}
+            for index, pathway in enumerate(cohort[:6])
+        } == with_it
+        assert {
+            (
+                "$.definition_id: expected a known pathway definition (pass definition= for one "
+                "not built in); found 'our-secure-pathway@1.0.0'"
+            )
+        } == {row["problems"] for row in without.values()}
+
     def test_binary_documents_read_as_text_does(self, spark: Any) -> None:
         """A column of UTF-8 bytes gives the rows a column of text gives."""
         from pathway_model.spark import assessment_rows
@@ -295,20 +324,19 @@ class TestCohortReport:
 
         assert scoring.cohort_report(cohort, as_of=AS_OF, since=since) == report
 
-    def test_the_partitions_do_not_change_the_partial(
-        self, spark: Any, cohort: tuple[pm.Pathway, ...]
+    @settings(max_examples=5, deadline=None)  # each example is a Spark job of a few seconds
+    @given(order=st.permutations(range(12)), partitions=st.integers(min_value=1, max_value=16))
+    def test_no_partitioning_or_order_changes_the_partial(
+        self, spark: Any, cohort: tuple[pm.Pathway, ...], order: list[int], partitions: int
     ) -> None:
-        """One partition or seven (some of them empty): the same partial, to the byte."""
+        """In any order, in any number of partitions (some empty): the partial, to the byte."""
         from pathway_model.spark import cohort_partial
 
-        documents = [pm.dumps(pathway) for pathway in cohort[:12]]
-        partials = [
-            cohort_partial(_documents(spark, documents, partitions=count), as_of=AS_OF)
-            for count in (1, 7)
-        ]
+        frame = _documents(spark, [pm.dumps(cohort[i]) for i in order], partitions=partitions)
 
-        assert partials[0].to_json() == partials[1].to_json()
-        assert 12 == partials[0].records
+        partial = cohort_partial(frame, as_of=AS_OF)
+
+        assert scoring.CohortPartial.of(cohort[:12], as_of=AS_OF).to_json() == partial.to_json()
 
     def test_documents_that_cannot_be_read_refuse_the_report_or_are_left_out(
         self, spark: Any, cohort: tuple[pm.Pathway, ...]
@@ -406,14 +434,15 @@ def _extract(cohort: tuple[pm.Pathway, ...]) -> dict[str, Any]:
             "Person_ID": spell.Person_ID,
             "UniqHospProvSpellID": spell.UniqHospProvSpellID,
         }
-        start = max(spell.StartDateHospProvSpell, dt.date(2025, 1, 6)) + dt.timedelta(days=index)
+        day = max(spell.StartDateHospProvSpell, dt.date(2025, 1, 6)) + dt.timedelta(days=index)
+        start, before = day.isoformat(), (day - dt.timedelta(days=2)).isoformat()
         ready.append(
             {
                 **common,
                 "MHS518UniqID": f"R{index}",
                 "StartDateClinReadyforDisch": start,
                 # The last ends before it starts: refused.
-                "EndDateClinReadyforDisch": start - dt.timedelta(days=2) if index == 3 else None,
+                "EndDateClinReadyforDisch": before if index == 3 else None,
                 "ClinReadyforDischDelayReason": "24",
                 "AttribToIndic": "04",
             }
@@ -432,14 +461,22 @@ def _extract(cohort: tuple[pm.Pathway, ...]) -> dict[str, Any]:
                 **{k: v for k, v in common.items() if k != "UniqHospProvSpellID"},
                 "UniqRestrictiveIntIncID": f"I{index}",
                 "UniqRestrictiveIntTypeID": f"T{index}",
-                "RestrictiveIntType": 4,  # a number for a code of width 2: '04'
+                "RestrictiveIntType": "04",
                 "StartDateRestrictiveIntType": start,
                 "EndDateRestrictiveIntType": start,
             }
         )
-    frames["MHS518ClinReadyforDischarge"] = pd.DataFrame(ready)
-    frames["MHS505RestrictiveInterventInc"] = pd.DataFrame(restrictive)
-    frames["MHS515RestrictiveInterventType"] = pd.DataFrame(types)
+    for name, added in (
+        ("MHS518ClinReadyforDischarge", ready),
+        ("MHS505RestrictiveInterventInc", restrictive),
+        ("MHS515RestrictiveInterventType", types),
+    ):
+        frames[name] = pd.concat(
+            [frames.get(name, pd.DataFrame()), pd.DataFrame(added)], ignore_index=True
+        )
+    # Numbers for a code of width 2, as some platforms store it: 4 is read as '04'.
+    typed = frames["MHS515RestrictiveInterventType"]
+    typed["RestrictiveIntType"] = typed["RestrictiveIntType"].map(int)
     # Given with no rows (and without a column it needs): a problem of the whole table.
     frames["MHS504DelayedDischarge"] = pd.DataFrame(
         columns=["UniqMonthID", "OrgIDProv", "Person_ID", "UniqHospProvSpellID"]

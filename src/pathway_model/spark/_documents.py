@@ -263,10 +263,9 @@ class _Invalid:
     rows come in, so the driver's error does not depend on Spark's partitions.
     """
 
-    __slots__ = ("documents", "listed", "problems", "read")
+    __slots__ = ("documents", "listed", "problems")
 
     def __init__(self) -> None:
-        self.read = 0
         self.documents = 0
         self.problems = 0
         self.listed: list[str] = []
@@ -293,7 +292,6 @@ def _records(
 
     for batch in batches:
         for cell in batch[column].tolist():
-            invalid.read += 1
             text = document_of(cell)
             if text is None:
                 invalid.add([no_document_problem(cell)], 1)
@@ -308,9 +306,7 @@ def _records(
             yield record
 
 
-_PARTIAL_SCHEMA = (
-    "partial binary, documents long, invalid long, problems long, listed array<string>"
-)
+_PARTIAL_SCHEMA = "partial binary, invalid long, problems long, listed array<string>"
 
 
 def _partials(
@@ -327,7 +323,6 @@ def _partials(
     yield pd.DataFrame(
         {
             "partial": [partial],
-            "documents": [invalid.read],
             "invalid": [invalid.documents],
             "problems": [invalid.problems],
             "listed": [invalid.first()],

@@ -113,7 +113,9 @@ def problems_of(error: PathwayModelError) -> tuple[list[Problem], int]:
     if isinstance(error, UnknownCodeError):
         found = Problem(
             path=error.path or "$",
-            expected=f"a {error.kind} the definition has",
+            expected=f"a known {error.kind} (pass definition= for one not built in)"
+            if error.kind == "pathway definition"
+            else f"a {error.kind} the definition has",
             found=show_code(str(error.code)),
         )
         return [found], 1
