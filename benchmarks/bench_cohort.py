@@ -13,6 +13,9 @@ falls on every round alike):
   ``payments``) for the same cohort (goal: under 2 s);
 - the same two at national scale (the default cohort: 7,500 people in secure care, plus
   the community and those discharged in the window);
+- the cohort report in parts: a partial of each chunk of 10,000 records, merged, then
+  reported, beside the report in one go (the ratio should be 1 within noise), and the
+  same with each partial written to JSON and read back, as Spark executors ship them;
 - ``import pathway_model`` in a fresh interpreter (goal: under 0.15 s), and the import
   with serialisation and scoring loaded too;
 - memory per loaded pathway (tracemalloc: the bytes the loaded records hold).
@@ -42,6 +45,8 @@ SEED = 2025
 #: People in secure care that give a cohort of about 8,000 records with five years of history
 #: (those in care, in the community, and discharged within the window).
 PEOPLE_IN_CARE_FOR_8000 = 3_420
+#: Records in each part of a report worked out in parts.
+CHUNK = 10_000
 
 
 def timed(function: Callable[[], object], rounds: int) -> tuple[float, float]:
@@ -84,6 +89,25 @@ def full_report(cohort: Sequence[pm.Pathway]) -> None:
     report.rows()
     scoring.benchmark_table(report)
     scoring.payments(report)
+
+
+def report_in_one_go(cohort: Sequence[pm.Pathway]) -> scoring.CohortReport:
+    """The cohort report of every record at once."""
+    return scoring.cohort_report(cohort, as_of=AS_OF)
+
+
+def report_in_parts(cohort: Sequence[pm.Pathway], *, shipped: bool = False) -> scoring.CohortReport:
+    """The cohort report from the partials of chunks of ``CHUNK`` records, merged.
+
+    With ``shipped``, each partial goes through ``to_json`` and ``from_json`` first.
+    """
+    partials = (
+        scoring.CohortPartial.of(cohort[start : start + CHUNK], as_of=AS_OF)
+        for start in range(0, len(cohort), CHUNK)
+    )
+    if shipped:
+        partials = (scoring.CohortPartial.from_json(part.to_json()) for part in partials)
+    return scoring.merge_partials(partials).report()
 
 
 def import_time(statement: str, rounds: int) -> tuple[float, float]:
@@ -166,6 +190,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         line("assess alone, every pathway", *timed(lambda c=cohort: assess_all(c), rounds))
         goal = "< 2 s" if name.startswith("8,000") else ""
         line("full cohort report", *timed(lambda c=cohort: full_report(c), rounds), goal=goal)
+        if report_in_parts(cohort) != report_in_one_go(cohort):
+            print("the report in parts differs from the report in one go")
+            return 1
+        whole = timed(lambda c=cohort: report_in_one_go(c), rounds)
+        parts = timed(lambda c=cohort: report_in_parts(c), rounds)
+        shipped = timed(lambda c=cohort: report_in_parts(c, shipped=True), rounds)
+        chunks = -(-len(cohort) // CHUNK)
+        line("cohort report in one go", *whole)
+        line(f"cohort report in parts ({chunks} of up to {CHUNK:,})", *parts)
+        line("cohort report in parts, each through JSON", *shipped)
+        print(
+            f"{'ratio in parts / in one go (median)':<52} {parts[0] / whole[0]:.3f}"
+            f"   through JSON {shipped[0] / whole[0]:.3f}"
+        )
 
     held, count = memory_per_pathway(synthetic.CohortParameters(people_in_care=300))
     print(

@@ -318,6 +318,15 @@ class TestDocstrings:
         assert (inspect.getdoc(value) or "").strip(), f"{owner}.{member}"
 
 
+class TestCohortPartial:
+    def test_its_methods_are_the_ones_other_rooms_build_on(self) -> None:
+        """A partial is built, merged, reported and shipped by these five methods, no others."""
+        from pathway_model.scoring import CohortPartial
+
+        members = {name for name, _ in _public_members(CohortPartial)}
+        assert {"from_json", "merge", "of", "report", "to_json"} == members
+
+
 class TestReference:
     def test_every_public_name_is_in_the_reference(self) -> None:
         """The API reference renders every public name, at its public home."""

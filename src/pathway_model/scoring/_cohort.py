@@ -10,6 +10,10 @@ rule"). Each measure's exact
 definition is in [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES] and on the page
 "Cohort measures".
 
+The pass fills one tally for each provider and stage, and
+[`CohortPartial`][pathway_model.scoring.CohortPartial] holds those tallies frozen: the
+tallies of parts of the records add up, exactly, to those of all of them.
+
 Readiness is not worked out again here: each stay's ready days come from the rules'
 own functions ("How readiness is decided"), one stay at a time, over the dates of its
 reviews and incidents, never day by day.
@@ -25,7 +29,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import decimal
-import statistics
 from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
@@ -61,7 +64,7 @@ from pathway_model.scoring._recorded import (
     periods_of,
     stay_figures,
 )
-from pathway_model.scoring._survival import KaplanMeier, kaplan_meier
+from pathway_model.scoring._survival import KaplanMeier, from_counts
 
 __all__ = [
     "COHORT_MEASURES",
@@ -69,20 +72,25 @@ __all__ = [
     "BenchmarkRow",
     "CohortGroup",
     "CohortMeasure",
+    "CohortPartial",
     "CohortReport",
     "CohortRow",
     "CombinedLongStay",
     "benchmark_table",
     "cohort_frame",
     "cohort_report",
+    "merge_partials",
 ]
 
 #: Days in a year for rates "per 100 person-years": the mean Julian year.
 _YEAR_DAYS = Decimal("365.25")
 _PENNY = Decimal("0.01")
-#: Money arithmetic: enough digits for any sum of bed days, rounded half to even.
+#: Money arithmetic: enough digits for any sum of bed days, rounded half to even. Reading
+#: records adds money with this context's own methods, whatever the caller's context is:
+#: the records may come from the caller's generator, which must run in its own context.
 MONEY = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
 _ONE_DAY = dt.timedelta(days=1)
+_ZERO = Decimal(0)
 _ACHIEVED = frozenset({GoalAchievementStatus.ACHIEVED, GoalAchievementStatus.SUSTAINING})
 #: Goals that are never achieved, whatever their achievement status says: a goal given
 #: up or refused (its lifecycle status is not dated, so it is read as it stands).
@@ -828,55 +836,80 @@ def benchmark_table(report: CohortReport, *, stage: str | None = None) -> tuple[
 # --- the pass over the records -----------------------------------------------------------------
 
 
-class _Tally:
-    """What one group accumulates while the records are read (mutable, internal)."""
+#: What a group's tally holds, by name, and the kind of each: ``count`` (an ``int``),
+#: ``money`` (a ``Decimal`` sum, not yet rounded), ``people`` (a set of person ids),
+#: ``days`` (how many of something lasted each number of days: a ``dict[int, int]``),
+#: ``delay_days`` and ``delay_money`` (days and their cost by delay key). Every kind adds
+#: up: a set by union, a dict key by key. The names are also the keys of a partial's JSON.
+_TALLIED: dict[str, str] = {
+    "admitted_ended": "days",
+    "admitted_open": "days",
+    "bed_day_value": "money",
+    "bed_days": "count",
+    "community_days": "count",
+    "community_spells_ended": "count",
+    "cost_of_delay": "money",
+    "days_beyond": "days",
+    "delay_costs": "delay_money",
+    "delay_days": "delay_days",
+    "goals": "count",
+    "goals_achieved": "count",
+    "long_stay": "count",
+    "long_stay_combined": "count",
+    "long_stay_in_stage": "count",
+    "outcomes_met": "count",
+    "people": "people",
+    "readmission_days": "days",
+    "ready_days": "count",
+    "recorded_cost": "money",
+    "recorded_days": "count",
+    "recorded_not_rule": "count",
+    "recorded_now": "count",
+    "recorded_unrated": "count",
+    "reviews_late": "count",
+    "reviews_missed": "count",
+    "reviews_on_time": "count",
+    "rule_and_recorded": "count",
+    "rule_before_recorded": "count",
+    "rule_not_recorded": "count",
+    "stays": "count",
+    "stays_ended": "count",
+    "stays_open": "count",
+    "stays_without_ratings": "count",
+    "step_down_bed_day_costs": "money",
+    "step_downs": "count",
+    "step_ups": "count",
+}
 
-    __slots__ = (
-        "admission_days",
-        "admission_ended",
-        "bed_day_value",
-        "bed_days",
-        "community_days",
-        "community_spells_ended",
-        "cost_of_delay",
-        "days_beyond",
-        "delay_costs",
-        "delay_days",
-        "goals",
-        "goals_achieved",
-        "long_stay",
-        "long_stay_combined",
-        "long_stay_in_stage",
-        "outcomes_met",
-        "people",
-        "readmission_days",
-        "ready_days",
-        "recorded_cost",
-        "recorded_days",
-        "recorded_not_rule",
-        "recorded_now",
-        "recorded_unrated",
-        "reviews_late",
-        "reviews_missed",
-        "reviews_on_time",
-        "rule_and_recorded",
-        "rule_before_recorded",
-        "rule_not_recorded",
-        "stays",
-        "stays_ended",
-        "stays_open",
-        "stays_without_ratings",
-        "step_down_bed_day_costs",
-        "step_downs",
-        "step_ups",
-    )
+
+def _delay_order(item: tuple[DelayKey, object]) -> tuple[str, bool, str, bool, str]:
+    """A total order of delay keys, whose codes may be ``None``."""
+    (reason_list, reason, attributable), _ = item
+    return (reason_list, reason is None, reason or "", attributable is None, attributable or "")
+
+
+#: A tally frozen: one value per name of `_TALLIED`, in its order; a set as a frozenset,
+#: a dict as its items in order. Equal tallies freeze to equal values.
+Frozen = tuple[Any, ...]
+
+
+class _Tally:
+    """What one group accumulates while the records are read (mutable, internal).
+
+    Lengths of stay, days beyond readiness and spells before readmission are kept as
+    counts by number of days, never as lists: two tallies add up to the tally of their
+    records together, in any order, and the medians and Kaplan-Meier estimates are the
+    same from the counts as from the lists.
+    """
+
+    __slots__ = tuple(_TALLIED)
 
     def __init__(self) -> None:
         self.people: set[str] = set()
-        self.admission_days: list[int] = []
-        self.admission_ended: list[bool] = []
-        self.days_beyond: list[int] = []
-        self.readmission_days: list[int] = []
+        self.admitted_ended: dict[int, int] = {}
+        self.admitted_open: dict[int, int] = {}
+        self.days_beyond: dict[int, int] = {}
+        self.readmission_days: dict[int, int] = {}
         self.bed_day_value = Decimal(0)
         self.cost_of_delay = Decimal(0)
         self.step_down_bed_day_costs = Decimal(0)
@@ -893,20 +926,32 @@ class _Tally:
         self.delay_days: dict[DelayKey, int] = {}
         self.delay_costs: dict[DelayKey, Decimal] = {}
 
-    def merge(self, other: _Tally) -> None:
-        """Add ``other``'s counts to this one's."""
-        for name in self.__slots__:
-            mine = getattr(self, name)
-            theirs = getattr(other, name)
-            if isinstance(mine, set):
-                mine |= theirs
-            elif isinstance(mine, list):
-                mine.extend(theirs)
-            elif isinstance(mine, dict):
-                for key, value in theirs.items():
-                    mine[key] = mine.get(key, 0) + value
+    def freeze(self) -> Frozen:
+        """The tally as immutable values, in a fixed order whatever the order of reading."""
+        values: list[Any] = []
+        for name, kind in _TALLIED.items():
+            value = getattr(self, name)
+            if kind == "people":
+                values.append(frozenset(value))
+            elif kind == "days":
+                values.append(tuple(sorted(value.items())))
+            elif kind in ("delay_days", "delay_money"):
+                values.append(tuple(sorted(value.items(), key=_delay_order)))
             else:
-                setattr(self, name, mine + theirs)
+                values.append(value)
+        return tuple(values)
+
+    def add(self, frozen: Frozen) -> None:
+        """Add a frozen tally's counts to this one's (money in the caller's context)."""
+        for (name, kind), value in zip(_TALLIED.items(), frozen, strict=True):
+            if kind == "people":
+                self.people.update(value)
+            elif kind in ("count", "money"):
+                setattr(self, name, getattr(self, name) + value)
+            else:
+                counts = getattr(self, name)
+                for key, number in value:
+                    counts[key] = counts.get(key, 0) + number
 
     def group(self, provider: str | None, stage: str | None) -> CohortGroup:
         """Freeze the tally into a group's measures."""
@@ -917,16 +962,14 @@ class _Tally:
             people=len(self.people),
             stays=self.stays,
             stays_open=self.stays_open,
-            admissions=len(self.admission_days),
+            admissions=sum(self.admitted_ended.values()) + sum(self.admitted_open.values()),
             bed_days=self.bed_days,
             bed_day_value=pence(self.bed_day_value),
-            length_of_stay=kaplan_meier(self.admission_days, self.admission_ended),
+            length_of_stay=from_counts(self.admitted_ended, self.admitted_open),
             ready_days=self.ready_days,
             cost_of_delay=pence(self.cost_of_delay),
-            ready_now=len(days_beyond),
-            days_beyond_readiness_median=float(statistics.median(days_beyond))
-            if days_beyond
-            else None,
+            ready_now=sum(days_beyond.values()),
+            days_beyond_readiness_median=_median(days_beyond),
             days_beyond_readiness_max=max(days_beyond) if days_beyond else None,
             long_stay_in_stage=self.long_stay_in_stage,
             long_stay_combined=self.long_stay_combined,
@@ -943,10 +986,8 @@ class _Tally:
             step_down_bed_day_costs=pence(self.step_down_bed_day_costs),
             community_days=self.community_days,
             community_spells_ended=self.community_spells_ended,
-            readmissions=len(self.readmission_days),
-            community_days_before_readmission_median=float(statistics.median(self.readmission_days))
-            if self.readmission_days
-            else None,
+            readmissions=sum(self.readmission_days.values()),
+            community_days_before_readmission_median=_median(self.readmission_days),
             recorded_ready_days=self.recorded_days,
             recorded_cost_of_delay=pence(self.recorded_cost),
             recorded_ready_now=self.recorded_now,
@@ -958,6 +999,27 @@ class _Tally:
             stays_without_ratings=self.stays_without_ratings,
             recorded_delays=delays(provider, stage, self.delay_days, self.delay_costs),
         )
+
+
+def _median(counts: dict[int, int]) -> float | None:
+    """The median of whole numbers given as counts by value, as `statistics.median` gives it.
+
+    ``None`` with no value; the middle value, or the mean of the two middle values.
+    """
+    total = sum(counts.values())
+    if not total:
+        return None
+    lower_at, upper_at = (total - 1) // 2, total // 2
+    seen = 0
+    lower = upper = 0
+    for value in sorted(counts):
+        if seen <= lower_at:
+            lower = value
+        seen += counts[value]
+        if seen > upper_at:
+            upper = value
+            break
+    return float(lower) if lower_at == upper_at else (lower + upper) / 2
 
 
 class _Definitions:
@@ -1026,23 +1088,32 @@ class _Stay(NamedTuple):
 
 
 class _Reader:
-    """Reads records one at a time into the tallies of (provider, stage) groups."""
+    """Reads records one at a time into the tallies of (provider, stage) groups.
+
+    With no window given, each record is read from its own first day. That is the same as
+    reading it from the earliest first day of all the records: nothing of a record
+    happens before its first day (a stay never ends the day it begins, a review or a
+    goal's progress comes within a stay). So no record needs another to be read.
+    """
 
     def __init__(
         self,
         *,
         as_of: dt.date,
-        since: dt.date,
+        window: dt.date | None,
         combined: CombinedLongStay | None,
         community: frozenset[str],
     ) -> None:
         self.as_of = as_of
-        self.since = since
+        self.window = window
+        #: The first day of the window for the record being read.
+        self.since = as_of if window is None else window
         self.combined = frozenset(combined.stages) if combined is not None else frozenset()
         self.combined_after = combined.after if combined is not None else None
         self.community = community
         self.tallies: dict[tuple[str, str], _Tally] = {}
-        self.stage_order: dict[str, tuple[int, str]] = {}
+        #: Each stage code's security rank (the highest, should definitions differ).
+        self.ranks: dict[str, int] = {}
         self.lookups = _Definitions()
 
     def tally(self, provider: str, stage: Stage) -> _Tally:
@@ -1050,14 +1121,18 @@ class _Reader:
         found = self.tallies.get(key)
         if found is None:
             found = self.tallies[key] = _Tally()
-        order = (-stage.security_rank, stage.code)
-        known = self.stage_order.get(stage.code)
-        if known is None or order < known:
-            self.stage_order[stage.code] = order
+        known = self.ranks.get(stage.code)
+        if known is None or stage.security_rank > known:
+            self.ranks[stage.code] = stage.security_rank
         return found
 
     def read(self, pathway: Pathway, definition: PathwayDefinition) -> None:
         """Add one record's stays, reviews and goals to the tallies."""
+        if self.window is None:
+            self.since = pathway.first_day
+        self._record(pathway, definition)
+
+    def _record(self, pathway: Pathway, definition: PathwayDefinition) -> None:
         as_of, since = self.as_of, self.since
         placements = pathway.placements
         if placements[0].start > as_of:
@@ -1128,10 +1203,11 @@ class _Reader:
         tally.bed_days += days
         cost = stay.stage.bed_day_cost
         if cost is not None:
-            tally.bed_day_value += cost * days
+            tally.bed_day_value = MONEY.fma(cost, days, tally.bed_day_value)
         if since <= placement.start < self.as_of:
-            tally.admission_days.append((stop - placement.start).days)
-            tally.admission_ended.append(end is not None)
+            lengths = tally.admitted_open if end is None else tally.admitted_ended
+            length = (stop - placement.start).days
+            lengths[length] = lengths.get(length, 0) + 1
         if placement.stage in self.community:
             tally.community_days += days
 
@@ -1144,7 +1220,9 @@ class _Reader:
         if moved_to is not None and moved_to.security_rank < stage.security_rank:
             tally.step_downs += 1
             if stage.bed_day_cost is not None:
-                tally.step_down_bed_day_costs += stage.bed_day_cost
+                tally.step_down_bed_day_costs = MONEY.add(
+                    tally.step_down_bed_day_costs, stage.bed_day_cost
+                )
         elif moved_to is not None and moved_to.security_rank > stage.security_rank:
             tally.step_ups += 1
         if stage.code in self.community and (
@@ -1152,7 +1230,8 @@ class _Reader:
         ):
             tally.community_spells_ended += 1
             if moved_to is not None and moved_to.security_rank > stage.security_rank:
-                tally.readmission_days.append((end - community_start).days)
+                spell = (end - community_start).days
+                tally.readmission_days[spell] = tally.readmission_days.get(spell, 0) + 1
 
     def _readiness(
         self, pathway: Pathway, definition: PathwayDefinition, stay: _Stay, tally: _Tally
@@ -1175,9 +1254,10 @@ class _Reader:
         if ready:
             tally.ready_days += ready
             if stage.bed_day_cost is not None:
-                tally.cost_of_delay += stage.bed_day_cost * ready
+                tally.cost_of_delay = MONEY.fma(stage.bed_day_cost, ready, tally.cost_of_delay)
         if stay.end is None and result.ready:
-            tally.days_beyond.append(result.days_beyond_readiness)
+            beyond = result.days_beyond_readiness
+            tally.days_beyond[beyond] = tally.days_beyond.get(beyond, 0) + 1
         return tuple((run.start, run.end) for run in result.runs)
 
     def _recorded(
@@ -1223,9 +1303,9 @@ class _Reader:
         for key, days in figures.days.items():
             delay_days[key] = delay_days.get(key, 0) + days
             if cost is not None:
-                delay_costs[key] = delay_costs.get(key, Decimal(0)) + cost * days
+                delay_costs[key] = MONEY.fma(cost, days, delay_costs.get(key, _ZERO))
         if cost is not None:
-            tally.recorded_cost += cost * figures.recorded
+            tally.recorded_cost = MONEY.fma(cost, figures.recorded, tally.recorded_cost)
 
     def _schedule(self, stay: _Stay, tally: _Tally) -> None:
         """Reviews held on time, late, or missed ("How readiness is decided": review schedule)."""
@@ -1389,6 +1469,369 @@ def _definition_of(
     return pathway, found
 
 
+def _show_since(since: dt.date | None) -> str:
+    return "the records' earliest first day" if since is None else since.isoformat()
+
+
+def _show_definition(key: tuple[str, str] | None) -> str:
+    return "each record's own" if key is None else f"{key[0]}@{key[1]}"
+
+
+def _show_combined(rule: CombinedLongStay | None) -> str:
+    return "none" if rule is None else f"more than {rule.after} in {'+'.join(rule.stages)}"
+
+
+def _show_codes(codes: tuple[str, ...]) -> str:
+    return ", ".join(show_code(code) for code in codes) or "none"
+
+
+@attrs.frozen(kw_only=True)
+class CohortPartial:
+    """The cohort measures of some of the records: a part of a report, that adds up exactly.
+
+    Build one with [`of`][pathway_model.scoring.CohortPartial.of] from any records (a
+    chunk of a file, a Spark partition), add parts together with
+    [`merge`][pathway_model.scoring.CohortPartial.merge] or
+    [`merge_partials`][pathway_model.scoring.merge_partials], and turn the whole into
+    the report with [`report`][pathway_model.scoring.CohortPartial.report]. Merging is
+    associative and commutative, and the report of the merged parts equals, value for
+    value, [`cohort_report`][pathway_model.scoring.cohort_report] over all the records in
+    one go (which is this, over one part). Only parts worked out with the same options
+    (``as_of``, ``since``, ``definition``, ``combined_long_stay``, ``community_stages``)
+    merge.
+
+    A partial holds no record. For each provider and stage it holds counts, sums of days
+    and of money (not yet rounded to pence), counts of stays by length (for Kaplan-Meier
+    length of stay), of people by days beyond readiness and of spells by length (for
+    the medians), and the set of the people's pseudonymous ids (to count distinct
+    people across parts). It holds no clinical text, no name, no date of a person's
+    care; but the person ids are identifiers all the same: ship a partial only where
+    the records themselves may go. [`to_json`][pathway_model.scoring.CohortPartial.to_json]
+    writes it as bytes (for a Spark executor to send to the driver);
+    [`from_json`][pathway_model.scoring.CohortPartial.from_json] reads them back.
+
+    The constructor is not for building a partial by hand: its private fields hold the
+    tallies.
+
+    Attributes:
+        as_of: The date the measures are for.
+        since: The first day of the window, as given; ``None`` when the window starts on
+            the earliest first day of all the records, which only the merged whole
+            knows (the report works it out).
+        definition_id: The id of the definition every record must follow; ``None``
+            when each record follows its own built-in definition.
+        definition_version: That definition's version; ``None`` likewise.
+        combined_long_stay: The combined long-stay rule applied, if any.
+        community_stages: The stage codes read as the community, sorted.
+        records: How many records were read.
+        first_day: The earliest first day of the records read; ``None`` with none.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> records = [
+        ...     pm.Pathway.start(SECURE_PATHWAY, person_id=f"P-{n}", stage="low_secure",
+        ...                      provider="Riverside", on=dt.date(2024, 1, n))
+        ...     for n in (1, 2, 3)
+        ... ]
+        >>> as_of = dt.date(2024, 3, 1)
+        >>> first = CohortPartial.of(records[:1], as_of=as_of)
+        >>> rest = CohortPartial.of(records[1:], as_of=as_of)
+        >>> merged = first.merge(rest)
+        >>> merged.records, merged.report().group().bed_days
+        (3, 177)
+        >>> merged.report() == cohort_report(records, as_of=as_of)
+        True
+        >>> CohortPartial.from_json(merged.to_json()) == merged
+        True
+    """
+
+    as_of: dt.date
+    since: dt.date | None
+    definition_id: str | None
+    definition_version: str | None
+    combined_long_stay: CombinedLongStay | None
+    community_stages: tuple[str, ...]
+    records: int
+    first_day: dt.date | None
+    #: Each stage code tallied and its security rank, by code.
+    _stage_ranks: tuple[tuple[str, int], ...] = attrs.field(alias="stage_ranks", repr=False)
+    #: (provider, stage code, frozen tally), by provider and stage code.
+    _tallies: tuple[tuple[str, str, Frozen], ...] = attrs.field(alias="tallies", repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        pathways: Iterable[Pathway],
+        *,
+        as_of: dt.date,
+        since: dt.date | None = None,
+        definition: PathwayDefinition | None = None,
+        combined_long_stay: CombinedLongStay | None = SECURE_COMBINED_LONG_STAY,
+        community_stages: Collection[str] = ("community",),
+    ) -> CohortPartial:
+        """Work out the partial of some records, reading them one at a time.
+
+        The arguments are [`cohort_report`][pathway_model.scoring.cohort_report]'s. The
+        records are read once, in order, and none is kept: over an iterator (a file read
+        line by line), no more than one record is held at a time.
+
+        Args:
+            pathways: The records, in any order; any iterable, read once.
+            as_of: The date the measures are for. Nothing dated after it is read.
+            since: The first day of the window; when ``None``, the earliest first day of
+                all the records of the merged whole.
+            definition: The definition every record follows; each record's own
+                built-in definition when ``None``.
+            combined_long_stay: The long-stay rule over several stages together, besides
+                each stage's ``long_stay_after``; ``None`` for none.
+            community_stages: The codes of the stages that are the community, for
+                readmissions.
+
+        Raises:
+            ValidationError: ``since`` is after ``as_of``, or a record is on another
+                definition than ``definition`` (path ``$[i].definition_id``, ``i``
+                counting in ``pathways``) or uses a code its definition lacks (path
+                ``$[i]``).
+            WrongTypeError: An argument or a record has the wrong type.
+            UnknownCodeError: ``definition`` is ``None`` and a record names a
+                definition that is not built in.
+        """
+        as_of = check_date(as_of)
+        if definition is not None and not isinstance(definition, PathwayDefinition):
+            raise WrongTypeError.single(
+                "definition", "a PathwayDefinition or None", type_name(definition)
+            )
+        if combined_long_stay is not None and not isinstance(combined_long_stay, CombinedLongStay):
+            raise WrongTypeError.single(
+                "combined_long_stay", "a CombinedLongStay or None", type_name(combined_long_stay)
+            )
+        community = _community(community_stages)
+        if isinstance(pathways, (str, bytes, Pathway)) or not isinstance(pathways, Iterable):
+            raise WrongTypeError.single("pathways", "an iterable of Pathway", type_name(pathways))
+        if since is not None:
+            since = check_date(since, "since")
+            if since > as_of:
+                raise ValidationError.single(
+                    "since", f"a date on or before as_of ({as_of.isoformat()})", since.isoformat()
+                )
+        reader = _Reader(
+            as_of=as_of, window=since, combined=combined_long_stay, community=community
+        )
+        cache: dict[tuple[str, str], PathwayDefinition] = {}
+        records = 0
+        first_day: dt.date | None = None
+        for index, given in enumerate(pathways):
+            pathway, used = _definition_of(index, given, definition, cache)
+            records += 1
+            if first_day is None or pathway.first_day < first_day:
+                first_day = pathway.first_day
+            reader.read(pathway, used)
+        return cls(
+            as_of=as_of,
+            since=since,
+            definition_id=None if definition is None else definition.id,
+            definition_version=None if definition is None else definition.version,
+            combined_long_stay=combined_long_stay,
+            community_stages=tuple(sorted(community)),
+            records=records,
+            first_day=first_day,
+            stage_ranks=tuple(sorted(reader.ranks.items())),
+            tallies=tuple(
+                (provider, stage, reader.tallies[(provider, stage)].freeze())
+                for provider, stage in sorted(reader.tallies)
+            ),
+        )
+
+    def merge(self, other: CohortPartial) -> CohortPartial:
+        """Return the partial of this one's records and ``other``'s together.
+
+        Neither is changed. ``a.merge(b) == b.merge(a)``, and merging in any grouping
+        gives the same partial.
+
+        Raises:
+            ValidationError: ``other`` was worked out with other options (path
+                ``other``; one problem for each option that differs).
+            WrongTypeError: ``other`` is not a `CohortPartial`.
+        """
+        if not isinstance(other, CohortPartial):
+            raise WrongTypeError.single("other", "a CohortPartial", type_name(other))
+        merging = _Merging(self)
+        merging.add(other, "other")
+        return merging.result()
+
+    def report(self) -> CohortReport:
+        """The cohort report of the records this partial was worked out from."""
+        as_of, since = self.as_of, self.since
+        if since is None:
+            since = as_of if self.first_day is None else min(self.first_day, as_of)
+        with decimal.localcontext(MONEY):
+            groups = _groups(self._tallies, dict(self._stage_ranks))
+        return CohortReport(
+            as_of=as_of,
+            since=since,
+            records=self.records,
+            combined_long_stay=self.combined_long_stay,
+            community_stages=self.community_stages,
+            groups=groups,
+        )
+
+    def to_json(self) -> bytes:
+        """Write the partial as JSON text, UTF-8 (ASCII only), versioned.
+
+        The same partial always gives the same bytes: keys, groups, ids and counts are
+        in a fixed order, amounts exact decimal strings, and the first key is
+        ``"partial_version"``. A partial is merged and reported from this as from the
+        partial itself.
+        """
+        from pathway_model.scoring import _partial_json  # noqa: PLC0415 - loads on first use
+
+        return _partial_json.dump(self)
+
+    @classmethod
+    def from_json(cls, data: bytes) -> CohortPartial:
+        """Read a partial that [`to_json`][pathway_model.scoring.CohortPartial.to_json] wrote.
+
+        The reading is strict: every key must be there and be of its type, nothing else
+        may be, counts are whole numbers not below zero, and every problem is listed
+        with its JSON path. A message never repeats a value read (a person id, a
+        provider's name): it says what was expected there and what kind of value was
+        found.
+
+        Args:
+            data: The JSON text, as ``bytes`` (or ``bytearray``) in UTF-8.
+
+        Raises:
+            ValidationError: ``data`` is not JSON, is of another ``partial_version``,
+                or breaks the format (paths such as ``$.groups[2].stays``).
+            WrongTypeError: ``data`` is not bytes, or every problem is a value of the
+                wrong type.
+        """
+        from pathway_model.scoring import _partial_json  # noqa: PLC0415 - loads on first use
+
+        return _partial_json.load(data)
+
+    def _options(self) -> tuple[tuple[str, object, Callable[[Any], str]], ...]:
+        """Each option that must agree for two partials to merge, and how to show it."""
+        definition = (
+            None
+            if self.definition_id is None or self.definition_version is None
+            else (self.definition_id, self.definition_version)
+        )
+        return (
+            ("as_of", self.as_of, dt.date.isoformat),
+            ("since", self.since, _show_since),
+            ("definition", definition, _show_definition),
+            ("combined_long_stay", self.combined_long_stay, _show_combined),
+            ("community_stages", self.community_stages, _show_codes),
+        )
+
+    def _differences(self, other: CohortPartial, path: str) -> list[Problem]:
+        return [
+            Problem(
+                path=path,
+                expected=f"a partial with the same {name} ({show(mine)})",
+                found=f"{name} {show(theirs)}",
+            )
+            for (name, mine, show), (_, theirs, _) in zip(
+                self._options(), other._options(), strict=True
+            )
+            if mine != theirs
+        ]
+
+
+class _Merging:
+    """Partials being added together (mutable, internal): one copy of the tallies, grown."""
+
+    def __init__(self, first: CohortPartial) -> None:
+        self.first = first
+        self.records = 0
+        self.first_day: dt.date | None = None
+        self.ranks: dict[str, int] = {}
+        self.tallies: dict[tuple[str, str], _Tally] = {}
+        self._take(first)
+
+    def add(self, partial: CohortPartial, path: str) -> None:
+        _checks.raise_problems(self.first._differences(partial, path))
+        self._take(partial)
+
+    def _take(self, partial: CohortPartial) -> None:
+        self.records += partial.records
+        day = partial.first_day
+        if day is not None and (self.first_day is None or day < self.first_day):
+            self.first_day = day
+        for code, rank in partial._stage_ranks:
+            known = self.ranks.get(code)
+            if known is None or rank > known:
+                self.ranks[code] = rank
+        tallies = self.tallies
+        with decimal.localcontext(MONEY):
+            for provider, stage, frozen in partial._tallies:
+                tally = tallies.get((provider, stage))
+                if tally is None:
+                    tally = tallies[(provider, stage)] = _Tally()
+                tally.add(frozen)
+
+    def result(self) -> CohortPartial:
+        return attrs.evolve(
+            self.first,
+            records=self.records,
+            first_day=self.first_day,
+            stage_ranks=tuple(sorted(self.ranks.items())),
+            tallies=tuple(
+                (provider, stage, self.tallies[(provider, stage)].freeze())
+                for provider, stage in sorted(self.tallies)
+            ),
+        )
+
+
+def merge_partials(partials: Iterable[CohortPartial]) -> CohortPartial:
+    """Merge many partials into one, reading them one at a time.
+
+    The same as merging them two by two with
+    [`CohortPartial.merge`][pathway_model.scoring.CohortPartial.merge], in any order,
+    but the tallies are copied once, not at every step.
+
+    Args:
+        partials: At least one partial, all worked out with the same options.
+
+    Raises:
+        ValidationError: There is no partial, or one was worked out with other options
+            than the first (path ``partials[i]``).
+        WrongTypeError: ``partials`` is not an iterable of `CohortPartial`.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> as_of = dt.date(2024, 3, 1)
+        >>> parts = [
+        ...     CohortPartial.of(
+        ...         [pm.Pathway.start(SECURE_PATHWAY, person_id=f"P-{n}", stage="low_secure",
+        ...                           provider="Riverside", on=dt.date(2024, 1, 1))],
+        ...         as_of=as_of,
+        ...     )
+        ...     for n in range(3)
+        ... ]
+        >>> merge_partials(parts).report().group().people
+        3
+    """
+    if isinstance(partials, (str, bytes, CohortPartial)) or not isinstance(partials, Iterable):
+        raise WrongTypeError.single("partials", "an iterable of CohortPartial", type_name(partials))
+    merging: _Merging | None = None
+    for index, partial in enumerate(partials):
+        if not isinstance(partial, CohortPartial):
+            raise WrongTypeError.single(f"partials[{index}]", "a CohortPartial", type_name(partial))
+        if merging is None:
+            merging = _Merging(partial)
+        else:
+            merging.add(partial, f"partials[{index}]")
+    if merging is None:
+        raise ValidationError.single("partials", "at least one CohortPartial", "none")
+    return merging.result()
+
+
 def cohort_report(
     pathways: Iterable[Pathway],
     *,
@@ -1406,6 +1849,12 @@ def cohort_report(
     counted; a move into one is a step down. Every measure is defined in
     [`COHORT_MEASURES`][pathway_model.scoring.COHORT_MEASURES] and on the page "Cohort
     measures".
+
+    The records are read one at a time and none is kept, so an iterator (records read
+    from a file as they are needed) is reported in the memory of one record and of the
+    tallies. This is ``CohortPartial.of(pathways, ...).report()``: to report records read
+    in parts, elsewhere or in parallel, merge the parts' partials
+    ([`CohortPartial`][pathway_model.scoring.CohortPartial]).
 
     Args:
         pathways: The records, in any order (the result does not depend on it).
@@ -1444,60 +1893,36 @@ def cohort_report(
         >>> everyone.ready_days, everyone.cost_of_delay, everyone.days_beyond_readiness_max
         (30, Decimal('13560.00'), 30)
     """
-    as_of = check_date(as_of)
-    if definition is not None and not isinstance(definition, PathwayDefinition):
-        raise WrongTypeError.single(
-            "definition", "a PathwayDefinition or None", type_name(definition)
-        )
-    if combined_long_stay is not None and not isinstance(combined_long_stay, CombinedLongStay):
-        raise WrongTypeError.single(
-            "combined_long_stay", "a CombinedLongStay or None", type_name(combined_long_stay)
-        )
-    community = _community(community_stages)
-    if isinstance(pathways, (str, bytes, Pathway)) or not isinstance(pathways, Iterable):
-        raise WrongTypeError.single("pathways", "an iterable of Pathway", type_name(pathways))
-    cache: dict[tuple[str, str], PathwayDefinition] = {}
-    records = [
-        _definition_of(index, pathway, definition, cache) for index, pathway in enumerate(pathways)
-    ]
-    if since is None:
-        since = min((pathway.first_day for pathway, _ in records), default=as_of)
-        since = min(since, as_of)
-    else:
-        since = check_date(since, "since")
-        if since > as_of:
-            raise ValidationError.single(
-                "since", f"a date on or before as_of ({as_of.isoformat()})", since.isoformat()
-            )
-    reader = _Reader(as_of=as_of, since=since, combined=combined_long_stay, community=community)
-    with decimal.localcontext(MONEY):
-        for pathway, used in records:
-            reader.read(pathway, used)
-        groups = _groups(reader)
-    return CohortReport(
+    return CohortPartial.of(
+        pathways,
         as_of=as_of,
         since=since,
-        records=len(records),
+        definition=definition,
         combined_long_stay=combined_long_stay,
-        community_stages=tuple(sorted(community)),
-        groups=groups,
-    )
+        community_stages=community_stages,
+    ).report()
 
 
-def _groups(reader: _Reader) -> tuple[CohortGroup, ...]:
-    order = reader.stage_order
-    keys = sorted(reader.tallies, key=lambda key: (key[0], order[key[1]]))
+def _groups(
+    tallies: Iterable[tuple[str, str, Frozen]], ranks: dict[str, int]
+) -> tuple[CohortGroup, ...]:
+    """Every group of a report from the (provider, stage) tallies: all, stages, providers, cells."""
+    order = {code: (-rank, code) for code, rank in ranks.items()}
+    cells = sorted(tallies, key=lambda cell: (cell[0], order[cell[1]]))
     everyone = _Tally()
     by_stage: dict[str, _Tally] = {}
     by_provider: dict[str, _Tally] = {}
-    for provider, stage in keys:
-        tally = reader.tallies[(provider, stage)]
-        everyone.merge(tally)
-        by_stage.setdefault(stage, _Tally()).merge(tally)
-        by_provider.setdefault(provider, _Tally()).merge(tally)
+    own: list[CohortGroup] = []
+    for provider, stage, frozen in cells:
+        everyone.add(frozen)
+        by_stage.setdefault(stage, _Tally()).add(frozen)
+        by_provider.setdefault(provider, _Tally()).add(frozen)
+        tally = _Tally()
+        tally.add(frozen)
+        own.append(tally.group(provider, stage))
     return (
         everyone.group(None, None),
         *(by_stage[stage].group(None, stage) for stage in sorted(by_stage, key=order.__getitem__)),
         *(by_provider[provider].group(provider, None) for provider in sorted(by_provider)),
-        *(reader.tallies[key].group(*key) for key in keys),
+        *own,
     )

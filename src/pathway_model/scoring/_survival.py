@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 
 import attrs
@@ -179,12 +179,23 @@ def kaplan_meier(durations: Iterable[int], observed: Iterable[bool] | None = Non
     for duration, flag in zip(days, flags, strict=True):
         counts = ended if flag else cut
         counts[duration] = counts.get(duration, 0) + 1
+    return from_counts(ended, cut)
+
+
+def from_counts(ended: Mapping[int, int], cut: Mapping[int, int]) -> KaplanMeier:
+    """The estimate from how many durations ended, and how many were censored, at each time.
+
+    What [`kaplan_meier`][pathway_model.scoring.kaplan_meier] works out once it has
+    counted its durations; a tally that keeps counts, never a list of durations, can be
+    merged with another by adding them and still give the same estimate (internal: the
+    counts are not checked).
+    """
     times = sorted(ended.keys() | cut.keys())
     at_risk: list[int] = []
     events: list[int] = []
     censored: list[int] = []
     survival: list[float] = []
-    remaining = len(days)
+    remaining = sum(ended.values()) + sum(cut.values())
     estimate = 1.0
     for time in times:
         died = ended.get(time, 0)
