@@ -34,6 +34,7 @@ SUBPACKAGES: dict[str, frozenset[str]] = {
     "pathway_model.plot": frozenset(),
     "pathway_model.scoring": frozenset(),
     "pathway_model.scoring.frames": frozenset(),
+    "pathway_model.spark": frozenset(),
     "pathway_model.stats": frozenset(),
     "pathway_model.synthetic": frozenset(),
 }
