@@ -46,6 +46,7 @@ EXAMPLE_PAGES = (
     "docs/how-to/fhir.md",
     "docs/how-to/handle-errors.md",
     "docs/how-to/json-definitions.md",
+    "docs/how-to/national-report.md",
     "docs/index.md",
     "docs/reference/plot.md",
     "docs/reference/scoring-dundrum.md",
