@@ -616,6 +616,22 @@ class TestRefusals:
 
         assert EXPECTED_STAGES == _stages(read_pathways(tables))
 
+    def test_an_empty_table_is_read_as_no_rows(self) -> None:
+        """A table given with no rows reads as a table of 0 rows, whichever table it is."""
+        tables = worked_example()
+        empty = {name: frame.iloc[0:0] for name, frame in tables.items()}
+
+        with_no_reviews = read_pathways({**tables, REVIEWS: empty[REVIEWS]})
+        nothing = read_pathways(empty)
+
+        assert EXPECTED_STAGES == _stages(with_no_reviews)
+        assert 0 == with_no_reviews.accounting.tables[REVIEWS].read
+        assert ((), 0, sorted(tables)) == (
+            nothing.pathways,
+            nothing.accounting.read,
+            sorted(nothing.accounting.tables),
+        )
+
     def test_a_missing_required_column_refuses_every_row_naming_it(self) -> None:
         """Without StartDateClinReadyforDisch each readiness row is refused at that field."""
         tables = worked_example()

@@ -34,6 +34,7 @@ SUBPACKAGES: dict[str, frozenset[str]] = {
     "pathway_model.plot": frozenset(),
     "pathway_model.scoring": frozenset(),
     "pathway_model.scoring.frames": frozenset(),
+    "pathway_model.spark": frozenset(),
     "pathway_model.stats": frozenset(),
     "pathway_model.synthetic": frozenset(),
 }
@@ -131,8 +132,11 @@ class TestRoot:
         assert _bound_names(pm) | {"__version__"} == set(pm.__all__)
 
     def test_the_front_door_is_small(self) -> None:
-        """The root names at most 60 things: the core a service developer needs."""
-        assert len(pm.__all__) <= 60
+        """The root names at most 62 things: the core a service developer needs.
+
+        Reading many records (two readers and what one reads) took it from 59 to 62.
+        """
+        assert len(pm.__all__) <= 62
 
     @pytest.mark.parametrize(
         "module_name", ["pathway_model.io", "pathway_model.model", "pathway_model.rules"]

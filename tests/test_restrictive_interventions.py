@@ -343,7 +343,7 @@ class TestCounts:
             artist.get_gid(): (len(artist.get_offsets()), artist.get_label())
             for artist in ax.collections
         }
-        assert (1, "Incident (darker: more serious)") == found["incidents"]
+        assert (1, "Incident (larger and darker: more serious)") == found["incidents"]
         assert (
             2,
             "Restrictive intervention (done to the person by staff)",

@@ -1,4 +1,4 @@
-"""Make the pictures of synthetic cohorts shown in the docs.
+"""Make the pictures shown in the docs, from synthetic cohorts.
 
 Run from the repository root, with the plot extra installed::
 
@@ -13,7 +13,13 @@ It writes, beside this script:
 - ``benchmark-timeline.png`` and ``benchmark-length-of-stay.png``, shown in the tutorial
   "Benchmark your service": the tutorial's cohort (400 people in secure care, four
   providers) for seed 3 at 31 March 2025, and the person in it who has waited longest
-  since becoming ready to move on.
+  since becoming ready to move on;
+- ``funnel-ready-share.png``, shown on the reference page "Pictures": the share of the
+  people in secure care at 31 March 2025 who were ready to move on, by provider, in the
+  default cohort, on a funnel plot;
+- ``spc-wait-after-readiness.png``, shown on the same page: the mean days waited after
+  readiness by the people who left secure care each month, April 2021 to March 2025, on
+  an XmR chart, for a synthetic service that made long delays rarer from April 2023.
 
 Every cohort is seeded and every figure has a fixed size, so the pictures come out the
 same, byte for byte, every time.
@@ -22,6 +28,8 @@ same, byte for byte, every time.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections import Counter
 from pathlib import Path
 
 import matplotlib
@@ -32,7 +40,8 @@ matplotlib.use("Agg")
 
 import pathway_model as pm
 from pathway_model import synthetic
-from pathway_model.plot import plot_length_of_stay, plot_timeline
+from pathway_model.plot import plot_funnel, plot_length_of_stay, plot_spc, plot_timeline
+from pathway_model.stats import funnel, xmr_chart
 from pathway_model.synthetic import synthetic_cohort
 
 HERE = Path(__file__).resolve().parent
@@ -50,6 +59,16 @@ TUTORIAL_PARAMETERS = synthetic.CohortParameters(
     providers=("Provider A", "Provider B", "Provider C", "Provider D"),
     high_secure_providers=1,
 )
+#: The stages of secure hospital care.
+SECURE = frozenset({"high_secure", "medium_secure", "low_secure"})
+#: The control chart: a service whose long delays became rarer from April 2023, made of
+#: two cohorts with the same seed, before and after (every fifth delayed, then one in 20).
+CHART_PARAMETERS = synthetic.CohortParameters(people_in_care=2_000)
+CHART_CHANGED = synthetic.CohortParameters(people_in_care=2_000, delayed_share=0.05)
+CHART_CHANGE = dt.date(2023, 4, 1)
+CHART_MONTHS = tuple(dt.date(2021 + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(48))
+#: The chart's target: a mean wait after readiness of at most 90 days (illustrative).
+CHART_TARGET = 90
 
 
 def shows_a_lot(pathway: pm.Pathway) -> bool:
@@ -90,9 +109,8 @@ def save(axes: Axes, name: str) -> None:
     figure.savefig(HERE / name, metadata=METADATA)
 
 
-def synthetic_page() -> str:
+def synthetic_page(cohort: tuple[pm.Pathway, ...]) -> str:
     """The pictures of the page "Synthetic cohorts"."""
-    cohort = synthetic_cohort(seed=SYNTHETIC_SEED, as_of=AS_OF)
     person = next(pathway for pathway in cohort if shows_a_lot(pathway))
     save(plot_timeline(person, as_of=AS_OF), "synthetic-timeline.png")
     save(
@@ -114,10 +132,77 @@ def benchmark_tutorial() -> str:
     return f"timeline of {person.person_id}; length of stay of {len(cohort):,} records"
 
 
+def funnel_picture(cohort: tuple[pm.Pathway, ...]) -> str:
+    """The funnel plot: who in secure care at ``AS_OF`` is ready to move on, by provider."""
+    in_care: Counter[str] = Counter()
+    ready: Counter[str] = Counter()
+    for pathway in cohort:
+        stay = pathway.current_placement
+        if stay is None or stay.stage not in SECURE:
+            continue
+        in_care[stay.provider] += 1
+        ready[stay.provider] += pm.readiness(pathway, AS_OF).ready
+    providers = sorted(in_care)
+    result = funnel(
+        providers,
+        [ready[name] for name in providers],
+        [in_care[name] for name in providers],
+        kind="proportion",
+    )
+    axes = plot_funnel(
+        result,
+        title=(
+            "Share of people in secure care ready to move on, by provider, 31 March 2025\n"
+            "synthetic cohort; 95% and 99.8% control limits"
+        ),
+        xlabel="People in secure care",
+        ylabel="Share ready to move on",
+    )
+    save(axes, "funnel-ready-share.png")
+    outside = sum(unit.position.outside_95 for unit in result.units)
+    return f"{len(providers)} providers, {outside} outside the 95% limits"
+
+
+def monthly_waits(cohort: tuple[pm.Pathway, ...]) -> dict[dt.date, list[int]]:
+    """The days each stay in secure care ending in a chart month waited after readiness."""
+    waits: dict[dt.date, list[int]] = {month: [] for month in CHART_MONTHS}
+    for pathway in cohort:
+        for stay in pm.readiness_history(pathway, AS_OF):
+            if stay.stage in SECURE and not stay.placement_open:
+                month = stay.counted_until.replace(day=1)
+                if month in waits:
+                    waits[month].append(stay.days_beyond_readiness)
+    return waits
+
+
+def control_chart_picture() -> str:
+    """The control chart: the mean wait after readiness, by month, before and after a change."""
+    before = monthly_waits(synthetic_cohort(CHART_PARAMETERS, seed=SYNTHETIC_SEED, as_of=AS_OF))
+    after = monthly_waits(synthetic_cohort(CHART_CHANGED, seed=SYNTHETIC_SEED, as_of=AS_OF))
+    values = [
+        statistics.fmean((before if month < CHART_CHANGE else after)[month])
+        for month in CHART_MONTHS
+    ]
+    chart = xmr_chart(CHART_MONTHS, values, improvement="decrease", target=CHART_TARGET)
+    axes = plot_spc(
+        chart,
+        title=(
+            "Mean days waited after readiness by the people leaving secure care each month\n"
+            "synthetic service that made long delays rarer from April 2023"
+        ),
+        ylabel="Mean days waited after readiness",
+    )
+    save(axes, "spc-wait-after-readiness.png")
+    return f"{len(values)} months, {len(chart.special_causes)} points of special cause"
+
+
 def main() -> None:
     """Make the cohorts and write every picture."""
-    print(f"Synthetic cohorts: {synthetic_page()}")
+    cohort = synthetic_cohort(seed=SYNTHETIC_SEED, as_of=AS_OF)
+    print(f"Synthetic cohorts: {synthetic_page(cohort)}")
     print(f"Benchmark your service: {benchmark_tutorial()}")
+    print(f"Funnel plot: {funnel_picture(cohort)}")
+    print(f"Control chart: {control_chart_picture()}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Outcome-based care pathways for secure (forensic) mental health services.
 
 Here is the core a service developer needs: the model, the rules and their results, the
-errors, and JSON documents (`dumps`, `loads`, `json_schema`). The rest is in public
+errors, and JSON documents (`dumps`, `loads`, `json_schema`, and `read_records` for many
+records at a time). The rest is in public
 subpackages, each imported when used:
 
 - [`pathway_model.catalogue`][pathway_model.catalogue]: built-in frameworks, pathway
@@ -39,10 +40,13 @@ from pathway_model.errors import (
 from pathway_model.io import (
     MAX_DOCUMENT_BYTES,
     SCHEMA_VERSION,
+    RecordRead,
     dumps,
     from_dict,
     json_schema,
     loads,
+    read_records,
+    read_records_with_problems,
     to_dict,
 )
 from pathway_model.model import (
@@ -134,6 +138,7 @@ __all__ = [
     "RatingScale",
     "Readiness",
     "ReadyRun",
+    "RecordRead",
     "RecordedReadiness",
     "Review",
     "ReviewKind",
@@ -152,6 +157,8 @@ __all__ = [
     "from_dict",
     "json_schema",
     "loads",
+    "read_records",
+    "read_records_with_problems",
     "readiness",
     "readiness_history",
     "ready_on",

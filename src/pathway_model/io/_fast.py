@@ -8,6 +8,12 @@ doubt they raise ``Doubt`` (or let a hook's ``ValidationError`` through), and th
 builds the object the ordinary way, which raises the precise error. So they can be
 stricter than the constructor, never looser; a property test holds the two ways to the
 same results.
+
+They also share what records repeat (see `SHARED`): each code, id, provider name and
+plain date read is looked up in a bounded table and the one object already held is kept
+in its place, and a rating or goal update without a note that was read before is the very
+same immutable object. Nothing else changes: equal values stay equal, and `dumps` writes
+the same bytes. Free text (notes, goal wording) and person ids are never shared.
 """
 
 from __future__ import annotations
@@ -32,7 +38,16 @@ from pathway_model.model._record import (
     Review,
 )
 
-__all__ = ["FAST_CLASSES", "Doubt", "make_fast", "make_fast_array"]
+__all__ = [
+    "FAST_CLASSES",
+    "SHARED",
+    "SHARED_CLASSES",
+    "SHARED_LIMIT",
+    "Doubt",
+    "SharedValues",
+    "make_fast",
+    "make_fast_array",
+]
 
 #: Reads a field's array of a class that has its own generated function.
 ArrayOf = Callable[[type[Any]], Callable[[object], tuple[Any, ...]]]
@@ -55,6 +70,53 @@ FAST_CLASSES: tuple[type[Any], ...] = (
     Review,
     Incident,
 )
+
+#: The classes whose instances are shared whole between records when they hold no free
+#: text: the ratings and goal updates inside reviews. The items of a record's own
+#: collections (stays, goals, reviews, incidents) are not: a record that gives one item
+#: twice must report each at its own position, which is found by the item's identity.
+SHARED_CLASSES: tuple[type[Any], ...] = (DomainRating, GoalProgress)
+
+#: The most values each table of `SHARED` holds; a table that grows past it is emptied.
+SHARED_LIMIT = 65_536
+
+
+class SharedValues:
+    """The tables of values shared between the records read, each bounded.
+
+    Attributes:
+        strings: Codes, ids and names, each by itself.
+        dates: Dates, by their ISO text.
+        objects: For each class of `SHARED_CLASSES`, its instances by the tuple of the
+            JSON values they were read from.
+    """
+
+    __slots__ = ("dates", "objects", "strings")
+
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+        self.dates: dict[str, dt.date] = {}
+        self.objects: dict[type[Any], dict[tuple[object, ...], object]] = {
+            cls: {} for cls in SHARED_CLASSES
+        }
+
+    def trim(self, limit: int = SHARED_LIMIT) -> None:
+        """Empty each table that holds more than ``limit`` values.
+
+        Called after each record is read: however many records are read, or however
+        large one is, the tables never keep more than ``limit`` values each past a read.
+        A table emptied only shares less until it fills again; no answer changes.
+        """
+        tables: list[dict[Any, Any]] = [self.strings, self.dates, *self.objects.values()]
+        for table in tables:
+            if len(table) > limit:
+                table.clear()
+
+
+#: The one set of tables, shared by every read (dict operations are atomic, and a value
+#: found in a table is always equal to the one it replaces, so threads may share it).
+SHARED = SharedValues()
+
 
 #: Validators with nothing left to check after the read: dates, enums and tuples of model
 #: objects come from hooks that only ever return values of the right type.
@@ -90,6 +152,21 @@ def _inline(validator: object) -> str | None:
 
 
 _PLAIN_STRINGS = (str, str | None)
+
+
+def _is_shared_string(validator: object) -> bool:
+    """Whether a string field holds a code, id or short name (shared), not free text.
+
+    Exact types: a subclass (a person id) is never shared.
+    """
+    if type(validator) is _checks.CodeValidator:
+        return True
+    return type(validator) is _checks.TextValidator and validator.limit <= _checks.MAX_NAME_LENGTH
+
+
+def _is_free_text(validator: object) -> bool:
+    """Whether a string field holds free text (notes, goal wording), never shared."""
+    return type(validator) is _checks.TextValidator and validator.limit > _checks.MAX_NAME_LENGTH
 
 
 def _is_optional(kind: Any) -> bool:
@@ -134,9 +211,12 @@ def _read_field(
     if kind in (dt.date, dt.date | None):
         # A plain date is parsed here; anything else (a zoned datetime, a wrong type) by
         # the hook, which also refuses what is not a date.
+        # A date read before is taken from the table of shared dates.
         lines = [
-            f"    if type({local}) is _str and _is_date({local}):",
-            f"        {local} = _from_iso({local})",
+            f"    if type({local}) is _str and ({local}_ := _dates_get({local})) is not None:",
+            f"        {local} = {local}_",
+            f"    elif type({local}) is _str and _is_date({local}):",
+            f"        {local} = _dates_set({local}, _from_iso({local}))",
             f"    elif {local} is not None:" if _is_optional(kind) else "    else:",
             f"        {local} = _hook{number}({local}, _type{number})",
         ]
@@ -205,6 +285,9 @@ def _namespace(cls: type[Any]) -> dict[str, Any]:
         "_code": _checks.is_code,
         "_codes": _checks.KNOWN_CODES,
         "_unicode": _checks.is_unicode,
+        "_share": SHARED.strings.setdefault,
+        "_dates_get": SHARED.dates.get,
+        "_dates_set": SHARED.dates.setdefault,
     }
 
 
@@ -243,24 +326,83 @@ def _build_lines(
             namespace[f"_default{number}"] = field.default
             lines.append(f"        v{number} = value.get({field.name!r}, _default{number})")
     lines += ["    else:", "        raise _Doubt"]
+    body: list[str] = []
     checks = []
     for number, field in enumerate(fields):
         hook, kind = hooks[field.name]
-        lines.extend(_read_field(number, field, hook, kind, namespace=namespace, array_of=array_of))
+        body.extend(_read_field(number, field, hook, kind, namespace=namespace, array_of=array_of))
         check = _check_field(cls, number, field)
         if check is not None:
             checks.append(check)
     if checks:
-        lines.append("    if not (" + "\n        and ".join(checks) + "):")
-        lines.append("        raise _Doubt")
-    lines.append("    obj = _new(_cls)")
+        body.append("    if not (" + "\n        and ".join(checks) + "):")
+        body.append("        raise _Doubt")
+    body.extend(_shared_strings(fields, hooks))
+    body.append("    obj = _new(_cls)")
     for number, field in enumerate(fields):
         # The slot's own descriptor sets the value: no name look-up, no frozen-class guard.
         namespace[f"_slot{number}"] = cls.__dict__[field.name].__set__
-        lines.append(f"    _slot{number}(obj, v{number})")
+        body.append(f"    _slot{number}(obj, v{number})")
     if hasattr(cls, "__attrs_post_init__"):
-        lines.append("    obj.__attrs_post_init__()")
+        body.append("    obj.__attrs_post_init__()")
+    if cls not in SHARED_CLASSES:
+        return lines + body
+    return lines + _shared_object(fields, hooks, body, namespace, SHARED.objects[cls])
+
+
+def _shared_strings(
+    fields: list[attrs.Attribute[Any]], hooks: dict[str, tuple[Callable[..., Any], Any]]
+) -> list[str]:
+    """Lines that put the one equal string already held in place of each code, id or name.
+
+    They follow the checks: only a value found valid is kept in the table.
+    """
+    lines = []
+    for number, field in enumerate(fields):
+        kind = hooks[field.name][1]
+        if kind not in _PLAIN_STRINGS or not _is_shared_string(field.validator):
+            continue
+        if _is_optional(kind):
+            lines.append(f"    if v{number} is not None:")
+            lines.append(f"        v{number} = _share(v{number}, v{number})")
+        else:
+            lines.append(f"    v{number} = _share(v{number}, v{number})")
     return lines
+
+
+def _shared_object(
+    fields: list[attrs.Attribute[Any]],
+    hooks: dict[str, tuple[Callable[..., Any], Any]],
+    body: list[str],
+    namespace: dict[str, Any],
+    table: dict[tuple[object, ...], object],
+) -> list[str]:
+    """Wrap ``body`` so that an object read before from the same JSON values is reused.
+
+    The key is the tuple of the values as read (strings, or ``None``), before any is
+    converted: an instance found under it was built from equal values and passed every
+    check. An object with free text (a note) is neither looked up nor kept.
+    """
+    namespace["_objects"] = table
+    namespace["_objects_get"] = table.get
+    conditions = []
+    for number, field in enumerate(fields):
+        local = f"v{number}"
+        if _is_free_text(field.validator):
+            conditions.append(f"{local} is None")
+        elif _is_optional(hooks[field.name][1]):
+            conditions.append(f"({local} is None or type({local}) is _str)")
+        else:
+            conditions.append(f"type({local}) is _str")
+    values = ", ".join(f"v{number}" for number in range(len(fields)))
+    return [
+        f"    key = ({values},) if {' and '.join(conditions)} else None",
+        "    obj = None if key is None else _objects_get(key)",
+        "    if obj is None:",
+        *("    " + line for line in body),
+        "        if key is not None:",
+        "            _objects[key] = obj",
+    ]
 
 
 def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Callable[..., Any]:

@@ -25,6 +25,7 @@ from pathway_model.io._converter import (
     unknown_keys,
     validate_field,
 )
+from pathway_model.io._fast import SHARED
 from pathway_model.io._format import MAX_DOCUMENT_BYTES, SCHEMA_VERSION
 from pathway_model.io._migrations import MIGRATIONS
 from pathway_model.model import OutcomeFramework, Pathway, PathwayDefinition, check_pathway
@@ -572,7 +573,11 @@ def _read_codes(fields: dict[str, Any], parts: _RecordParts) -> None:
             else:
                 validate_field(shell, attributes[name], value, collected)
         if collected.total == before:
-            parts.codes[name] = value
+            # The definition's id and version repeat in every record: share them (the
+            # person's id is never kept in a table).
+            parts.codes[name] = (
+                value if name == "person_id" else SHARED.strings.setdefault(value, value)
+            )
         else:
             parts.broken.add(name)
 
@@ -587,7 +592,17 @@ def _read_record(fields: dict[str, Any], definition: PathwayDefinition | None) -
     A valid record is read in one pass. A record with a problem is read again item by
     item: the items that can be read are checked against each other and the definition,
     so every problem that can be judged is reported at once.
+
+    The tables of shared values (see `SHARED`) are trimmed after each record, so they
+    stay bounded however many records are read.
     """
+    try:
+        return _checked_record(fields, definition)
+    finally:
+        SHARED.trim()
+
+
+def _checked_record(fields: dict[str, Any], definition: PathwayDefinition | None) -> Pathway:
     parts = _read_parts(fields)
     if definition is None:
         named = (parts.codes.get("definition_id"), parts.codes.get("definition_version"))

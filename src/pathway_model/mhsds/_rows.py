@@ -408,7 +408,8 @@ def _live(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
         not ledger.is_out(table, source, row)
         for source, row in zip(frame[SOURCE].tolist(), frame[ROW].tolist(), strict=True)
     ]
-    return frame[keep]
+    # An empty list would select no columns rather than no rows: an empty table stays whole.
+    return frame[keep] if keep else frame
 
 
 def _submissions_from_tables(
