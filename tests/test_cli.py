@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
+import enum
 import functools
 import io
 import json
@@ -974,6 +975,8 @@ def table(text: str, title: str) -> dict[str, list[str]]:
 
 
 def json_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
     return str(value) if isinstance(value, Decimal) else value
 
 
@@ -984,7 +987,7 @@ class TestCohortJson:
         result = run("cohort", cohort, "--as-of", "2025-03-31", "--since", "2020-03-31", "--json")
         document = json.loads(result.out)
         expected = [
-            [row.provider, row.stage, row.measure, json_value(row.value), row.unit]
+            [json_value(getattr(row, field.name)) for field in attrs.fields(scoring.CohortRow)]
             for row in demo_report().rows()
         ]
         assert (0, "2025-03-31", "2020-03-31", len(demo_cohort()), expected) == (
@@ -1041,8 +1044,8 @@ class TestCohortText:
         """The example's 110 ready days of 373 at £452 a day: as ``readiness`` works them out."""
         result = run("cohort", str(EXAMPLE), "--as-of", "2025-01-15")
         assert {
-            "Northfield MSU": ["110", "29.5%", "1", "£49,720", "1"],
-            "All providers": ["110", "29.5%", "£49,720"],
+            "Northfield MSU": ["110", "29.5%", "1", "£49,720", "1", "£49,720", "1"],
+            "All providers": ["110", "29.5%", "£49,720", "£49,720"],
         } == table(result.out, "Ready to move on, in the window")
 
     def test_ranks_are_benchmark_tables(self, run: Any, tmp_path: Path) -> None:
@@ -1241,14 +1244,19 @@ class TestCohortInput:
 
 class TestCohortCsv:
     def test_rows_are_the_reports_rows(self, run: Any) -> None:
-        """``--csv`` writes every row: provider, stage, measure, value, unit; empty for none."""
+        """``--csv`` writes every row: its fields in order, the interval too; empty for none."""
         result = run("cohort", str(EXAMPLE), "--as-of", "2025-01-15", "--csv")
         report = scoring.cohort_report([example_pathway()], as_of=AS_OF)
-        expected = [["provider", "stage", "measure", "value", "unit"]] + [
-            [row.provider or "", row.stage or "", row.measure,
-             "" if row.value is None else str(row.value), row.unit]
+        names = [field.name for field in attrs.fields(scoring.CohortRow)]
+        expected = [names] + [
+            ["" if cell is None else str(json_value(cell)) for cell in values]
             for row in report.rows()
-        ]  # fmt: skip
+            for values in [[getattr(row, name) for name in names]]
+        ]
+        assert [
+            "provider", "stage", "measure", "value", "unit",
+            "lower", "upper", "interval_method", "interval_note",
+        ] == names  # fmt: skip
         assert expected == list(csv.reader(io.StringIO(result.out)))
 
 

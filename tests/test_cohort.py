@@ -31,10 +31,12 @@ from pathway_model.scoring import (
     CohortReport,
     CohortRow,
     CombinedLongStay,
+    IntervalNote,
     benchmark_table,
     cohort_report,
 )
 from pathway_model.scoring.frames import cohort_frame
+from pathway_model.stats import IntervalMethod, mean_interval, proportion_interval, rate_interval
 from tests import strategies as s
 from tests.scenarios import MEDIUM_ALL_PARTLY, review
 
@@ -442,22 +444,35 @@ class TestRows:
         assert 12 * len(COHORT_MEASURES) == len(report.rows())
 
     def test_a_row_carries_its_group_measure_value_and_unit(self, report: CohortReport) -> None:
-        """The cost of delay of North's medium secure stays, in pounds."""
+        """The cost of delay of North's medium secure stays, in pounds, with its interval."""
         expected = CohortRow(
             provider="North",
             stage="medium_secure",
             measure="cost_of_delay",
             value=Decimal("138312.00"),
             unit="GBP",
+            lower=0.0,
+            upper=290184.0,
+            interval_method=IntervalMethod.BOOTSTRAP_PERCENTILE,
+            interval_note=None,
         )
         assert expected in report.rows()
 
     def test_the_frame_has_the_rows(self, report: CohortReport) -> None:
         """One frame row per tidy row: the row's columns, the value's pence beside it."""
         frame = report.to_frame()
-        assert ["provider", "stage", "measure", "value", "value_pence", "unit"] == list(
-            frame.columns
-        )
+        assert [
+            "provider",
+            "stage",
+            "measure",
+            "value",
+            "value_pence",
+            "unit",
+            "lower",
+            "upper",
+            "interval_method",
+            "interval_note",
+        ] == list(frame.columns)
         assert len(report.rows()) == len(frame)
 
     def test_value_names_an_unknown_measure(self, report: CohortReport) -> None:
@@ -843,3 +858,188 @@ class TestProperties:
         definition, record = definition_and_record
         report = cohort_report([record], as_of=as_of, definition=definition)
         assert all(row.unit for row in report.rows())
+
+
+class TestIntervals:
+    """Every estimate of the report has its 95% interval; every other figure says why not.
+
+    North's medium secure stays of the hand-built cohort, worked out by hand.
+    """
+
+    def test_a_share_has_wilsons_interval(self, report: CohortReport) -> None:
+        """306 ready days of 915 bed days: p = 0.33443, Wilson 0.30461 to 0.36563."""
+        interval = report.group("North", "medium_secure").interval("ready_day_share")
+        assert interval is not None
+        assert (IntervalMethod.WILSON, 306 / 915) == (interval.method, interval.estimate)
+        assert (0.30461, 0.36563) == (round(interval.lower, 5), round(interval.upper, 5))
+        assert proportion_interval(306, 915) == interval
+
+    def test_a_rate_below_ten_events_has_exact_poisson_limits(self, report: CohortReport) -> None:
+        """1 step down in 915 bed days: qchisq(0.025, 2)/2 = 0.025318 and qchisq(0.975, 4)/2
+        = 5.571643 events, times 36525/915 per 100 person-years: 1.0106 to 222.41."""
+        interval = report.group("North", "medium_secure").interval(
+            "step_downs_per_100_person_years"
+        )
+        assert interval is not None
+        assert IntervalMethod.EXACT_POISSON == interval.method
+        assert (1.0106, 222.409) == (round(interval.lower, 4), round(interval.upper, 3))
+        assert rate_interval(1, 915, per=36525) == interval
+
+    def test_a_median_open_above(self, report: CohortReport) -> None:
+        """Admissions 122+, 184+, 243, 366+: S(243) = 1/2, Greenwood's V = 1/(2*1) = 1/2;
+        the log-log limits at 243 are 0.006 (below 1/2: the lower limit is 243) and 0.91
+        (the upper curve never falls to 1/2: open above)."""
+        group = report.group("North", "medium_secure")
+        interval = group.interval("los_median_days")
+        assert interval is not None
+        assert (IntervalMethod.BROOKMEYER_CROWLEY, 243.0, 243.0, float("inf")) == (
+            interval.method,
+            interval.estimate,
+            interval.lower,
+            interval.upper,
+        )
+        assert IntervalNote.OPEN_ABOVE == group.interval_note("los_median_days")
+
+    def test_a_row_of_a_median_open_above_has_no_upper_limit(self, report: CohortReport) -> None:
+        """The row shows the lower limit, no upper one, and the note saying why."""
+        (row,) = [
+            row
+            for row in report.rows()
+            if (row.provider, row.stage, row.measure)
+            == ("North", "medium_secure", "los_median_days")
+        ]
+        assert (243.0, None, IntervalNote.OPEN_ABOVE) == (row.lower, row.upper, row.interval_note)
+
+    def test_the_cost_of_delay_per_person_has_a_bootstrap_interval(
+        self, report: CohortReport
+    ) -> None:
+        """Four people: A £96,728, D £41,584, B and C nothing; mean £34,578.
+
+        A resample of four with no cost has chance 1/16 > 2.5%: the lower limit is £0.
+        Above: four A (1/256) and three A with D (4/256) make 1.95%; three A with a zero,
+        mean £72,546, has 4 * (1/4)^3 * (1/2) = 3.1%, so the 97.5% point falls on it. The
+        total is the same interval times the four people.
+        """
+        group = report.group("North", "medium_secure")
+        per_person = group.interval("cost_of_delay_per_person")
+        total = group.interval("cost_of_delay")
+        assert per_person is not None
+        assert total is not None
+        assert (Decimal("34578.00"), 34578.0, 0.0, 72546.0) == (
+            group.cost_of_delay_per_person,
+            per_person.estimate,
+            per_person.lower,
+            per_person.upper,
+        )
+        assert (138312.0, 0.0, 4 * 72546.0) == (total.estimate, total.lower, total.upper)
+        assert IntervalMethod.BOOTSTRAP_PERCENTILE == total.method
+
+    def test_the_bootstrap_agrees_with_the_statistics_room(self) -> None:
+        """Drawing the people with a cost in two steps resamples as `mean_interval` does.
+
+        200 people in medium secure at one provider, 40 of them ready from 1 to 20 May
+        (two a day, three months after their first review) to 1 July at £452 a day: the
+        two seeded bootstraps agree to within 3% of the mean.
+        """
+        records = [
+            pm.Pathway.start(
+                SECURE_PATHWAY,
+                person_id=f"P-{n:03}",
+                stage="medium_secure",
+                provider="Riverside",
+                on=D(2024, 1, 1),
+            )
+            for n in range(200)
+        ]
+        ready = [
+            attrs.evolve(
+                record,
+                reviews=(
+                    review(f"a{n}", D(2024, 2, 1 + n // 2), MEDIUM_ALL_PARTLY),
+                    review(f"b{n}", D(2024, 5, 1 + n // 2), MEDIUM_ALL_PARTLY),
+                ),
+            )
+            for n, record in enumerate(records[:40])
+        ]
+        cohort = ready + records[40:]
+        group = cohort_report(cohort, as_of=D(2024, 7, 1)).group()
+        costs = [float(452 * (61 - n // 2)) for n in range(40)] + [0.0] * 160
+        assert [61 - n // 2 for n in range(40)] == [
+            pm.readiness(record, D(2024, 7, 1)).ready_days for record in ready
+        ]
+        assert Decimal(sum(costs)) == group.cost_of_delay
+        expected = mean_interval(costs, resamples=2000, seed=0)
+        found = group.interval("cost_of_delay_per_person")
+        assert found is not None
+        assert expected.estimate == pytest.approx(found.estimate, abs=0.005)
+        scale = expected.estimate
+        assert abs(expected.lower - found.lower) < 0.03 * scale
+        assert abs(expected.upper - found.upper) < 0.03 * scale
+
+    def test_a_count_has_no_interval_and_says_why(self, report: CohortReport) -> None:
+        """Bed days are counted, not estimated; a quartile has no method here."""
+        group = report.group("North", "medium_secure")
+        assert (None, IntervalNote.COUNT, None, IntervalNote.NO_METHOD) == (
+            group.interval("bed_days"),
+            group.interval_note("bed_days"),
+            group.interval("los_q1_days"),
+            group.interval_note("los_q1_days"),
+        )
+
+    def test_nothing_to_measure_has_no_interval(self, report: CohortReport) -> None:
+        """North's medium secure stays have no community spell: no readmission share."""
+        group = report.group("North", "medium_secure")
+        assert (None, IntervalNote.NOTHING_TO_MEASURE) == (
+            group.interval("readmission_share"),
+            group.interval_note("readmission_share"),
+        )
+
+    def test_an_unknown_measure_is_refused(self, report: CohortReport) -> None:
+        """Asking for the interval of a measure that does not exist is an error."""
+        with pytest.raises(pm.UnknownCodeError, match="no cohort measure with code 'speed'"):
+            report.group().interval("speed")
+
+    def test_every_measure_says_how_its_interval_is_made(self) -> None:
+        """Shares Wilson, rates Poisson, medians Brookmeyer-Crowley, the cost of delay
+        the bootstrap; counts none."""
+        methods = {measure.name: measure.interval for measure in COHORT_MEASURES}
+        assert ("wilson", "poisson", "brookmeyer_crowley", "bootstrap", None) == (
+            methods["reviews_on_time_share"],
+            methods["readmissions_per_100_person_years"],
+            methods["los_median_days"],
+            methods["cost_of_delay_per_person"],
+            methods["people"],
+        )
+
+    def test_without_numpy_and_scipy_a_share_still_has_its_interval(self) -> None:
+        """Wilson's interval needs neither; a median says the extra is not installed."""
+        code = (
+            "import sys, datetime as dt\n"
+            "sys.modules['numpy'] = None\n"
+            "sys.modules['scipy'] = None\n"
+            "from tests.test_cohort import hand_cohort, AS_OF, SINCE\n"
+            "from pathway_model.scoring import cohort_report\n"
+            "group = cohort_report(hand_cohort(), as_of=AS_OF, since=SINCE).group()\n"
+            "print(group.interval('ready_day_share').method.value,"
+            " group.interval_note('los_median_days').value,"
+            " group.interval_note('cost_of_delay').value)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "wilson statistics_not_installed statistics_not_installed" == done.stdout.strip()
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_every_figure_has_an_interval_or_a_reason(
+        self, cohort: list[pm.Pathway], as_of: dt.date
+    ) -> None:
+        """An interval holds its published value; a figure without one has a note."""
+        for row in cohort_report(cohort, as_of=as_of).rows():
+            if row.lower is None:
+                assert row.interval_note is not None
+                continue
+            assert row.value is not None
+            assert row.lower <= float(row.value)
+            assert row.upper is None or float(row.value) <= row.upper
+            assert (row.upper is None) == (row.interval_note is IntervalNote.OPEN_ABOVE)

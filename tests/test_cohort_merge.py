@@ -394,7 +394,7 @@ class TestRefusals:
 
 
 EMPTY = (
-    b'{"partial_version":1,"as_of":"2024-03-01","since":null,"definition":null,'
+    b'{"partial_version":2,"as_of":"2024-03-01","since":null,"definition":null,'
     b'"combined_long_stay":{"stages":["high_secure","medium_secure"],"after":"P15Y"},'
     b'"community_stages":["community"],"records":0,"first_day":null,"stages":{},"groups":[]}'
 )
@@ -546,7 +546,7 @@ class TestReadingStrictly:
         """A partial of another version is refused before anything else is judged."""
 
         def change(value: dict[str, Any]) -> None:
-            value["partial_version"] = 2
+            value["partial_version"] = 1
             value["records"] = "many"
 
         with pytest.raises(pm.ValidationError) as caught:
@@ -599,6 +599,21 @@ class TestReadingStrictly:
                 lambda v: v["groups"][0].update(delay_days=[["NoSuchList", None, None, 3]]),
                 "$.groups[0].delay_days[0][0]",
                 "another string",
+            ),
+            (
+                lambda v: v["groups"][0].update(delay_by_person=[["P-1"]]),
+                "$.groups[0].delay_by_person[0]",
+                "an array",
+            ),
+            (
+                lambda v: v["groups"][0].update(delay_by_person=[["P-1", "1"], ["P-1", "2"]]),
+                "$.groups[0].delay_by_person[1]",
+                "an id already given",
+            ),
+            (
+                lambda v: v["groups"][0].update(delay_by_person=[["P-9", "452"]]),
+                "$.groups[0].delay_by_person",
+                "an id that is not listed",
             ),
             (
                 lambda v: v["groups"].append(dict(v["groups"][0])),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import enum
 import functools
 import io
 import re
@@ -31,6 +32,7 @@ from pathway_model.errors import ValidationError
 # The library's scoring names this module uses, from their public home.
 from pathway_model.scoring import (  # isort: skip
     COHORT_MEASURES,
+    CohortRow,
     benchmark_table,
     cohort_report,
     payments,
@@ -75,6 +77,7 @@ _MEASURE_TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
             column("ready_days", "Ready days", "days"),
             column("ready_day_share", "Share", "of bed days"),
             column("cost_of_delay", "Cost of delay", "£"),
+            column("cost_of_delay_per_person", "Per person", "£"),
         ),
     ),
     (
@@ -275,6 +278,8 @@ def _json_value(value: object) -> object:
     """A value for the JSON report: amounts as decimal strings, as the library writes them."""
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
     return value
 
 
@@ -299,14 +304,27 @@ def report_document(report: Any, skipped: int) -> dict[str, object]:
 
 
 def _report_csv(report: Any) -> str:
-    """Every group's measures as CSV: provider, stage, measure, value, unit."""
+    """Every group's measures as CSV: the report's rows, one column a field, in order.
+
+    Columns: provider, stage, measure, value, unit, lower, upper (the 95% confidence
+    interval), interval_method and interval_note; an empty cell is nothing to show.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["provider", "stage", "measure", "value", "unit"])
+    names = [field.name for field in attrs.fields(CohortRow)]
+    writer.writerow(names)
     for row in report.rows():
-        value = "" if row.value is None else str(row.value)
-        writer.writerow([row.provider or "", row.stage or "", row.measure, value, row.unit])
+        writer.writerow([_csv_value(getattr(row, name)) for name in names])
     return out.getvalue()
+
+
+def _csv_value(value: object) -> str:
+    """A cell of the CSV report: empty for nothing, a code for an enum, else the text."""
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
 
 
 def write_report(report: Any, args: argparse.Namespace, console: Console, skipped: int) -> None:

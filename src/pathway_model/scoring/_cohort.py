@@ -29,6 +29,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import decimal
+import enum
+import math
 import typing
 from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
@@ -67,6 +69,14 @@ from pathway_model.scoring._recorded import (
     stay_figures,
 )
 from pathway_model.scoring._survival import KaplanMeier, from_counts
+from pathway_model.stats import (
+    Interval,
+    IntervalMethod,
+    StatisticsUnavailableError,
+    median_interval,
+    proportion_interval,
+    rate_interval,
+)
 
 __all__ = [
     "COHORT_MEASURES",
@@ -78,6 +88,7 @@ __all__ = [
     "CohortReport",
     "CohortRow",
     "CombinedLongStay",
+    "IntervalNote",
     "benchmark_table",
     "cohort_frame",
     "cohort_report",
@@ -109,6 +120,58 @@ def pence(amount: Decimal) -> Decimal:
 # --- the measures ---------------------------------------------------------------------------
 
 
+# --- intervals ---------------------------------------------------------------------------------
+
+#: The confidence level of every interval of a report.
+CONFIDENCE = 0.95
+#: How many resamples the bootstrap of the cost of delay per person draws, and its seed:
+#: the same figures give the same interval, in any order, on any machine with the same numpy.
+BOOTSTRAP_RESAMPLES = 2_000
+BOOTSTRAP_SEED = 0
+#: How many resampled values a block of the bootstrap draws at most (memory stays small).
+_BLOCK = 2_000_000
+#: Shares, each with its numerator and denominator (Wilson's score interval).
+_PROPORTIONS: dict[str, tuple[str, str]] = {
+    "ready_day_share": ("ready_days", "bed_days"),
+    "recorded_ready_day_share": ("recorded_ready_days", "bed_days"),
+    "long_stay_share": ("long_stay", "stays_open"),
+    "reviews_on_time_share": ("reviews_on_time", "reviews_due"),
+    "goals_achieved_share": ("goals_achieved", "goals"),
+    "step_down_share": ("step_downs", "stays_ended"),
+    "readmission_share": ("readmissions", "community_spells_ended"),
+}
+#: Rates per 100 person-years, each with its count and its days of exposure (exact
+#: Poisson limits below 10 events, Byar's method from 10).
+_RATES: dict[str, tuple[str, str]] = {
+    "step_downs_per_100_person_years": ("step_downs", "bed_days"),
+    "readmissions_per_100_person_years": ("readmissions", "community_days"),
+}
+#: 100 person-years in days: a rate per day times this is a rate per 100 person-years.
+_PER_100_YEARS = float(100 * _YEAR_DAYS)
+#: Medians (Brookmeyer and Crowley's interval; open stays censored in length of stay).
+_MEDIANS = frozenset(
+    {"los_median_days", "days_beyond_readiness_median", "community_days_before_readmission_median"}
+)
+#: The cost of delay, per person and in total (a seeded percentile bootstrap of the mean).
+_MEANS = frozenset({"cost_of_delay_per_person", "cost_of_delay"})
+#: Figures the library has no interval method for.
+_NO_METHOD = frozenset(
+    {"los_q1_days", "los_q3_days", "days_beyond_readiness_max", "recorded_cost_of_delay"}
+)
+
+
+def _method_of(name: str) -> str | None:
+    if name in _PROPORTIONS:
+        return "wilson"
+    if name in _RATES:
+        return "poisson"
+    if name in _MEDIANS:
+        return "brookmeyer_crowley"
+    if name in _MEANS:
+        return "bootstrap"
+    return None
+
+
 @attrs.frozen(kw_only=True)
 class CohortMeasure:
     """One cohort measure: its name, unit, which way is better, and what it means.
@@ -122,16 +185,26 @@ class CohortMeasure:
             [`benchmark_table`][pathway_model.scoring.benchmark_table]; ``None`` for a count
             that mostly measures size and is not ranked.
         description: What it counts, exactly.
+        interval: How its 95% confidence interval is made (see
+            [`CohortGroup.interval`][pathway_model.scoring.CohortGroup.interval]):
+            ``"wilson"`` (a share), ``"poisson"`` (a rate: exact Poisson limits below 10
+            events, Byar's method from 10), ``"brookmeyer_crowley"`` (a median) or
+            ``"bootstrap"`` (the cost of delay, from the mean per person); ``None`` for a
+            count or total, published as it is, and for the few figures with no interval
+            method (see [`IntervalNote`][pathway_model.scoring.IntervalNote]).
     """
 
     name: str
     unit: str
     better: Better | None
     description: str
+    interval: str | None = None
 
 
 def _m(name: str, unit: str, better: Better | None, description: str) -> CohortMeasure:
-    return CohortMeasure(name=name, unit=unit, better=better, description=description)
+    return CohortMeasure(
+        name=name, unit=unit, better=better, description=description, interval=_method_of(name)
+    )
 
 
 COHORT_MEASURES: tuple[CohortMeasure, ...] = (
@@ -147,6 +220,12 @@ COHORT_MEASURES: tuple[CohortMeasure, ...] = (
     _m("ready_days", "days", None, "Days in the window on which the person was ready to move on."),
     _m("ready_day_share", "share", "lower", "Ready days as a share of bed days."),
     _m("cost_of_delay", "GBP", "lower", "Ready days valued at each stage's bed-day cost."),
+    _m(
+        "cost_of_delay_per_person",
+        "GBP",
+        "lower",
+        "The cost of delay per person with a stay in the window: cost_of_delay / people.",
+    ),
     _m("ready_now", "people", None, "People ready to move on at as_of."),
     _m(
         "days_beyond_readiness_median",
@@ -295,6 +374,27 @@ See [`CohortMeasure`][pathway_model.scoring.CohortMeasure].
 _MEASURE_BY_NAME = {measure.name: measure for measure in COHORT_MEASURES}
 
 
+class IntervalNote(enum.Enum):
+    """Why a cohort measure has no confidence interval, or only part of one."""
+
+    COUNT = "count"
+    """A count or total of the records reported (people, bed days, bed-day value): the
+    figure itself, published as it is, not an estimate."""
+    NOTHING_TO_MEASURE = "nothing_to_measure"
+    """The measure has no value: no denominator, nobody to take a median of."""
+    NOT_REACHED = "not_reached"
+    """The Kaplan-Meier median is not reached: too many stays are still going on."""
+    OPEN_ABOVE = "open_above"
+    """The median's upper confidence curve never falls to one half: the interval has a
+    lower limit and is open above (its upper limit is infinite)."""
+    NO_METHOD = "no_method"
+    """No interval method: a quartile other than the median, the largest value, or the
+    recorded cost of delay (the report keeps no figures per person for it)."""
+    STATISTICS_NOT_INSTALLED = "statistics_not_installed"
+    """numpy or scipy, which this interval needs, is not installed (the extra
+    ``stats``)."""
+
+
 # --- long stay --------------------------------------------------------------------------------
 
 
@@ -375,6 +475,13 @@ class CohortRow:
             ``Decimal`` amount in pounds, or ``None`` when it cannot be worked out (no
             stay to take a share of, a median not reached).
         unit: The measure's unit.
+        lower: The lower limit of its 95% confidence interval (see
+            [`CohortGroup.interval`][pathway_model.scoring.CohortGroup.interval]), or
+            ``None`` with no interval.
+        upper: The upper limit, or ``None`` with no interval or one open above.
+        interval_method: How the interval was made, or ``None`` with none.
+        interval_note: Why there is no interval, or why it is open above; ``None``
+            for an interval with both limits.
     """
 
     provider: str | None
@@ -382,6 +489,10 @@ class CohortRow:
     measure: str
     value: int | float | Decimal | None
     unit: str
+    lower: float | None = None
+    upper: float | None = None
+    interval_method: IntervalMethod | None = None
+    interval_note: IntervalNote | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -462,6 +573,11 @@ class CohortGroup:
             who the delay is attributable to, one
             [`RecordedDelay`][pathway_model.scoring.RecordedDelay] for each
             combination recorded, in code order.
+
+    Each measure that is an estimate has a 95% confidence interval,
+    [`interval`][pathway_model.scoring.CohortGroup.interval], worked out from the
+    group's figures when the report is made; the others say why not,
+    [`interval_note`][pathway_model.scoring.CohortGroup.interval_note].
     """
 
     provider: str | None
@@ -505,6 +621,10 @@ class CohortGroup:
     recorded_unrated_days: int
     stays_without_ratings: int
     recorded_delays: tuple[RecordedDelay, ...]
+    #: (measure, interval, note) for every measure, in the order of COHORT_MEASURES.
+    _intervals: tuple[tuple[str, Interval | None, IntervalNote | None], ...] = attrs.field(
+        alias="intervals", default=(), repr=False
+    )
 
     @property
     def los_q1_days(self) -> int | None:
@@ -525,6 +645,13 @@ class CohortGroup:
     def ready_day_share(self) -> float | None:
         """``ready_days / bed_days``."""
         return _share(self.ready_days, self.bed_days)
+
+    @property
+    def cost_of_delay_per_person(self) -> Decimal | None:
+        """``cost_of_delay / people``, rounded to pence; ``None`` with nobody."""
+        if not self.people:
+            return None
+        return pence(MONEY.divide(self.cost_of_delay, Decimal(self.people)))
 
     @property
     def recorded_ready_day_share(self) -> float | None:
@@ -581,6 +708,58 @@ class CohortGroup:
             raise UnknownCodeError("cohort measure", measure, _MEASURE_BY_NAME)
         value: int | float | Decimal | None = getattr(self, measure)
         return value
+
+    def interval(self, measure: str) -> Interval | None:
+        """The 95% confidence interval of the measure named ``measure``, or ``None``.
+
+        Shares have Wilson's score interval; rates per 100 person-years exact Poisson
+        limits below 10 events and Byar's method from 10; medians Brookmeyer and
+        Crowley's interval (length of stay with open stays censored); the cost of delay
+        per person a seeded percentile bootstrap of the mean over the group's people
+        (those with no ready day count as 0), and the cost of delay that interval times
+        the people. The methods are [`pathway_model.stats`][pathway_model.stats]'s; the
+        page "Comparing services fairly" says what each assumes. A median open above
+        has an infinite upper limit. ``None`` when there is no interval:
+        [`interval_note`][pathway_model.scoring.CohortGroup.interval_note] says why.
+
+        Raises:
+            UnknownCodeError: No cohort measure has that name.
+
+        Examples:
+            >>> import datetime as dt
+            >>> import pathway_model as pm
+            >>> from pathway_model.catalogue import SECURE_PATHWAY
+            >>> records = [
+            ...     pm.Pathway.start(SECURE_PATHWAY, person_id=f"P-{n}", stage="low_secure",
+            ...                      provider="Riverside", on=dt.date(2024, 1, 1))
+            ...     for n in range(3)
+            ... ]
+            >>> group = cohort_report(records, as_of=dt.date(2024, 3, 1)).group()
+            >>> interval = group.interval("long_stay_share")
+            >>> interval.method.value, interval.estimate, round(interval.upper, 4)
+            ('wilson', 0.0, 0.5615)
+            >>> group.interval("bed_days"), group.interval_note("bed_days").value
+            (None, 'count')
+        """
+        return self._interval_entry(measure)[1]
+
+    def interval_note(self, measure: str) -> IntervalNote | None:
+        """Why the measure has no interval, or why its interval is open above.
+
+        ``None`` for an interval with both limits.
+
+        Raises:
+            UnknownCodeError: No cohort measure has that name.
+        """
+        return self._interval_entry(measure)[2]
+
+    def _interval_entry(self, measure: str) -> tuple[str, Interval | None, IntervalNote | None]:
+        if measure not in _MEASURE_BY_NAME:
+            raise UnknownCodeError("cohort measure", measure, _MEASURE_BY_NAME)
+        for entry in self._intervals:
+            if entry[0] == measure:
+                return entry
+        return (measure, None, IntervalNote.NOTHING_TO_MEASURE)  # pragma: no cover - built whole
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -656,17 +835,15 @@ class CohortReport:
         raise UnknownCodeError("group", f"{provider or '*'}/{stage or '*'}", known)
 
     def rows(self) -> tuple[CohortRow, ...]:
-        """Every measure of every group as tidy rows, groups in order, measures in order."""
+        """Every measure of every group as tidy rows, groups in order, measures in order.
+
+        Each row carries the measure's 95% confidence interval, or the note that says
+        why it has none (see [`CohortRow`][pathway_model.scoring.CohortRow]).
+        """
         return tuple(
-            CohortRow(
-                provider=group.provider,
-                stage=group.stage,
-                measure=measure.name,
-                value=getattr(group, measure.name),
-                unit=measure.unit,
-            )
+            _row(group, measure, interval, note)
             for group in self.groups
-            for measure in COHORT_MEASURES
+            for measure, (_, interval, note) in zip(COHORT_MEASURES, group._intervals, strict=True)
         )
 
     def recorded_delays(self) -> tuple[RecordedDelay, ...]:
@@ -692,6 +869,26 @@ class CohortReport:
             ImportError: pandas is not installed.
         """
         return cohort_frame(self.rows())
+
+
+def _row(
+    group: CohortGroup,
+    measure: CohortMeasure,
+    interval: Interval | None,
+    note: IntervalNote | None,
+) -> CohortRow:
+    upper = None if interval is None or math.isinf(interval.upper) else interval.upper
+    return CohortRow(
+        provider=group.provider,
+        stage=group.stage,
+        measure=measure.name,
+        value=getattr(group, measure.name),
+        unit=measure.unit,
+        lower=None if interval is None else interval.lower,
+        upper=upper,
+        interval_method=None if interval is None else interval.method,
+        interval_note=note,
+    )
 
 
 def cohort_frame(rows: Iterable[Any]) -> Any:
@@ -858,6 +1055,8 @@ def benchmark_table(report: CohortReport, *, stage: str | None = None) -> tuple[
 
 #: What a group's tally holds, by name, and the kind of each: ``count`` (an ``int``),
 #: ``money`` (a ``Decimal`` sum, not yet rounded), ``people`` (a set of person ids),
+#: ``person_money`` (a ``Decimal`` sum by person id: each person's cost of delay, for the
+#: interval of its mean; only people with a cost are kept),
 #: ``days`` (how many of something lasted each number of days: a ``dict[int, int]``),
 #: ``delay_days`` and ``delay_money`` (days and their cost by delay key). Every kind adds
 #: up: a set by union, a dict key by key. The names are also the keys of a partial's JSON.
@@ -870,6 +1069,7 @@ _TALLIED: dict[str, str] = {
     "community_spells_ended": "count",
     "cost_of_delay": "money",
     "days_beyond": "days",
+    "delay_by_person": "person_money",
     "delay_costs": "delay_money",
     "delay_days": "delay_days",
     "goals": "count",
@@ -945,6 +1145,7 @@ class _Tally:
         self.recorded_cost = Decimal(0)
         self.delay_days: dict[DelayKey, int] = {}
         self.delay_costs: dict[DelayKey, Decimal] = {}
+        self.delay_by_person: dict[str, Decimal] = {}
 
     def freeze(self) -> Frozen:
         """The tally as immutable values, in a fixed order whatever the order of reading."""
@@ -957,6 +1158,8 @@ class _Tally:
                 values.append(tuple(sorted(value.items())))
             elif kind in ("delay_days", "delay_money"):
                 values.append(tuple(sorted(value.items(), key=_delay_order)))
+            elif kind == "person_money":
+                values.append(tuple(sorted(value.items())))
             else:
                 values.append(value)
         return tuple(values)
@@ -971,10 +1174,14 @@ class _Tally:
             else:
                 counts = getattr(self, name)
                 for key, number in value:
-                    counts[key] = counts.get(key, 0) + number
+                    counts[key] = counts.get(key, 0) + number  # money: the caller's context
 
     def group(self, provider: str | None, stage: str | None) -> CohortGroup:
-        """Freeze the tally into a group's measures."""
+        """Freeze the tally into a group's measures, with their intervals."""
+        group = self._figures(provider, stage)
+        return attrs.evolve(group, intervals=_intervals(group, self))
+
+    def _figures(self, provider: str | None, stage: str | None) -> CohortGroup:
         days_beyond = self.days_beyond
         return CohortGroup(
             provider=provider,
@@ -1019,6 +1226,147 @@ class _Tally:
             stays_without_ratings=self.stays_without_ratings,
             recorded_delays=delays(provider, stage, self.delay_days, self.delay_costs),
         )
+
+
+def _intervals(
+    group: CohortGroup, tally: _Tally
+) -> tuple[tuple[str, Interval | None, IntervalNote | None], ...]:
+    """Every measure's interval, or why it has none, in the order of `COHORT_MEASURES`."""
+    found: list[tuple[str, Interval | None, IntervalNote | None]] = []
+    mean: Interval | None = None
+    for measure in COHORT_MEASURES:
+        name = measure.name
+        value = group.value(name)
+        interval: Interval | None = None
+        note: IntervalNote | None = None
+        if measure.interval is None:
+            note = IntervalNote.NO_METHOD if name in _NO_METHOD else IntervalNote.COUNT
+        elif value is None or (name in _MEANS and not group.people):
+            note = IntervalNote.NOTHING_TO_MEASURE
+        else:
+            try:
+                if name in _MEANS:
+                    if mean is None:
+                        mean = _mean_cost(
+                            sorted(tally.delay_by_person.items()),
+                            group.people,
+                            float(group.cost_of_delay_per_person or 0),
+                        )
+                    interval = _scaled(mean, group, name)
+                else:
+                    interval = _interval_of(group, tally, name, value)
+            except StatisticsUnavailableError:
+                interval, note = None, IntervalNote.STATISTICS_NOT_INSTALLED
+            if interval is None and note is None:
+                note = IntervalNote.NOT_REACHED
+            elif interval is not None and math.isinf(interval.upper):
+                note = IntervalNote.OPEN_ABOVE
+        found.append((name, interval, note))
+    return tuple(found)
+
+
+def _interval_of(
+    group: CohortGroup, tally: _Tally, name: str, value: int | float | Decimal
+) -> Interval | None:
+    """A share's, a rate's or a median's interval (the value is not ``None``)."""
+    if name in _PROPORTIONS:
+        top, bottom = _PROPORTIONS[name]
+        return proportion_interval(
+            getattr(group, top), getattr(group, bottom), confidence=CONFIDENCE
+        )
+    if name in _RATES:
+        events, days = _RATES[name]
+        return rate_interval(
+            getattr(group, events),
+            getattr(group, days),
+            per=_PER_100_YEARS,
+            confidence=CONFIDENCE,
+        )
+    if name == "los_median_days":
+        km = group.length_of_stay
+        durations: list[int] = []
+        observed: list[bool] = []
+        for time, ended, cut in zip(km.times, km.events, km.censored, strict=True):
+            durations += [time] * (ended + cut)
+            observed += [True] * ended + [False] * cut
+        return _median_interval(float(value), durations, observed)
+    counts = tally.days_beyond if name == "days_beyond_readiness_median" else tally.readmission_days
+    values = [days for days, count in sorted(counts.items()) for _ in range(count)]
+    return _median_interval(float(value), values, None)
+
+
+def _median_interval(
+    estimate: float, durations: list[int], observed: list[bool] | None
+) -> Interval | None:
+    """Brookmeyer and Crowley's interval around the published median; open above: inf."""
+    found = median_interval(durations, observed, confidence=CONFIDENCE)
+    if found.lower is None:
+        return None
+    return Interval(
+        estimate=estimate,
+        lower=min(found.lower, estimate),
+        upper=math.inf if found.upper is None else max(found.upper, estimate),
+        confidence=CONFIDENCE,
+        method=IntervalMethod.BROOKMEYER_CROWLEY,
+    )
+
+
+def _mean_cost(costs: Sequence[tuple[str, Decimal]], people: int, estimate: float) -> Interval:
+    """The percentile bootstrap interval of the mean cost of delay per person, in pounds.
+
+    The resampling of `stats.mean_interval`, drawn in two steps because most people have
+    no cost: how many of the ``people`` draws fall on someone with a cost (binomial),
+    then which of them (uniform). Each resample's mean has the same distribution as when
+    every person is drawn one by one; the work grows with the people who have a cost,
+    not with everyone. ``BOOTSTRAP_RESAMPLES`` resamples from numpy's PCG64 generator
+    seeded with ``BOOTSTRAP_SEED``, the costs sorted first: the same figures give the
+    same interval, in any order of the records.
+    """
+    try:
+        import numpy as np  # noqa: PLC0415 - an optional dependency, loaded when asked for
+    except ImportError as error:
+        msg = 'this needs numpy, which is not installed: pip install "pathway-model[stats]"'
+        raise StatisticsUnavailableError(msg, name="numpy") from error
+    data = np.sort(np.asarray([float(amount) for _, amount in costs], dtype=float))
+    means = np.zeros(BOOTSTRAP_RESAMPLES)
+    if data.size:
+        generator = np.random.Generator(np.random.PCG64(BOOTSTRAP_SEED))
+        drawn = generator.binomial(people, data.size / people, size=BOOTSTRAP_RESAMPLES)
+        first = 0
+        while first < BOOTSTRAP_RESAMPLES:
+            # A block of resamples whose draws stay below _BLOCK values (memory stays small).
+            ends = np.cumsum(drawn[first:])
+            last = first + max(1, int(np.searchsorted(ends, _BLOCK, side="right")))
+            counts = drawn[first:last]
+            picks = np.take(data, generator.integers(0, data.size, size=int(counts.sum())))
+            if picks.size:
+                starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+                sums = np.add.reduceat(picks, np.minimum(starts, picks.size - 1))
+                means[first:last] = np.where(counts > 0, sums, 0.0)
+            first = last
+        means /= people
+    alpha = 1 - CONFIDENCE
+    low, high = (float(limit) for limit in np.quantile(means, [alpha / 2, 1 - alpha / 2]))
+    return Interval(
+        estimate=estimate,
+        lower=min(low, estimate),
+        upper=max(high, estimate),
+        confidence=CONFIDENCE,
+        method=IntervalMethod.BOOTSTRAP_PERCENTILE,
+    )
+
+
+def _scaled(mean: Interval, group: CohortGroup, name: str) -> Interval:
+    """The per-person interval, or the total's: the per-person limits times the people."""
+    if name == "cost_of_delay_per_person":
+        return mean
+    people = group.people
+    return attrs.evolve(
+        mean,
+        estimate=float(group.cost_of_delay),
+        lower=min(mean.lower * people, float(group.cost_of_delay)),
+        upper=max(mean.upper * people, float(group.cost_of_delay)),
+    )
 
 
 def _median(counts: dict[int, int]) -> float | None:
@@ -1275,6 +1623,8 @@ class _Reader:
             tally.ready_days += ready
             if stage.bed_day_cost is not None:
                 tally.cost_of_delay = MONEY.fma(stage.bed_day_cost, ready, tally.cost_of_delay)
+                costs, person = tally.delay_by_person, pathway.person_id
+                costs[person] = MONEY.fma(stage.bed_day_cost, ready, costs.get(person, _ZERO))
         if stay.end is None and result.ready:
             beyond = result.days_beyond_readiness
             tally.days_beyond[beyond] = tally.days_beyond.get(beyond, 0) + 1
@@ -1523,8 +1873,9 @@ class CohortPartial:
     A partial holds no record. For each provider and stage it holds counts, sums of days
     and of money (not yet rounded to pence), counts of stays by length (for Kaplan-Meier
     length of stay), of people by days beyond readiness and of spells by length (for
-    the medians), and the set of the people's pseudonymous ids (to count distinct
-    people across parts). It holds no clinical text, no name, no date of a person's
+    the medians), the set of the people's pseudonymous ids (to count distinct
+    people across parts) and each person's cost of delay (for the interval of the cost
+    of delay per person). It holds no clinical text, no name, no date of a person's
     care; but the person ids are identifiers all the same: ship a partial only where
     the records themselves may go. [`to_json`][pathway_model.scoring.CohortPartial.to_json]
     writes it as bytes (for a Spark executor to send to the driver);

@@ -4,7 +4,7 @@
 [`CohortPartial.from_json`][pathway_model.scoring.CohortPartial.from_json] load this module
 on first use: a report worked out in one go never needs it.
 
-The document is one JSON object, keys in this order: ``partial_version`` (1), ``as_of``,
+The document is one JSON object, keys in this order: ``partial_version`` (2), ``as_of``,
 ``since``, ``definition`` (``null`` or ``{"id", "version"}``), ``combined_long_stay``
 (``null`` or ``{"stages", "after"}``), ``community_stages``, ``records``, ``first_day``,
 ``stages`` (each stage code tallied and its security rank) and ``groups``: one object per
@@ -12,7 +12,9 @@ provider and stage, in order, holding ``provider``, ``stage`` and the tally, who
 and kinds are ``_TALLIED``'s. Dates are ISO 8601, periods ISO 8601 durations, amounts
 exact decimal strings; counts by length are ``[days, how many]`` pairs, delays
 ``[reason list, reason, attributable to, days or amount]`` rows, person ids a sorted
-array. The same partial always gives the same bytes.
+array, amounts by person (each person's cost of delay) ``[person id, amount]`` pairs
+sorted by id. The same partial always gives the same bytes. Version 1 had no costs by
+person; it is not read (its groups have no interval of the cost of delay per person).
 
 Reading is strict, and no message repeats a value read: it names the path, what was
 expected there and the kind of value found (a person id or a provider's name is
@@ -24,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import typing
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,7 +46,7 @@ from pathway_model.scoring._cohort import (
 __all__: list[str] = []
 
 #: The version of the format this module writes, and the only one it reads.
-PARTIAL_VERSION = 1
+PARTIAL_VERSION = 2
 
 _TOP = (
     "partial_version",
@@ -74,9 +77,14 @@ def _write_value(kind: str, value: Any) -> object:
         return sorted(value)
     if kind == "days":
         return [[days, count] for days, count in value]
-    if kind == "delay_money":
-        return [[*key, str(amount)] for key, amount in value]
+    if kind in ("delay_money", "person_money"):  # keys (a delay's, or a person id) and amounts
+        return [[*_key(key), str(amount)] for key, amount in value]
     return [[*key, days] for key, days in value]  # delay_days
+
+
+def _key(key: object) -> tuple[object, ...]:
+    """A row's key as the cells that start it: a delay key's parts, or one person id."""
+    return key if isinstance(key, tuple) else (key,)
 
 
 def dump(partial: CohortPartial) -> bytes:
@@ -405,6 +413,29 @@ class _Reading:
             return None
         return tuple(sorted(found.items(), key=_delay_order))
 
+    def person_amounts(self, value: object, path: str) -> tuple[tuple[str, Decimal], ...] | None:
+        rows = self.array(value, path)
+        if rows is None:
+            return None
+        found: dict[str, Decimal] = {}
+        good = True
+        for index, row in enumerate(rows):
+            where = f"{path}[{index}]"
+            if not isinstance(row, list) or len(row) != 2:
+                self.bad(where, "a pair [person id, amount]", _kind(row))
+                good = False
+                continue
+            person = self.string(row[0], f"{where}[0]")
+            amount = self.amount(row[1], f"{where}[1]")
+            if person is None or amount is None:
+                good = False
+            elif person in found:
+                self.bad(where, "each person id once", "an id already given")
+                good = False
+            else:
+                found[person] = amount
+        return tuple(sorted(found.items())) if good else None
+
     def tally(self, group: dict[str, Any], path: str) -> Frozen | None:
         readers: dict[str, Callable[[object, str], object]] = {
             "count": self.count,
@@ -413,6 +444,7 @@ class _Reading:
             "days": self.days,
             "delay_days": lambda value, where: self.delays(value, where, money=False),
             "delay_money": lambda value, where: self.delays(value, where, money=True),
+            "person_money": self.person_amounts,
         }
         values = []
         good = True
@@ -423,6 +455,18 @@ class _Reading:
             value = readers[kind](group[name], f"{path}.{name}")
             good = good and value is not None
             values.append(value)
+        if good:
+            people = typing.cast("frozenset[str]", values[list(_TALLIED).index("people")])
+            costs = typing.cast(
+                "tuple[tuple[str, Decimal], ...]", values[list(_TALLIED).index("delay_by_person")]
+            )
+            if any(person not in people for person, _ in costs):
+                self.bad(
+                    f"{path}.delay_by_person",
+                    "the ids of people listed in people",
+                    "an id that is not listed",
+                )
+                good = False
         return tuple(values) if good else None
 
 
