@@ -1044,17 +1044,17 @@ class TestCohortText:
         """The example's 110 ready days of 373 at £452 a day: as ``readiness`` works them out."""
         result = run("cohort", str(EXAMPLE), "--as-of", "2025-01-15")
         assert {
-            "Northfield MSU": ["110", "29.5%", "1", "£49,720", "1", "£49,720", "1"],
+            "Northfield MSU": ["110", "29.5%", "1~", "£49,720", "1~", "£49,720", "1~"],
             "All providers": ["110", "29.5%", "£49,720", "£49,720"],
         } == table(result.out, "Ready to move on, in the window")
 
     def test_ranks_are_benchmark_tables(self, run: Any, tmp_path: Path) -> None:
-        """Each provider's rank in the text is its rank in benchmark_table."""
+        """Each provider's rank in the text is its rank in benchmark_table, ~ within noise."""
         cohort = write_jsonl(tmp_path / "cohort.jsonl", demo_cohort())
         result = run("cohort", cohort, "--as-of", "2025-03-31", "--since", "2020-03-31")
         shown = table(result.out, "Reviews")
         ranks = {
-            row.provider: str(row.rank)
+            row.provider: str(row.rank) + ("~" if row.within_noise else "")
             for row in scoring.benchmark_table(demo_report())
             if row.measure == "reviews_on_time_share"
         }
@@ -1101,7 +1101,7 @@ class TestCohortText:
         report = demo_report()
         stage = report.stages[1]
         ranks = {
-            row.provider: str(row.rank)
+            row.provider: str(row.rank) + ("~" if row.within_noise else "")
             for row in scoring.benchmark_table(report, stage=stage)
             if row.measure == "reviews_on_time_share"
         }

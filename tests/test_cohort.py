@@ -36,7 +36,14 @@ from pathway_model.scoring import (
     cohort_report,
 )
 from pathway_model.scoring.frames import cohort_frame
-from pathway_model.stats import IntervalMethod, mean_interval, proportion_interval, rate_interval
+from pathway_model.stats import (
+    FunnelPosition,
+    IntervalMethod,
+    funnel,
+    mean_interval,
+    proportion_interval,
+    rate_interval,
+)
 from tests import strategies as s
 from tests.scenarios import MEDIUM_ALL_PARTLY, review
 
@@ -524,7 +531,12 @@ class TestBenchmarkTable:
         assert [("North", 1), ("South", 2), ("Hill", 3)] == [(r.provider, r.rank) for r in rows]
 
     def test_a_provider_without_a_value_comes_last_unranked(self, report: CohortReport) -> None:
-        """Median length of stay: South 184, North 243; Hill admitted nobody in the window."""
+        """Median length of stay: South 184, North 243; Hill admitted nobody in the window.
+
+        South's interval is [184, 184] (its one admission that ended, with nobody left at
+        risk), North's [243, open above); everyone's median, 243, has an interval that
+        overlaps both: no finding.
+        """
         rows = [row for row in benchmark_table(report) if row.measure == "los_median_days"]
         expected = [
             BenchmarkRow(
@@ -536,14 +548,94 @@ class TestBenchmarkTable:
                 better="lower",
                 rank=rank,
                 ranked=2,
+                lower=lower,
+                upper=upper,
+                position=None,
+                within_noise=noise,
             )
-            for provider, value, rank in (
-                ("South", 184, 1),
-                ("North", 243, 2),
-                ("Hill", None, None),
+            for provider, value, rank, lower, upper, noise in (
+                ("South", 184, 1, 184.0, 184.0, True),
+                ("North", 243, 2, 243.0, None, True),
+                ("Hill", None, None, None, None, None),
             )
         ]
         assert expected == rows
+
+    def test_a_share_is_placed_on_the_proportion_funnel(self, report: CohortReport) -> None:
+        """Ready-day shares: Hill 0 of 182 bed days, South 0 of 488, North 306 of 915.
+
+        Without adjustment, the pooled share is 306/1585 = 0.1931; on the arcsine scale
+        North's asin(sqrt(0.3344)) = 0.6166 against asin(sqrt(0.1931)) = 0.4549, with
+        s = 1/(2 sqrt(915)) = 0.01653: z = 9.8, above the 99.8% limit. The default
+        additive adjustment, with three providers this far apart, widens the limits to
+        hold all three.
+        """
+        plain = {
+            row.provider: (row.position, row.within_noise)
+            for row in benchmark_table(report, overdispersion="none")
+            if row.measure == "ready_day_share"
+        }
+        assert (FunnelPosition.ABOVE_99_8, False) == plain["North"]
+        assert (FunnelPosition.BELOW_99_8, False) == plain["South"]
+        adjusted = [
+            (row.provider, row.position, row.within_noise)
+            for row in benchmark_table(report)
+            if row.measure == "ready_day_share"
+        ]
+        assert [
+            ("Hill", FunnelPosition.WITHIN_95, True),
+            ("South", FunnelPosition.WITHIN_95, True),
+            ("North", FunnelPosition.WITHIN_95, True),
+        ] == adjusted
+
+    def test_the_funnel_is_the_statistics_rooms(self, report: CohortReport) -> None:
+        """The places are `stats.funnel`'s over the providers' numerators and denominators."""
+        shape = funnel(
+            ["Hill", "North", "South"],
+            [0, 306, 0],
+            [182, 915, 488],
+            kind="proportion",
+            overdispersion="multiplicative",
+        )
+        found = {
+            row.provider: row.position
+            for row in benchmark_table(report, overdispersion="multiplicative")
+            if row.measure == "ready_day_share"
+        }
+        assert {unit.unit: unit.position for unit in shape.units} == found
+
+    def test_a_rate_is_placed_as_a_standardised_ratio(self, report: CohortReport) -> None:
+        """Step downs: Hill 1 in 182 bed days, South 2 in 488, North 1 in 915; 4 in 1585.
+
+        Each provider's expected step downs are 4/1585 of its bed days.
+        """
+        shape = funnel(
+            ["Hill", "North", "South"],
+            [1, 1, 2],
+            [4 / 1585 * 182, 4 / 1585 * 915, 4 / 1585 * 488],
+            kind="standardised_ratio",
+            overdispersion="additive",
+        )
+        found = {
+            row.provider: row.position
+            for row in benchmark_table(report)
+            if row.measure == "step_downs_per_100_person_years"
+        }
+        assert {unit.unit: unit.position for unit in shape.units} == found
+
+    def test_a_row_carries_the_providers_interval(self, report: CohortReport) -> None:
+        """North's reviews on time, 3 of 7: Wilson's interval, as the group has it."""
+        (row,) = [
+            row
+            for row in benchmark_table(report)
+            if (row.measure, row.provider) == ("reviews_on_time_share", "North")
+        ]
+        assert (0.15822, 0.74954) == (round(row.lower or 0, 5), round(row.upper or 0, 5))
+
+    def test_an_unknown_adjustment_is_refused(self, report: CohortReport) -> None:
+        """The adjustment is one of the funnel's."""
+        with pytest.raises(pm.UnknownCodeError, match="no overdispersion adjustment"):
+            benchmark_table(report, overdispersion="huge")
 
     def test_counts_are_not_ranked(self, report: CohortReport) -> None:
         """Bed days measure size, not performance."""
@@ -1043,3 +1135,15 @@ class TestIntervals:
             assert row.lower <= float(row.value)
             assert row.upper is None or float(row.value) <= row.upper
             assert (row.upper is None) == (row.interval_note is IntervalNote.OPEN_ABOVE)
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_a_rank_within_noise_is_one_within_the_funnel(
+        self, cohort: list[pm.Pathway], as_of: dt.date
+    ) -> None:
+        """A share or a rate is within noise exactly when it is within the 95% limits."""
+        for row in benchmark_table(cohort_report(cohort, as_of=as_of)):
+            if row.position is not None:
+                assert row.within_noise is (not row.position.outside_95)
+            if row.value is None:
+                assert (None, None) == (row.rank, row.position)

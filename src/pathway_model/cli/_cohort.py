@@ -186,11 +186,18 @@ _PAYMENT_TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
 _BY_CHOICES = ("provider", "stage", "provider-stage")
 
 
-def _ranks(rows: Iterable[Any]) -> dict[str, dict[str, int | None]]:
-    """Each provider's rank on each ranked measure, from benchmark rows."""
-    ranks: dict[str, dict[str, int | None]] = {}
+def _ranks(rows: Iterable[Any]) -> dict[str, dict[str, int | str | None]]:
+    """Each provider's rank on each ranked measure, from benchmark rows.
+
+    A rank within noise (within the funnel's 95% limits, or an interval that overlaps
+    everyone's) is marked ``~``: the difference is one chance explains.
+    """
+    ranks: dict[str, dict[str, int | str | None]] = {}
     for row in rows:
-        ranks.setdefault(row.provider, {})[row.measure] = row.rank
+        shown: int | str | None = row.rank
+        if row.rank is not None and row.within_noise:
+            shown = f"{row.rank}~"
+        ranks.setdefault(row.provider, {})[row.measure] = shown
     return ranks
 
 
@@ -252,6 +259,8 @@ def report_text(report: Any, by: str, skipped: int) -> str:
             f"{plural(len(report.stages), 'stage')}."
         ),
         "Amounts in whole pounds; shares in percent; '-': nothing to measure.",
+        "A rank marked ~ is within noise: within the funnel's 95% limits (or, for a median",
+        "or the cost of delay, an interval overlapping everyone's). It is not a finding.",
     ]
     units = {measure.name: measure.unit for measure in COHORT_MEASURES}
     better = {

@@ -109,12 +109,13 @@ class Row:
     Attributes:
         label: The row's label, in the first column.
         values: Gives the value of a field.
-        ranks: The row's rank on each ranked field; ``None`` for a row that is not ranked.
+        ranks: The row's rank on each ranked field, as a number or as shown (``"3~"``);
+            ``None`` for a row that is not ranked.
     """
 
     label: str
     values: Callable[[str], object]
-    ranks: dict[str, int | None] | None = None
+    ranks: dict[str, int | str | None] | None = None
 
 
 def table(

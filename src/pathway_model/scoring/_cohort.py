@@ -70,9 +70,13 @@ from pathway_model.scoring._recorded import (
 )
 from pathway_model.scoring._survival import KaplanMeier, from_counts
 from pathway_model.stats import (
+    FunnelKind,
+    FunnelPosition,
     Interval,
     IntervalMethod,
+    Overdispersion,
     StatisticsUnavailableError,
+    funnel,
     median_interval,
     proportion_interval,
     rate_interval,
@@ -940,7 +944,15 @@ def cohort_frame(rows: Iterable[Any]) -> Any:
 
 @attrs.frozen(kw_only=True)
 class BenchmarkRow:
-    """One provider's place on one measure.
+    """One provider's place on one measure: its rank, its interval, and the funnel.
+
+    A rank alone is not a finding: providers that differ by chance are ranked all the
+    same. Each row says whether the provider's figure stands out from the others by more
+    than chance explains: for a share or a rate, where it lies on the funnel of all the
+    providers compared (Spiegelhalter's funnel plot, as NHS-R's FunnelPlotR draws it);
+    for a median or the cost of delay, whether its interval overlaps that of all the
+    providers together. The page "Comparing services fairly" says why, and what the
+    funnel assumes.
 
     Attributes:
         measure: The measure's name.
@@ -952,6 +964,21 @@ class BenchmarkRow:
         rank: 1 for the best; equal values share the lowest rank of their tie (1, 2, 2,
             4); ``None`` when the value is ``None``.
         ranked: How many providers have a value and so a rank.
+        lower: The lower limit of the value's 95% confidence interval
+            ([`CohortGroup.interval`][pathway_model.scoring.CohortGroup.interval]), or
+            ``None`` with none.
+        upper: The upper limit, or ``None`` with none or one open above.
+        position: Where the value lies on the funnel of the providers compared, for a
+            share (a proportion funnel) or a rate (observed events against those expected
+            at the providers' pooled rate): within, above or below the 95% and 99.8%
+            limits. ``None`` for a measure with no funnel (a median, the cost of delay),
+            a provider with nothing to measure, or without the extra ``stats``.
+        within_noise: Whether chance explains the provider's difference from the others:
+            within the funnel's 95% limits; for a measure with no funnel, an interval that
+            overlaps the interval of all the providers compared (per person, for the cost
+            of delay). Overlap is a cautious test: it marks fewer differences than a
+            formal test would. ``None`` when there is neither to judge by. Read a rank
+            marked ``True`` as no finding.
     """
 
     measure: str
@@ -962,10 +989,19 @@ class BenchmarkRow:
     better: Better
     rank: int | None
     ranked: int
+    lower: float | None = None
+    upper: float | None = None
+    position: FunnelPosition | None = None
+    within_noise: bool | None = None
 
 
-def benchmark_table(report: CohortReport, *, stage: str | None = None) -> tuple[BenchmarkRow, ...]:
-    """Rank providers on every measure that has a better direction.
+def benchmark_table(
+    report: CohortReport,
+    *,
+    stage: str | None = None,
+    overdispersion: Overdispersion | str = Overdispersion.ADDITIVE,
+) -> tuple[BenchmarkRow, ...]:
+    """Place providers on every measure that has a better direction, against the funnel.
 
     Compares whole providers, or, with ``stage``, each provider's stays in that stage. For
     each ranked measure (those whose ``better`` is set in
@@ -974,17 +1010,30 @@ def benchmark_table(report: CohortReport, *, stage: str | None = None) -> tuple[
     has no rank and comes last. Ties and unranked providers are ordered by name, so the
     table is the same for the same report.
 
+    Each row carries the provider's 95% interval and its place on the funnel (see
+    [`BenchmarkRow`][pathway_model.scoring.BenchmarkRow]): shares on a proportion funnel
+    of numerator and denominator, rates per 100 person-years as observed events against
+    those expected at the providers' pooled rate (an indirectly standardised ratio, by
+    the SHMI method). The limits are widened for overdispersion by default, as
+    FunnelPlotR does: the days of one stay are not independent of each other, and
+    providers differ in more than chance (the page "Comparing services fairly").
+
     Counts that mostly measure a provider's size (bed days, people) are not ranked; the
     ranked measures are shares, rates, medians and the cost of delay. The cost of delay
-    is ranked as the issue asks, but grows with size: read it beside the ready-day share.
+    grows with size: read it beside the ready-day share, or the cost per person.
 
     Args:
         report: A cohort report.
         stage: A stage code to compare providers within, or ``None``.
+        overdispersion: How the funnel's limits are widened for overdispersion:
+            ``"additive"`` (a between-provider variance, the default), ``"multiplicative"``
+            or ``"none"`` (chance alone; with large denominators it flags providers that
+            differ by little).
 
     Raises:
         WrongTypeError: ``report`` is not a `CohortReport`.
-        UnknownCodeError: No provider has a stay in ``stage``.
+        UnknownCodeError: No provider has a stay in ``stage``, or ``overdispersion`` is
+            not a known code.
 
     Examples:
         >>> import datetime as dt
@@ -996,58 +1045,131 @@ def benchmark_table(report: CohortReport, *, stage: str | None = None) -> tuple[
         ...     for n, name in enumerate(["North", "South"])
         ... ]
         >>> report = cohort_report(records, as_of=dt.date(2024, 6, 1))
-        >>> [(row.provider, row.rank) for row in benchmark_table(report)
-        ...  if row.measure == "cost_of_delay"]
-        [('North', 1), ('South', 1)]
+        >>> [(row.provider, row.rank, row.within_noise) for row in benchmark_table(report)
+        ...  if row.measure == "reviews_on_time_share"]
+        [('North', 1, True), ('South', 1, True)]
     """
     if not isinstance(report, CohortReport):
         raise WrongTypeError.single("report", "a CohortReport", type_name(report))
+    widen = _overdispersion(overdispersion)
     groups = [
         group for group in report.groups if group.provider is not None and group.stage == stage
     ]
     if stage is not None and not groups:
         raise UnknownCodeError("stage with stays", stage, report.stages)
+    everyone = report.group(None, stage)
     rows: list[BenchmarkRow] = []
     for measure in COHORT_MEASURES:
         if measure.better is None:
             continue
+        places = _funnel_places(measure.name, groups, widen)
         values = [(group.provider or "", group.value(measure.name)) for group in groups]
         known = [(provider, value) for provider, value in values if value is not None]
         sign = 1 if measure.better == "lower" else -1
         known.sort(key=lambda item: (sign * item[1], item[0]))
-        rank = 0
+        ranks: dict[str, int] = {}
         previous: object = None
         for position, (provider, value) in enumerate(known, start=1):
             if position == 1 or value != previous:
                 rank = position
             previous = value
+            ranks[provider] = rank
+        by_name = {group.provider or "": group for group in groups}
+        order = [provider for provider, _ in known] + sorted(
+            provider for provider, value in values if value is None
+        )
+        for provider in order:
+            group = by_name[provider]
+            interval = group.interval(measure.name)
+            place = places.get(provider)
             rows.append(
                 BenchmarkRow(
                     measure=measure.name,
                     stage=stage,
                     provider=provider,
-                    value=value,
+                    value=group.value(measure.name),
                     unit=measure.unit,
                     better=measure.better,
-                    rank=rank,
+                    rank=ranks.get(provider),
                     ranked=len(known),
+                    lower=None if interval is None else interval.lower,
+                    upper=None
+                    if interval is None or math.isinf(interval.upper)
+                    else interval.upper,
+                    position=place,
+                    within_noise=_within_noise(measure.name, place, group, everyone),
                 )
             )
-        rows.extend(
-            BenchmarkRow(
-                measure=measure.name,
-                stage=stage,
-                provider=provider,
-                value=None,
-                unit=measure.unit,
-                better=measure.better,
-                rank=None,
-                ranked=len(known),
-            )
-            for provider, value in sorted(values)
-            if value is None
-        )
     return tuple(rows)
+
+
+def _overdispersion(value: object) -> Overdispersion:
+    """The overdispersion adjustment named by ``value`` (the enum or its code)."""
+    if isinstance(value, Overdispersion):
+        return value
+    codes = {member.value: member for member in Overdispersion}
+    if not isinstance(value, str):
+        raise WrongTypeError.single(
+            "overdispersion", "an Overdispersion or its code", type_name(value)
+        )
+    if value not in codes:
+        raise UnknownCodeError("overdispersion adjustment", value, codes)
+    return codes[value]
+
+
+def _funnel_places(
+    name: str, groups: Sequence[CohortGroup], widen: Overdispersion
+) -> dict[str, FunnelPosition]:
+    """Each provider's place on the funnel of a share or a rate; empty for other measures."""
+    if name in _PROPORTIONS:
+        top, bottom = _PROPORTIONS[name]
+        kind = FunnelKind.PROPORTION
+        cells = [
+            (group.provider or "", float(getattr(group, top)), float(getattr(group, bottom)))
+            for group in groups
+            if getattr(group, bottom)
+        ]
+    elif name in _RATES:
+        events, days = _RATES[name]
+        kind = FunnelKind.STANDARDISED_RATIO
+        exposed = [group for group in groups if getattr(group, days)]
+        total = sum(getattr(group, events) for group in exposed)
+        if not total:
+            return {}
+        rate = total / sum(getattr(group, days) for group in exposed)
+        cells = [
+            (group.provider or "", float(getattr(group, events)), rate * getattr(group, days))
+            for group in exposed
+        ]
+    else:
+        return {}
+    if not cells:
+        return {}
+    try:
+        shape = funnel(
+            [cell[0] for cell in cells],
+            [cell[1] for cell in cells],
+            [cell[2] for cell in cells],
+            kind=kind,
+            overdispersion=widen,
+        )
+    except StatisticsUnavailableError:
+        return {}
+    return {unit.unit: unit.position for unit in shape.units}
+
+
+def _within_noise(
+    name: str, place: FunnelPosition | None, group: CohortGroup, everyone: CohortGroup
+) -> bool | None:
+    """Whether chance explains a provider's difference (see `BenchmarkRow.within_noise`)."""
+    if name in _PROPORTIONS or name in _RATES:
+        return None if place is None else not place.outside_95
+    # The total cost of delay grows with size: its providers are compared per person.
+    compared = "cost_of_delay_per_person" if name == "cost_of_delay" else name
+    own, overall = group.interval(compared), everyone.interval(compared)
+    if own is None or overall is None:
+        return None
+    return own.lower <= overall.upper and overall.lower <= own.upper
 
 
 # --- the pass over the records -----------------------------------------------------------------
