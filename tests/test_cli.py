@@ -1022,6 +1022,29 @@ class TestCohortJson:
             [row["difference"] for row in document["payments"]],
         )  # fmt: skip
 
+    def test_the_benchmark_carries_the_funnel_and_spc_the_charts(
+        self, run: Any, tmp_path: Path
+    ) -> None:
+        """Each rank's interval, funnel place and noise mark; each month of each chart."""
+        cohort = write_jsonl(tmp_path / "cohort.jsonl", demo_cohort())
+        document = json.loads(
+            run("cohort", cohort, "--as-of", "2025-03-31", "--since", "2020-03-31", "--json").out
+        )
+        report = demo_report()
+        first = scoring.benchmark_table(report)[0]
+        charts = scoring.spc_table(report)
+        assert (
+            {f.name: json_value(getattr(first, f.name)) for f in attrs.fields(type(first))},
+            len(charts),
+            charts[0].month.isoformat(),
+            json_value(charts[0].variation),
+        ) == (
+            document["benchmark"][0],
+            len(document["spc"]),
+            document["spc"][0]["month"],
+            document["spc"][0]["variation"],
+        )
+
     def test_the_order_of_the_records_does_not_matter(self, run: Any, tmp_path: Path) -> None:
         """The same records in another order give the same bytes."""
         forward = write_jsonl(tmp_path / "forward.jsonl", demo_cohort())

@@ -28,12 +28,14 @@ from pathway_model.scoring import (
     COHORT_MEASURES,
     SECURE_COMBINED_LONG_STAY,
     BenchmarkRow,
+    CohortMonth,
     CohortReport,
     CohortRow,
     CombinedLongStay,
     IntervalNote,
     benchmark_table,
     cohort_report,
+    spc_table,
 )
 from pathway_model.scoring.frames import cohort_frame
 from pathway_model.stats import (
@@ -43,6 +45,7 @@ from pathway_model.stats import (
     mean_interval,
     proportion_interval,
     rate_interval,
+    xmr_chart,
 )
 from tests import strategies as s
 from tests.scenarios import MEDIUM_ALL_PARTLY, review
@@ -1147,3 +1150,104 @@ class TestIntervals:
                 assert row.within_noise is (not row.position.outside_95)
             if row.value is None:
                 assert (None, None) == (row.rank, row.position)
+
+
+class TestMonths:
+    """North's medium secure stays by calendar month, worked out by hand."""
+
+    def test_bed_days_and_ready_days_by_month(self, report: CohortReport) -> None:
+        """February: A 29 and D from the 1st 29 = 58; June: A's 30 ready days; September:
+        A, B and D 30 each and C from the 1st 30 = 120, A's 30 and D's 30 ready."""
+        months = {month.month: month for month in report.group("North", "medium_secure").months}
+        assert (12, D(2024, 1, 1), D(2024, 12, 1)) == (len(months), min(months), max(months))
+        assert CohortMonth(month=D(2024, 2, 1), bed_days=58, ready_days=0) == months[D(2024, 2, 1)]
+        assert CohortMonth(month=D(2024, 6, 1), bed_days=60, ready_days=30) == months[D(2024, 6, 1)]
+        assert (
+            CohortMonth(month=D(2024, 9, 1), bed_days=120, ready_days=60) == months[D(2024, 9, 1)]
+        )
+        assert 0.5 == months[D(2024, 9, 1)].ready_day_share
+
+    def test_a_stay_over_years_fills_every_month(self) -> None:
+        """One stay from 15 March 2020 to as_of 10 February 2024: 48 months, 10 in 2020,
+        12 in each of 2021-2023 and 2 in 2024: 17 days in March 2020, every whole month
+        (30 in April 2020, 28 in February 2023), then 9 days of February 2024."""
+        record = pm.Pathway.start(
+            SECURE_PATHWAY,
+            person_id="P-1",
+            stage="low_secure",
+            provider="Riverside",
+            on=D(2020, 3, 15),
+        )
+        months = cohort_report([record], as_of=D(2024, 2, 10)).group().months
+        assert (48, 17, 30, 28, 9) == (
+            len(months),
+            months[0].bed_days,
+            months[1].bed_days,
+            months[-13].bed_days,
+            months[-1].bed_days,
+        )
+        assert (D(2020, 3, 1), D(2024, 2, 1)) == (months[0].month, months[-1].month)
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_the_months_add_up_to_the_window(
+        self, cohort: list[pm.Pathway], as_of: dt.date
+    ) -> None:
+        """Every group's months hold all its bed days and ready days, in month order."""
+        for group in cohort_report(cohort, as_of=as_of).groups:
+            assert group.bed_days == sum(month.bed_days for month in group.months)
+            assert group.ready_days == sum(month.ready_days for month in group.months)
+            firsts = [month.month for month in group.months]
+            assert sorted(firsts) == firsts
+            assert all(first.day == 1 for first in firsts)
+
+
+class TestSpcTable:
+    def test_a_provider_is_charted_by_month(self, report: CohortReport) -> None:
+        """North's 12 monthly ready-day shares, on `stats.xmr_chart` (lower is better)."""
+        months = report.group("North").months
+        chart = xmr_chart(
+            [month.month for month in months],
+            [month.ready_days / month.bed_days for month in months],
+            improvement="decrease",
+        )
+        rows = [row for row in spc_table(report) if row.provider == "North"]
+        assert [
+            (p.period, p.value, p.mean, p.special_cause, p.variation) for p in chart.points
+        ] == [(row.month, row.value, row.mean, row.special_cause, row.variation) for row in rows]
+        assert all(row.trial_limits for row in rows)
+
+    def test_every_provider_then_everyone(self, report: CohortReport) -> None:
+        """Hill, North and South, then all the providers together (``None``)."""
+        providers = [row.provider for row in spc_table(report, measure="bed_days")]
+        assert ["Hill", "North", "South", None] == list(dict.fromkeys(providers))
+
+    def test_a_share_skips_months_without_bed_days(self) -> None:
+        """A month with no bed day has no share to chart; a count charts it as 0."""
+        records = [
+            person("P-1", [("low_secure", "South", D(2024, 1, 1), D(2024, 2, 1))]),
+            person("P-2", [("low_secure", "South", D(2024, 3, 1), None)]),
+        ]
+        report = cohort_report(records, as_of=D(2024, 5, 1))
+        shares = [row.month for row in spc_table(report) if row.provider == "South"]
+        days = [row for row in spc_table(report, measure="bed_days") if row.provider == "South"]
+        assert [D(2024, 1, 1), D(2024, 3, 1), D(2024, 4, 1)] == shares
+        assert [31.0, 0.0, 31.0, 30.0] == [row.value for row in days]
+
+    def test_a_series_of_one_month_has_no_chart(self) -> None:
+        """Fewer than 2 months: no limits to set, no rows."""
+        record = person("P-1", [("low_secure", "South", D(2024, 1, 1), None)])
+        assert () == spc_table(cohort_report([record], as_of=D(2024, 1, 20)))
+
+    def test_an_unknown_measure_is_refused(self, report: CohortReport) -> None:
+        """Only the monthly figures are charted."""
+        with pytest.raises(pm.UnknownCodeError, match="no monthly measure with code 'people'"):
+            spc_table(report, measure="people")
+
+    def test_within_a_stage(self, report: CohortReport) -> None:
+        """Only the providers with stays in the stage, then the stage as a whole."""
+        rows = spc_table(report, stage="medium_secure", measure="bed_days")
+        assert (["North", None], {"medium_secure"}) == (
+            list(dict.fromkeys(row.provider for row in rows)),
+            {row.stage for row in rows},
+        )

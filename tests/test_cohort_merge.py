@@ -455,6 +455,15 @@ class TestJson:
             group["bed_days"],
         )
 
+    def test_a_group_holds_its_days_by_month(self) -> None:
+        """Riverside's stay from 1 January to 1 March 2024: 31 days, then 29, by month."""
+        first, _ = riverside_partials()
+        (group,) = document(first)["groups"]
+        assert ([["2024-01", 31], ["2024-02", 29]], []) == (
+            group["bed_month_days"],
+            group["bed_month_spans"],
+        )
+
     def test_the_options_read_back(self) -> None:
         """A window, a definition, no combined rule and two community stages survive the trip."""
         partial = CohortPartial.of(
@@ -614,6 +623,26 @@ class TestReadingStrictly:
                 lambda v: v["groups"][0].update(delay_by_person=[["P-9", "452"]]),
                 "$.groups[0].delay_by_person",
                 "an id that is not listed",
+            ),
+            (
+                lambda v: v["groups"][0].update(bed_month_days=[["2024-13", 3]]),
+                "$.groups[0].bed_month_days[0][0]",
+                "another string",
+            ),
+            (
+                lambda v: v["groups"][0].update(bed_month_spans=[["2024-02", 0]]),
+                "$.groups[0].bed_month_spans[0][1]",
+                "0",
+            ),
+            (
+                lambda v: v["groups"][0].update(ready_month_days=[["2024-02", -1]]),
+                "$.groups[0].ready_month_days[0][1]",
+                "a whole number below 1",
+            ),
+            (
+                lambda v: v["groups"][0].update(bed_month_days=[["2024-01", 1], ["2024-01", 2]]),
+                "$.groups[0].bed_month_days[1]",
+                "a month already given",
             ),
             (
                 lambda v: v["groups"].append(dict(v["groups"][0])),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import enum
 import functools
 import io
@@ -36,7 +37,9 @@ from pathway_model.scoring import (  # isort: skip
     benchmark_table,
     cohort_report,
     payments,
+    spc_table,
 )
+from pathway_model.stats import StatisticsUnavailableError  # isort: skip
 
 __all__ = [
     "COHORT",
@@ -289,6 +292,8 @@ def _json_value(value: object) -> object:
         return str(value)
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 
@@ -297,10 +302,18 @@ def _json_row(row: Any) -> dict[str, object]:
 
 
 def report_document(report: Any, skipped: int) -> dict[str, object]:
-    """The report as ``--json`` writes it: every group's measures, the ranks and the payments."""
+    """The report as ``--json`` writes it: measures, ranks, payments and monthly charts.
+
+    ``spc`` holds each provider's monthly ready-day share on a control chart
+    (``spc_table``), or is ``null`` when numpy (the extra ``stats``) is not installed.
+    """
     benchmark = list(benchmark_table(report))
     for stage in report.stages:
         benchmark += benchmark_table(report, stage=stage)
+    try:
+        spc: list[dict[str, object]] | None = [_json_row(row) for row in spc_table(report)]
+    except StatisticsUnavailableError:
+        spc = None
     return {
         "as_of": report.as_of.isoformat(),
         "since": report.since.isoformat(),
@@ -309,6 +322,7 @@ def report_document(report: Any, skipped: int) -> dict[str, object]:
         "rows": [_json_row(row) for row in report.rows()],
         "benchmark": [_json_row(row) for row in benchmark],
         "payments": [_json_row(row) for row in payments(report, by_stage=True)],
+        "spc": spc,
     }
 
 

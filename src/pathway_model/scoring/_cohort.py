@@ -72,14 +72,18 @@ from pathway_model.scoring._survival import KaplanMeier, from_counts
 from pathway_model.stats import (
     FunnelKind,
     FunnelPosition,
+    Improvement,
     Interval,
     IntervalMethod,
     Overdispersion,
+    SpecialCause,
     StatisticsUnavailableError,
+    Variation,
     funnel,
     median_interval,
     proportion_interval,
     rate_interval,
+    xmr_chart,
 )
 
 __all__ = [
@@ -88,15 +92,18 @@ __all__ = [
     "BenchmarkRow",
     "CohortGroup",
     "CohortMeasure",
+    "CohortMonth",
     "CohortPartial",
     "CohortReport",
     "CohortRow",
     "CombinedLongStay",
     "IntervalNote",
+    "SpcRow",
     "benchmark_table",
     "cohort_frame",
     "cohort_report",
     "merge_partials",
+    "spc_table",
 ]
 
 #: Days in a year for rates "per 100 person-years": the mean Julian year.
@@ -500,6 +507,26 @@ class CohortRow:
 
 
 @attrs.frozen(kw_only=True)
+class CohortMonth:
+    """One calendar month of a group's stays: its bed days and ready days.
+
+    Attributes:
+        month: The first day of the month.
+        bed_days: The group's bed days in the month (in the window, before ``as_of``).
+        ready_days: Its ready days in the month.
+    """
+
+    month: dt.date
+    bed_days: int
+    ready_days: int
+
+    @property
+    def ready_day_share(self) -> float | None:
+        """``ready_days / bed_days``; ``None`` for a month with no bed day."""
+        return _share(self.ready_days, self.bed_days)
+
+
+@attrs.frozen(kw_only=True)
 class CohortGroup:
     """Every cohort measure of one group of stays: a provider's stage, a provider, a stage, or all.
 
@@ -577,6 +604,11 @@ class CohortGroup:
             who the delay is attributable to, one
             [`RecordedDelay`][pathway_model.scoring.RecordedDelay] for each
             combination recorded, in code order.
+        months: The bed days and ready days of each calendar month, from the first
+            month with a bed day in the window to the last, in order (a month with none
+            in between is there, with 0); the first and last months may be part months
+            (the window's first day, ``as_of``). For control charts:
+            [`spc_table`][pathway_model.scoring.spc_table].
 
     Each measure that is an estimate has a 95% confidence interval,
     [`interval`][pathway_model.scoring.CohortGroup.interval], worked out from the
@@ -625,6 +657,7 @@ class CohortGroup:
     recorded_unrated_days: int
     stays_without_ratings: int
     recorded_delays: tuple[RecordedDelay, ...]
+    months: tuple[CohortMonth, ...] = ()
     #: (measure, interval, note) for every measure, in the order of COHORT_MEASURES.
     _intervals: tuple[tuple[str, Interval | None, IntervalNote | None], ...] = attrs.field(
         alias="intervals", default=(), repr=False
@@ -1172,6 +1205,134 @@ def _within_noise(
     return own.lower <= overall.upper and overall.lower <= own.upper
 
 
+# --- control charts ----------------------------------------------------------------------------
+
+#: The monthly figures `spc_table` charts, and which way each is better.
+_MONTHLY: dict[str, Improvement] = {
+    "ready_day_share": Improvement.DECREASE,
+    "ready_days": Improvement.DECREASE,
+    "bed_days": Improvement.NEUTRAL,
+}
+
+
+@attrs.frozen(kw_only=True)
+class SpcRow:
+    """One month of one provider's control chart (an XmR chart, "Making Data Count").
+
+    Attributes:
+        provider: The provider, or ``None`` for all the providers together.
+        stage: The stage charted, or ``None`` for every stage.
+        measure: The monthly figure charted: ``"ready_day_share"``, ``"ready_days"``
+            or ``"bed_days"``.
+        month: The first day of the month.
+        value: The month's figure.
+        mean: The chart's mean (the centre line).
+        lower_limit: The lower process limit: the mean less 2.66 mean moving ranges.
+        upper_limit: The upper process limit.
+        special_cause: The special-cause rule the month is part of, or ``None``
+            (common cause).
+        variation: What the month's variation means, given which way is better.
+        trial_limits: Whether the limits are trial limits (fewer than 13 months): they
+            will move as months are added.
+    """
+
+    provider: str | None
+    stage: str | None
+    measure: str
+    month: dt.date
+    value: float
+    mean: float
+    lower_limit: float
+    upper_limit: float
+    special_cause: SpecialCause | None
+    variation: Variation
+    trial_limits: bool
+
+
+def spc_table(
+    report: CohortReport, *, measure: str = "ready_day_share", stage: str | None = None
+) -> tuple[SpcRow, ...]:
+    """Each provider's monthly figure on an XmR control chart, as NHS "Making Data Count" does.
+
+    For each provider (with ``stage``, its stays in that stage), then all the providers
+    together, the months of the group
+    ([`CohortGroup.months`][pathway_model.scoring.CohortGroup]) are charted with
+    [`stats.xmr_chart`][pathway_model.stats.xmr_chart]: the limits are the mean plus or
+    minus 2.66 mean moving ranges, and each month is tested with the special-cause rules.
+    A ready-day share is charted for the months with a bed day; a count for every
+    month. A series of fewer than 2 months has no chart and no rows. The first and last
+    months may be part months: a count is smaller there, a share is not.
+
+    A special cause on a chart is a change in one provider over time; it is not a
+    comparison between providers (that is the funnel's:
+    [`benchmark_table`][pathway_model.scoring.benchmark_table]).
+
+    Args:
+        report: A cohort report.
+        measure: The monthly figure: ``"ready_day_share"`` (lower is better),
+            ``"ready_days"`` (lower is better) or ``"bed_days"`` (neither).
+        stage: A stage code to chart providers within, or ``None``.
+
+    Raises:
+        WrongTypeError: ``report`` is not a `CohortReport`.
+        UnknownCodeError: ``measure`` is not one charted, or no provider has a stay in
+            ``stage``.
+        StatisticsUnavailableError: numpy is not installed (the extra ``stats``).
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> record = pm.Pathway.start(SECURE_PATHWAY, person_id="P-1", stage="low_secure",
+        ...                           provider="Riverside", on=dt.date(2024, 1, 1))
+        >>> report = cohort_report([record], as_of=dt.date(2024, 4, 1))
+        >>> [(str(row.month), row.value) for row in spc_table(report, measure="bed_days")
+        ...  if row.provider == "Riverside"]
+        [('2024-01-01', 31.0), ('2024-02-01', 29.0), ('2024-03-01', 31.0)]
+    """
+    if not isinstance(report, CohortReport):
+        raise WrongTypeError.single("report", "a CohortReport", type_name(report))
+    if measure not in _MONTHLY:
+        raise UnknownCodeError("monthly measure", measure, _MONTHLY)
+    groups = [
+        group for group in report.groups if group.provider is not None and group.stage == stage
+    ]
+    if stage is not None and not groups:
+        raise UnknownCodeError("stage with stays", stage, report.stages)
+    rows: list[SpcRow] = []
+    for group in [*groups, report.group(None, stage)]:
+        series = [
+            (month.month, float(value))
+            for month in group.months
+            for value in [getattr(month, measure)]
+            if value is not None
+        ]
+        if len(series) < 2:
+            continue
+        chart = xmr_chart(
+            [month for month, _ in series],
+            [value for _, value in series],
+            improvement=_MONTHLY[measure],
+        )
+        rows.extend(
+            SpcRow(
+                provider=group.provider,
+                stage=stage,
+                measure=measure,
+                month=point.period,
+                value=point.value,
+                mean=point.mean,
+                lower_limit=point.lower_limit,
+                upper_limit=point.upper_limit,
+                special_cause=point.special_cause,
+                variation=point.variation,
+                trial_limits=chart.segments[point.segment].trial_limits,
+            )
+            for point in chart.points
+        )
+    return tuple(rows)
+
+
 # --- the pass over the records -----------------------------------------------------------------
 
 
@@ -1180,13 +1341,19 @@ def _within_noise(
 #: ``person_money`` (a ``Decimal`` sum by person id: each person's cost of delay, for the
 #: interval of its mean; only people with a cost are kept),
 #: ``days`` (how many of something lasted each number of days: a ``dict[int, int]``),
-#: ``delay_days`` and ``delay_money`` (days and their cost by delay key). Every kind adds
-#: up: a set by union, a dict key by key. The names are also the keys of a partial's JSON.
+#: ``delay_days`` and ``delay_money`` (days and their cost by delay key), ``months``
+#: (days by month number, ``year * 12 + month - 1``: the days of months a stay or a ready
+#: run covers only in part) and ``month_changes`` (by month number, how many more stays
+#: or runs cover the whole month than the month before: +1 at the first whole month,
+#: -1 after the last; never 0). Every kind adds up: a set by union, a dict key by key.
+#: The names are also the keys of a partial's JSON.
 _TALLIED: dict[str, str] = {
     "admitted_ended": "days",
     "admitted_open": "days",
     "bed_day_value": "money",
     "bed_days": "count",
+    "bed_month_days": "months",
+    "bed_month_spans": "month_changes",
     "community_days": "count",
     "community_spells_ended": "count",
     "cost_of_delay": "money",
@@ -1203,6 +1370,8 @@ _TALLIED: dict[str, str] = {
     "people": "people",
     "readmission_days": "days",
     "ready_days": "count",
+    "ready_month_days": "months",
+    "ready_month_spans": "month_changes",
     "recorded_cost": "money",
     "recorded_days": "count",
     "recorded_not_rule": "count",
@@ -1228,6 +1397,48 @@ def _delay_order(item: tuple[DelayKey, object]) -> tuple[str, bool, str, bool, s
     """A total order of delay keys, whose codes may be ``None``."""
     (reason_list, reason, attributable), _ = item
     return (reason_list, reason is None, reason or "", attributable is None, attributable or "")
+
+
+def _month_of(day: dt.date) -> int:
+    """A date's month number: ``year * 12 + month - 1``."""
+    return day.year * 12 + day.month - 1
+
+
+def _first_of(month: int) -> dt.date:
+    """The first day of a month number."""
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+def _by_month(days: dict[int, int], spans: dict[int, int], first: dt.date, stop: dt.date) -> None:
+    """Add the days from ``first`` to ``stop`` (not included) to counts by month.
+
+    The months covered in part get their days; the whole months between are one span
+    (+1 at the first, -1 after the last), so a stay of years costs no more than a week's.
+    """
+    if first >= stop:
+        return
+    start, last = _month_of(first), _month_of(stop - _ONE_DAY)
+    if start == last:
+        days[start] = days.get(start, 0) + (stop - first).days
+        return
+    days[start] = days.get(start, 0) + (_first_of(start + 1) - first).days
+    days[last] = days.get(last, 0) + (stop - _first_of(last)).days
+    if last > start + 1:
+        spans[start + 1] = spans.get(start + 1, 0) + 1
+        spans[last] = spans.get(last, 0) - 1
+
+
+def _monthly(days: dict[int, int], spans: dict[int, int]) -> dict[int, int]:
+    """Days by month number, from the counts `_by_month` keeps, every month in range."""
+    if not days:
+        return {}
+    found: dict[int, int] = {}
+    covering = 0
+    for month in range(min(days), max(days) + 1):
+        covering += spans.get(month, 0)
+        whole = covering * (_first_of(month + 1) - _first_of(month)).days
+        found[month] = days.get(month, 0) + whole
+    return found
 
 
 #: A tally frozen: one value per name of `_TALLIED`, in its order; a set as a frozenset,
@@ -1268,6 +1479,10 @@ class _Tally:
         self.delay_days: dict[DelayKey, int] = {}
         self.delay_costs: dict[DelayKey, Decimal] = {}
         self.delay_by_person: dict[str, Decimal] = {}
+        self.bed_month_days: dict[int, int] = {}
+        self.bed_month_spans: dict[int, int] = {}
+        self.ready_month_days: dict[int, int] = {}
+        self.ready_month_spans: dict[int, int] = {}
 
     def freeze(self) -> Frozen:
         """The tally as immutable values, in a fixed order whatever the order of reading."""
@@ -1276,8 +1491,10 @@ class _Tally:
             value = getattr(self, name)
             if kind == "people":
                 values.append(frozenset(value))
-            elif kind == "days":
+            elif kind in ("days", "months"):
                 values.append(tuple(sorted(value.items())))
+            elif kind == "month_changes":
+                values.append(tuple(sorted(item for item in value.items() if item[1])))
             elif kind in ("delay_days", "delay_money"):
                 values.append(tuple(sorted(value.items(), key=_delay_order)))
             elif kind == "person_money":
@@ -1347,7 +1564,18 @@ class _Tally:
             recorded_unrated_days=self.recorded_unrated,
             stays_without_ratings=self.stays_without_ratings,
             recorded_delays=delays(provider, stage, self.delay_days, self.delay_costs),
+            months=_months(self),
         )
+
+
+def _months(tally: _Tally) -> tuple[CohortMonth, ...]:
+    """A tally's bed days and ready days by calendar month, in order."""
+    beds = _monthly(tally.bed_month_days, tally.bed_month_spans)
+    ready = _monthly(tally.ready_month_days, tally.ready_month_spans)
+    return tuple(
+        CohortMonth(month=_first_of(month), bed_days=days, ready_days=ready.get(month, 0))
+        for month, days in beds.items()
+    )
 
 
 def _intervals(
@@ -1688,9 +1916,11 @@ class _Reader:
         """Stays, bed days and their value, and the length-of-stay cohort."""
         placement, end, since = stay.placement, stay.end, self.since
         stop = self.as_of if end is None else end
-        days = (stop - max(placement.start, since)).days
+        first = max(placement.start, since)
+        days = (stop - first).days
         tally.stays += 1
         tally.bed_days += days
+        _by_month(tally.bed_month_days, tally.bed_month_spans, first, stop)
         cost = stay.stage.bed_day_cost
         if cost is not None:
             tally.bed_day_value = MONEY.fma(cost, days, tally.bed_day_value)
@@ -1740,7 +1970,9 @@ class _Reader:
         ready = 0
         for run in result.runs:
             if run.end > since:
-                ready += (run.end - max(run.start, since)).days
+                first = max(run.start, since)
+                ready += (run.end - first).days
+                _by_month(tally.ready_month_days, tally.ready_month_spans, first, run.end)
         if ready:
             tally.ready_days += ready
             if stage.bed_day_cost is not None:

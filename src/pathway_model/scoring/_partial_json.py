@@ -13,8 +13,11 @@ and kinds are ``_TALLIED``'s. Dates are ISO 8601, periods ISO 8601 durations, am
 exact decimal strings; counts by length are ``[days, how many]`` pairs, delays
 ``[reason list, reason, attributable to, days or amount]`` rows, person ids a sorted
 array, amounts by person (each person's cost of delay) ``[person id, amount]`` pairs
-sorted by id. The same partial always gives the same bytes. Version 1 had no costs by
-person; it is not read (its groups have no interval of the cost of delay per person).
+sorted by id, days by month ``["YYYY-MM", how many]`` pairs (and the changes in the
+number of whole months covered, the same pairs, never 0) in month order. The same
+partial always gives the same bytes. Version 1 had no costs by person and no days by
+month; it is not read (its groups have no interval of the cost of delay per person and
+no months).
 
 Reading is strict, and no message repeats a value read: it names the path, what was
 expected there and the kind of value found (a person id or a provider's name is
@@ -62,6 +65,7 @@ _TOP = (
 )
 _GROUP = ("provider", "stage", *_TALLIED)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?(E[-+]?[0-9]+)?")
 
 
@@ -69,14 +73,12 @@ _AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?(E[-+]?[0-9]+)?")
 
 
 def _write_value(kind: str, value: Any) -> object:
-    if kind == "count":
-        return value
-    if kind == "money":
-        return str(value)
-    if kind == "people":
-        return sorted(value)
+    if kind in ("count", "money", "people"):
+        return value if kind == "count" else str(value) if kind == "money" else sorted(value)
     if kind == "days":
         return [[days, count] for days, count in value]
+    if kind in ("months", "month_changes"):
+        return [[f"{month // 12:04d}-{month % 12 + 1:02d}", count] for month, count in value]
     if kind in ("delay_money", "person_money"):  # keys (a delay's, or a person id) and amounts
         return [[*_key(key), str(amount)] for key, amount in value]
     return [[*key, days] for key, days in value]  # delay_days
@@ -365,6 +367,52 @@ class _Reading:
                 counts[days] = number
         return tuple(sorted(counts.items())) if good else None
 
+    def months(
+        self, value: object, path: str, *, changes: bool
+    ) -> tuple[tuple[int, int], ...] | None:
+        rows = self.array(value, path)
+        if rows is None:
+            return None
+        counts: dict[int, int] = {}
+        good = True
+        for index, row in enumerate(rows):
+            where = f"{path}[{index}]"
+            if not isinstance(row, list) or len(row) != 2:
+                self.bad(where, "a pair [month, how many]", _kind(row))
+                good = False
+                continue
+            month = self.month(row[0], f"{where}[0]")
+            number = self.change(row[1], f"{where}[1]") if changes else None
+            if not changes:
+                number = self.count(row[1], f"{where}[1]", least=1)
+            if month is None or number is None:
+                good = False
+            elif month in counts:
+                self.bad(where, "each month once", "a month already given")
+                good = False
+            else:
+                counts[month] = number
+        return tuple(sorted(counts.items())) if good else None
+
+    def month(self, value: object, path: str) -> int | None:
+        if not isinstance(value, str):
+            self.wrong(path, "a month (YYYY-MM)", value)
+            return None
+        if _MONTH.fullmatch(value) is None:
+            self.bad(path, "a month (YYYY-MM)", "another string")
+            return None
+        year, month = value.split("-")
+        return int(year) * 12 + int(month) - 1
+
+    def change(self, value: object, path: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.wrong(path, "a whole number other than 0", value)
+            return None
+        if value == 0:
+            self.bad(path, "a whole number other than 0", "0")
+            return None
+        return value
+
     def delays(self, value: object, path: str, *, money: bool) -> tuple[Any, ...] | None:
         rows = self.array(value, path)
         if rows is None:
@@ -445,6 +493,8 @@ class _Reading:
             "delay_days": lambda value, where: self.delays(value, where, money=False),
             "delay_money": lambda value, where: self.delays(value, where, money=True),
             "person_money": self.person_amounts,
+            "months": lambda value, where: self.months(value, where, changes=False),
+            "month_changes": lambda value, where: self.months(value, where, changes=True),
         }
         values = []
         good = True
