@@ -39,8 +39,10 @@ from pathway_model.scoring import (
 )
 from pathway_model.scoring.frames import cohort_frame
 from pathway_model.stats import (
+    MHSDS_SUPPRESSION,
     FunnelPosition,
     IntervalMethod,
+    SuppressionReason,
     funnel,
     mean_interval,
     proportion_interval,
@@ -482,6 +484,8 @@ class TestRows:
             "upper",
             "interval_method",
             "interval_note",
+            "suppressed",
+            "suppression_reason",
         ] == list(frame.columns)
         assert len(report.rows()) == len(frame)
 
@@ -1251,3 +1255,142 @@ class TestSpcTable:
             list(dict.fromkeys(row.provider for row in rows)),
             {row.stage for row in rows},
         )
+
+
+#: The national rule without England's exemption: every group is subject to it.
+EVERY_GROUP = attrs.evolve(MHSDS_SUPPRESSION, exempt=frozenset())
+#: The units of the counts a report row holds.
+COUNT_UNITS = {"people", "stays", "days", "reviews", "goals", "domains", "moves"}
+#: The measures that are counts (not a quartile or the largest, made from a count).
+COUNTS = {
+    measure.name
+    for measure in COHORT_MEASURES
+    if measure.unit in COUNT_UNITS and measure.interval is None
+} - {"los_q1_days", "los_q3_days", "days_beyond_readiness_max"}
+
+
+class TestSuppression:
+    """North's medium secure stays under the national rule (MHSDS_SUPPRESSION)."""
+
+    @staticmethod
+    def north(report: CohortReport, suppress: object = MHSDS_SUPPRESSION) -> dict[str, CohortRow]:
+        return {
+            row.measure: row
+            for row in report.rows(suppress=suppress)  # type: ignore[arg-type]
+            if (row.provider, row.stage) == ("North", "medium_secure")
+        }
+
+    def test_a_count_below_five_is_suppressed_and_flagged(self, report: CohortReport) -> None:
+        """Four people: hidden, flagged, never 0."""
+        row = self.north(report)["people"]
+        assert (None, True, SuppressionReason.COUNT_BELOW_THRESHOLD) == (
+            row.value,
+            row.suppressed,
+            row.suppression_reason,
+        )
+
+    def test_other_counts_are_rounded_to_five(self, report: CohortReport) -> None:
+        """915 bed days stay 915; 306 ready days show as 305."""
+        rows = self.north(report)
+        assert (915, 305, False) == (
+            rows["bed_days"].value,
+            rows["ready_days"].value,
+            rows["ready_days"].suppressed,
+        )
+
+    def test_a_share_is_rounded_with_its_interval(self, report: CohortReport) -> None:
+        """306 of 915: 33% (0 decimals), so 0.33, its interval 0.30 to 0.37."""
+        row = self.north(report)["ready_day_share"]
+        assert (0.33, 0.30, 0.37, False) == (row.value, row.lower, row.upper, row.suppressed)
+
+    def test_a_share_goes_with_its_numerator(self, report: CohortReport) -> None:
+        """One long stay of three: the numerator is below 5, so the share is hidden."""
+        row = self.north(report)["long_stay_share"]
+        assert (None, None, None, SuppressionReason.NUMERATOR_BELOW_THRESHOLD) == (
+            row.value,
+            row.lower,
+            row.upper,
+            row.suppression_reason,
+        )
+
+    def test_a_figure_goes_with_the_count_it_is_made_from(self, report: CohortReport) -> None:
+        """The cost of delay (306 ready days) is shown; per person (4 people) is not."""
+        rows = self.north(report)
+        assert (Decimal("138312.00"), None, True) == (
+            rows["cost_of_delay"].value,
+            rows["cost_of_delay_per_person"].value,
+            rows["cost_of_delay_per_person"].suppressed,
+        )
+
+    def test_englands_totals_follow_the_national_rule(self, report: CohortReport) -> None:
+        """All the providers together are England's totals: published as they are."""
+        rows = [row for row in report.rows(suppress=MHSDS_SUPPRESSION) if row.provider is None]
+        assert [row for row in report.rows() if row.provider is None] == rows
+
+    def test_without_a_policy_nothing_is_suppressed(self, report: CohortReport) -> None:
+        """The rows as they are."""
+        assert not any(row.suppressed for row in report.rows())
+
+    def test_the_benchmark_hides_a_suppressed_providers_rank(self, report: CohortReport) -> None:
+        """Reviews on time: North 3 of 7, South 2 of 5, Hill 0 of 1: every numerator is
+        below 5, so no rank is shown, and each row says why."""
+        rows = [
+            row
+            for row in benchmark_table(report, suppress=MHSDS_SUPPRESSION)
+            if row.measure == "reviews_on_time_share"
+        ]
+        assert [
+            ("North", None, None, True),
+            ("South", None, None, True),
+            ("Hill", None, None, True),
+        ] == [(row.provider, row.value, row.rank, row.suppressed) for row in rows]
+
+    def test_the_frame_flags_suppressed_cells(self, report: CohortReport) -> None:
+        """The frame's ``suppressed`` column is boolean; a hidden value is NA, not 0."""
+        frame = report.to_frame(suppress=MHSDS_SUPPRESSION)
+        hidden = frame[frame["suppressed"]]
+        assert ("boolean", True, len(hidden)) == (
+            str(frame["suppressed"].dtype),
+            bool(hidden["value"].isna().all()),
+            sum(row.suppressed for row in report.rows(suppress=MHSDS_SUPPRESSION)),
+        )
+
+    def test_only_a_policy_suppresses(self, report: CohortReport) -> None:
+        """Anything else is refused, by type."""
+        with pytest.raises(pm.WrongTypeError, match="suppress: expected a SuppressionPolicy"):
+            report.rows(suppress="mhsds")  # type: ignore[arg-type]
+
+    @cohort_examples
+    @given(cohort=secure_cohorts(), as_of=as_of_dates)
+    def test_no_count_below_the_threshold_is_shown(
+        self, cohort: list[pm.Pathway], as_of: dt.date
+    ) -> None:
+        """Under the rule, a count shown is at least 5, and a share or rate shown is made
+        from counts of at least 5; a hidden cell holds nothing and is flagged."""
+        report = cohort_report(cohort, as_of=as_of)
+        for row in report.rows(suppress=EVERY_GROUP):
+            group = report.group(row.provider, row.stage)
+            if row.suppressed:
+                assert (None, None, None) == (row.value, row.lower, row.upper)
+                assert row.suppression_reason is not None
+                continue
+            if row.value is None:
+                continue
+            if row.measure in COUNTS:
+                assert isinstance(row.value, int)
+                assert row.value >= 5
+            if row.unit == "share":
+                assert group.value(row.measure) is not None
+                numerator = {
+                    "ready_day_share": group.ready_days,
+                    "recorded_ready_day_share": group.recorded_ready_days,
+                    "long_stay_share": group.long_stay,
+                    "reviews_on_time_share": group.reviews_on_time,
+                    "goals_achieved_share": group.goals_achieved,
+                    "step_down_share": group.step_downs,
+                    "readmission_share": group.readmissions,
+                }[row.measure]
+                assert numerator >= 5
+        for bench in benchmark_table(report, suppress=EVERY_GROUP):
+            assert bench.measure not in COUNTS  # counts are not ranked
+            assert bench.suppressed is (bench.suppression_reason is not None)

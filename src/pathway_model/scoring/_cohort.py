@@ -70,6 +70,7 @@ from pathway_model.scoring._recorded import (
 )
 from pathway_model.scoring._survival import KaplanMeier, from_counts
 from pathway_model.stats import (
+    Cell,
     FunnelKind,
     FunnelPosition,
     Improvement,
@@ -78,6 +79,8 @@ from pathway_model.stats import (
     Overdispersion,
     SpecialCause,
     StatisticsUnavailableError,
+    SuppressionPolicy,
+    SuppressionReason,
     Variation,
     funnel,
     median_interval,
@@ -493,6 +496,10 @@ class CohortRow:
         interval_method: How the interval was made, or ``None`` with none.
         interval_note: Why there is no interval, or why it is open above; ``None``
             for an interval with both limits.
+        suppressed: Whether a disclosure-control policy hid the figure (see
+            [`CohortReport.rows`][pathway_model.scoring.CohortReport.rows]): its value
+            and interval are ``None`` then, and mean "not published", never 0.
+        suppression_reason: Why it is hidden; ``None`` when it is not.
     """
 
     provider: str | None
@@ -504,6 +511,8 @@ class CohortRow:
     upper: float | None = None
     interval_method: IntervalMethod | None = None
     interval_note: IntervalNote | None = None
+    suppressed: bool = False
+    suppression_reason: SuppressionReason | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -871,14 +880,33 @@ class CohortReport:
         known = [f"{g.provider or '*'}/{g.stage or '*'}" for g in self.groups]
         raise UnknownCodeError("group", f"{provider or '*'}/{stage or '*'}", known)
 
-    def rows(self) -> tuple[CohortRow, ...]:
+    def rows(self, *, suppress: SuppressionPolicy | None = None) -> tuple[CohortRow, ...]:
         """Every measure of every group as tidy rows, groups in order, measures in order.
 
         Each row carries the measure's 95% confidence interval, or the note that says
         why it has none (see [`CohortRow`][pathway_model.scoring.CohortRow]).
+
+        Args:
+            suppress: A disclosure-control policy
+                ([`SuppressionPolicy`][pathway_model.stats.SuppressionPolicy], such as
+                [`MHSDS_SUPPRESSION`][pathway_model.stats.MHSDS_SUPPRESSION]) to publish
+                the rows under; ``None`` for the figures as they are. Under a policy,
+                counts below its threshold are suppressed and the others rounded; a share
+                is suppressed with its numerator or denominator, a rate with its count or
+                its exposure, and a figure made from a count (a median, an amount of
+                money) with that count. A suppressed row holds no value and no interval,
+                and says so (``suppressed``, ``suppression_reason``): never read it as 0.
+                The groups of all the providers together are the unit ``"England"``: a
+                policy that exempts it (as the national rule does) publishes them as
+                they are; for a report whose total is not England's, use a policy
+                without the exemption.
+
+        Raises:
+            WrongTypeError: ``suppress`` is not a `SuppressionPolicy` or ``None``.
         """
+        policy = _policy(suppress)
         return tuple(
-            _row(group, measure, interval, note)
+            _row(group, measure, interval, note, policy)
             for group in self.groups
             for measure, (_, interval, note) in zip(COHORT_MEASURES, group._intervals, strict=True)
         )
@@ -893,19 +921,104 @@ class CohortReport:
         """
         return tuple(delay for group in self.groups for delay in group.recorded_delays)
 
-    def to_frame(self) -> Any:
+    def to_frame(self, *, suppress: SuppressionPolicy | None = None) -> Any:
         """The rows as a ``pandas.DataFrame``: ``frames.cohort_frame(report.rows())``.
 
         A convenience for [`cohort_frame`][pathway_model.scoring.frames.cohort_frame]
-        (needs the ``pandas`` extra). Columns ``provider``, ``stage``, ``measure``,
-        ``value``, ``unit``. Pivot it for a wide table: ``frame.pivot_table(index=[
+        (needs the ``pandas`` extra). Columns: the fields of
+        [`CohortRow`][pathway_model.scoring.CohortRow], with ``value_pence`` after
+        ``value``. Pivot it for a wide table: ``frame.pivot_table(index=[
         "provider", "stage"], columns="measure", values="value", aggfunc="first",
         dropna=False)``.
 
+        Args:
+            suppress: A disclosure-control policy to publish the rows under (see
+                [`rows`][pathway_model.scoring.CohortReport.rows]).
+
         Raises:
             ImportError: pandas is not installed.
+            WrongTypeError: ``suppress`` is not a `SuppressionPolicy` or ``None``.
         """
-        return cohort_frame(self.rows())
+        return cohort_frame(self.rows(suppress=suppress))
+
+
+#: The unit disclosure control knows the groups of all the providers together by.
+TOTAL_UNIT = "England"
+
+#: The counts a figure is made from, for the figures that are neither a count, a share
+#: nor a rate: it is suppressed when one of them is.
+_MADE_FROM: dict[str, tuple[str, ...]] = {
+    "bed_day_value": ("bed_days",),
+    "los_q1_days": ("admissions",),
+    "los_median_days": ("admissions",),
+    "los_q3_days": ("admissions",),
+    "cost_of_delay": ("ready_days",),
+    "cost_of_delay_per_person": ("ready_days", "people"),
+    "days_beyond_readiness_median": ("ready_now",),
+    "days_beyond_readiness_max": ("ready_now",),
+    "community_days_before_readmission_median": ("readmissions",),
+    "recorded_cost_of_delay": ("recorded_ready_days",),
+}
+
+
+def _policy(value: object) -> SuppressionPolicy | None:
+    if value is not None and not isinstance(value, SuppressionPolicy):
+        raise WrongTypeError.single("suppress", "a SuppressionPolicy or None", type_name(value))
+    return value
+
+
+@attrs.frozen
+class _Shown:
+    """A figure as a policy lets it be published: value, interval limits, and why hidden."""
+
+    value: int | float | Decimal | None
+    lower: float | None
+    upper: float | None
+    reason: SuppressionReason | None
+
+
+def _shown(
+    group: CohortGroup,
+    name: str,
+    lower: float | None,
+    upper: float | None,
+    policy: SuppressionPolicy | None,
+) -> _Shown:
+    """A group's figure under a disclosure-control policy (see `CohortReport.rows`)."""
+    value = group.value(name)
+    unit = group.provider if group.provider is not None else TOTAL_UNIT
+    if policy is None or value is None or unit in policy.exempt:
+        return _Shown(value, lower, upper, None)
+    if name in _PROPORTIONS:
+        top, bottom = (getattr(group, part) for part in _PROPORTIONS[name])
+        cell = policy.apply(Cell.percentage(top, bottom), unit=unit)
+        places = policy.decimals + 2  # a share is a percentage / 100
+        return _protected(cell, 0.01, places, lower, upper)
+    if name in _RATES:
+        events, days = (getattr(group, part) for part in _RATES[name])
+        cell = policy.apply(Cell.rate(events, days, per=_PER_100_YEARS), unit=unit)
+        return _protected(cell, 1.0, policy.decimals, lower, upper)
+    if name in _MADE_FROM:
+        for count in _MADE_FROM[name]:
+            if policy.apply(Cell.count(getattr(group, count)), unit=unit).suppressed:
+                return _Shown(None, None, None, SuppressionReason.NUMERATOR_BELOW_THRESHOLD)
+        return _Shown(value, lower, upper, None)
+    cell = policy.apply(Cell.count(int(value)), unit=unit)
+    return _Shown(cell.value, None, None, cell.reason)
+
+
+def _protected(
+    cell: Cell, scale: float, places: int, lower: float | None, upper: float | None
+) -> _Shown:
+    """A protected share or rate, its interval rounded as its value is (or hidden)."""
+    if cell.suppressed or cell.value is None:
+        return _Shown(None, None, None, cell.reason)
+    return _Shown(
+        round(cell.value * scale, places),
+        None if lower is None else round(lower, places),
+        None if upper is None else round(upper, places),
+        None,
+    )
 
 
 def _row(
@@ -913,18 +1026,23 @@ def _row(
     measure: CohortMeasure,
     interval: Interval | None,
     note: IntervalNote | None,
+    policy: SuppressionPolicy | None,
 ) -> CohortRow:
     upper = None if interval is None or math.isinf(interval.upper) else interval.upper
+    shown = _shown(group, measure.name, None if interval is None else interval.lower, upper, policy)
+    hidden = shown.reason is not None
     return CohortRow(
         provider=group.provider,
         stage=group.stage,
         measure=measure.name,
-        value=getattr(group, measure.name),
+        value=shown.value,
         unit=measure.unit,
-        lower=None if interval is None else interval.lower,
-        upper=upper,
-        interval_method=None if interval is None else interval.method,
-        interval_note=note,
+        lower=shown.lower,
+        upper=shown.upper,
+        interval_method=None if interval is None or hidden else interval.method,
+        interval_note=None if hidden else note,
+        suppressed=hidden,
+        suppression_reason=shown.reason,
     )
 
 
@@ -1012,6 +1130,10 @@ class BenchmarkRow:
             of delay). Overlap is a cautious test: it marks fewer differences than a
             formal test would. ``None`` when there is neither to judge by. Read a rank
             marked ``True`` as no finding.
+        suppressed: Whether a disclosure-control policy hid the provider's figure: its
+            value, interval, rank and place are ``None`` then ("not published", never
+            0).
+        suppression_reason: Why it is hidden; ``None`` when it is not.
     """
 
     measure: str
@@ -1026,6 +1148,8 @@ class BenchmarkRow:
     upper: float | None = None
     position: FunnelPosition | None = None
     within_noise: bool | None = None
+    suppressed: bool = False
+    suppression_reason: SuppressionReason | None = None
 
 
 def benchmark_table(
@@ -1033,6 +1157,7 @@ def benchmark_table(
     *,
     stage: str | None = None,
     overdispersion: Overdispersion | str = Overdispersion.ADDITIVE,
+    suppress: SuppressionPolicy | None = None,
 ) -> tuple[BenchmarkRow, ...]:
     """Place providers on every measure that has a better direction, against the funnel.
 
@@ -1062,9 +1187,15 @@ def benchmark_table(
             ``"additive"`` (a between-provider variance, the default), ``"multiplicative"``
             or ``"none"`` (chance alone; with large denominators it flags providers that
             differ by little).
+        suppress: A disclosure-control policy to publish the table under (see
+            [`CohortReport.rows`][pathway_model.scoring.CohortReport.rows]): a provider
+            whose figure it hides keeps its place in the order but shows no value,
+            interval, rank or place on the funnel. The ranks and funnel are worked out
+            from the figures as they are.
 
     Raises:
-        WrongTypeError: ``report`` is not a `CohortReport`.
+        WrongTypeError: ``report`` is not a `CohortReport`, or ``suppress`` not a
+            `SuppressionPolicy` or ``None``.
         UnknownCodeError: No provider has a stay in ``stage``, or ``overdispersion`` is
             not a known code.
 
@@ -1085,6 +1216,7 @@ def benchmark_table(
     if not isinstance(report, CohortReport):
         raise WrongTypeError.single("report", "a CohortReport", type_name(report))
     widen = _overdispersion(overdispersion)
+    policy = _policy(suppress)
     groups = [
         group for group in report.groups if group.provider is not None and group.stage == stage
     ]
@@ -1115,22 +1247,32 @@ def benchmark_table(
             group = by_name[provider]
             interval = group.interval(measure.name)
             place = places.get(provider)
+            shown = _shown(
+                group,
+                measure.name,
+                None if interval is None else interval.lower,
+                None if interval is None or math.isinf(interval.upper) else interval.upper,
+                policy,
+            )
+            hidden = shown.reason is not None
             rows.append(
                 BenchmarkRow(
                     measure=measure.name,
                     stage=stage,
                     provider=provider,
-                    value=group.value(measure.name),
+                    value=shown.value,
                     unit=measure.unit,
                     better=measure.better,
-                    rank=ranks.get(provider),
+                    rank=None if hidden else ranks.get(provider),
                     ranked=len(known),
-                    lower=None if interval is None else interval.lower,
-                    upper=None
-                    if interval is None or math.isinf(interval.upper)
-                    else interval.upper,
-                    position=place,
-                    within_noise=_within_noise(measure.name, place, group, everyone),
+                    lower=shown.lower,
+                    upper=shown.upper,
+                    position=None if hidden else place,
+                    within_noise=None
+                    if hidden
+                    else _within_noise(measure.name, place, group, everyone),
+                    suppressed=hidden,
+                    suppression_reason=shown.reason,
                 )
             )
     return tuple(rows)
