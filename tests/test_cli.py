@@ -38,6 +38,7 @@ import pathway_model as pm
 from pathway_model import cli, fhir, scoring, synthetic
 from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.cli import _app, _cohort, _console, _fhir, _inputs, _render
+from pathway_model.stats import MHSDS_SUPPRESSION
 from tests import strategies as s
 from tests import test_fhir_golden as golden
 
@@ -1279,8 +1280,49 @@ class TestCohortCsv:
         assert [
             "provider", "stage", "measure", "value", "unit",
             "lower", "upper", "interval_method", "interval_note",
+            "suppressed", "suppression_reason",
         ] == names  # fmt: skip
         assert expected == list(csv.reader(io.StringIO(result.out)))
+
+
+class TestCohortSuppressed:
+    """``--suppress mhsds`` over the demo cohort: 30 people at three providers."""
+
+    def test_the_csv_is_the_reports_rows_under_the_policy(self, run: Any) -> None:
+        """Each row as ``rows(suppress=MHSDS_SUPPRESSION)`` gives it; flagged when hidden."""
+        result = run("demo", *DEMO_ARGS, "--csv", "--suppress", "mhsds")
+        _, *rows = list(csv.reader(io.StringIO(result.out)))
+        expected = demo_report().rows(suppress=MHSDS_SUPPRESSION)
+        assert (len(expected), sum(row.suppressed for row in expected)) == (
+            len(rows),
+            sum(row[-2] == "True" for row in rows),
+        )
+        assert any(row.suppressed for row in expected)
+        assert all(row[3] == "" for row in rows if row[-2] == "True")
+
+    def test_the_json_names_the_policy_and_hides_payments(self, run: Any) -> None:
+        """The document names the policy; a payment lists the fields it hides."""
+        document = json.loads(run("demo", *DEMO_ARGS, "--json", "--suppress", "mhsds").out)
+        hidden = [row for row in document["payments"] if row["suppressed"]]
+        assert ("mhsds", True) == (document["suppression"], bool(hidden))
+        assert all(row[name] is None for row in hidden for name in row["suppressed"])
+        shown = [row["rank"] for row in document["benchmark"] if row["suppressed"]]
+        assert set(shown) <= {None}
+
+    def test_the_text_shows_a_star_never_a_zero(self, run: Any) -> None:
+        """A hidden figure is '*' in the tables, and the policy is named at the top."""
+        result = run("demo", *DEMO_ARGS, "--suppress", "mhsds")
+        ready = table(result.out, "Ready to move on, at the date")
+        assert "Published under the disclosure-control policy 'mhsds'" in result.out
+        assert "*" in [cell for cells in ready.values() for cell in cells]
+
+    def test_an_unknown_policy_is_refused(self, run: Any) -> None:
+        """Only the policies the command knows: a usage error naming the choices."""
+        result = run("demo", *DEMO_ARGS, "--suppress", "loose")
+        assert (2, "invalid choice: 'loose' (choose from 'mhsds')") == (
+            result.code,
+            result.error_lines[0].partition("--suppress: ")[2].partition(" (see")[0],
+        )
 
 
 class TestDemo:

@@ -577,6 +577,44 @@ class TestReportCsv:
         assert ["ZZ1", "1500", "ready_days", "reason", "32", "19", READY_DAYS.code] in rows
 
 
+class TestReportSuppressed:
+    """``--suppress mhsds``: the national rule over the national measures and the cohort."""
+
+    def test_the_csv_hides_small_counts_and_flags_them(self, run: Any) -> None:
+        """ZZ1's 0 interventions (below 5) are hidden and flagged; England's are shown."""
+        result = run(
+            "mhsds", "report", str(WORKED_EXAMPLE), *PERIOD, "--csv", "--suppress", "mhsds"
+        )
+        header, *rows = list(csv.reader(io.StringIO(result.out)))
+        by_key = {(row[0], row[1], row[2], row[3], row[4]): row for row in rows}
+        assert ["suppressed", "suppression_reason"] == header[-2:]
+        assert ["", "True", "count_below_threshold"] == [
+            by_key[("ZZ1", "", "restrictive_interventions", "", "")][i] for i in (5, 7, 8)
+        ]
+        assert ["0", "False", ""] == [
+            by_key[("England", "", "restrictive_interventions", "", "")][i] for i in (5, 7, 8)
+        ]
+
+    def test_no_count_below_five_is_shown_but_englands(self, run: Any) -> None:
+        """Every count of a provider shown is at least 5, rounded to 5."""
+        document = report_json(run, WORKED_EXAMPLE, "--suppress", "mhsds")
+        counts = {"bed_days", "ready_days", "restrictive_interventions", "stays_discharged"}
+        shown = [
+            row["value"]
+            for row in document["national_measures"]["rows"]
+            if row["provider"] != "England" and row["measure"] in counts and not row["suppressed"]
+        ]
+        assert shown
+        assert all(value >= 5 and value % 5 == 0 for value in shown)
+        assert "mhsds" == document["cohort"]["suppression"]
+
+    def test_the_text_marks_hidden_figures(self, run: Any) -> None:
+        """'*' for a hidden figure, and the policy named."""
+        result = run("mhsds", "report", str(WORKED_EXAMPLE), *PERIOD, "--suppress", "mhsds")
+        assert "Published under the disclosure-control policy 'mhsds'" in result.out
+        assert "ZZ1                  *                   *" in result.out
+
+
 class TestReportText:
     def test_it_shows_the_account_the_national_measures_and_the_cohort(self, run: Any) -> None:
         """The heading, the rows read, then the national tables and the cohort report."""

@@ -6,9 +6,9 @@ import argparse
 import csv
 import datetime as dt
 import enum
-import functools
 import io
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from decimal import Decimal
 from typing import Any
@@ -33,22 +33,34 @@ from pathway_model.errors import ValidationError
 # The library's scoring names this module uses, from their public home.
 from pathway_model.scoring import (  # isort: skip
     COHORT_MEASURES,
+    TOTAL_UNIT,
     CohortRow,
     benchmark_table,
     cohort_report,
     payments,
     spc_table,
 )
-from pathway_model.stats import StatisticsUnavailableError  # isort: skip
+from pathway_model.stats import (  # isort: skip
+    MHSDS_SUPPRESSION,
+    Cell,
+    StatisticsUnavailableError,
+    SuppressionPolicy,
+)
+
+#: How a text table shows a figure a disclosure-control policy hid.
+HIDDEN = "*"
 
 __all__ = [
     "COHORT",
+    "HIDDEN",
     "add_by_option",
     "add_report_options",
+    "add_suppress_option",
     "make_report",
     "option_error",
     "report_document",
     "report_text",
+    "suppression",
     "write_report",
 ]
 
@@ -198,47 +210,98 @@ def _ranks(rows: Iterable[Any]) -> dict[str, dict[str, int | str | None]]:
     ranks: dict[str, dict[str, int | str | None]] = {}
     for row in rows:
         shown: int | str | None = row.rank
-        if row.rank is not None and row.within_noise:
+        if row.suppressed:
+            shown = HIDDEN
+        elif row.rank is not None and row.within_noise:
             shown = f"{row.rank}~"
         ranks.setdefault(row.provider, {})[row.measure] = shown
     return ranks
 
 
-def _group_rows(report: Any, by: str) -> list[Row]:
-    """The rows of the measure tables, grouped as ``--by`` asks."""
+def _group_rows(report: Any, by: str, policy: SuppressionPolicy | None) -> list[Row]:
+    """The rows of the measure tables, grouped as ``--by`` asks, under the policy if any."""
+    shown: dict[tuple[str | None, str | None], dict[str, object]] = {}
+    for item in report.rows(suppress=policy):
+        value = HIDDEN if item.suppressed else item.value
+        shown.setdefault((item.provider, item.stage), {})[item.measure] = value
 
-    def of(group: Any) -> Callable[[str], object]:
-        return lambda field: getattr(group, field)
+    def of(provider: str | None, stage: str | None = None) -> Callable[[str], object]:
+        figures = shown[(provider, stage)]
+        group = report.group(provider, stage)
+        return lambda field: figures[field] if field in figures else getattr(group, field)
 
     rows: list[Row] = []
     if by == "provider":
-        ranks = _ranks(benchmark_table(report))
+        ranks = _ranks(benchmark_table(report, suppress=policy))
         rows = [
-            Row(label=provider, values=of(report.group(provider)), ranks=ranks.get(provider, {}))
+            Row(label=provider, values=of(provider), ranks=ranks.get(provider, {}))
             for provider in report.providers
         ]
         total = "All providers"
     elif by == "stage":
-        rows = [Row(label=stage, values=of(report.group(None, stage))) for stage in report.stages]
+        rows = [Row(label=stage, values=of(None, stage)) for stage in report.stages]
         total = "All stages"
     else:
         for stage in report.stages:
-            rows.append(Row(label=stage, values=of(report.group(None, stage))))
-            ranks = _ranks(benchmark_table(report, stage=stage))
+            rows.append(Row(label=stage, values=of(None, stage)))
+            ranks = _ranks(benchmark_table(report, stage=stage, suppress=policy))
             rows.extend(
-                Row(
-                    label=INDENT + provider,
-                    values=of(report.group(provider, stage)),
-                    ranks=ranks[provider],
-                )
+                Row(label=INDENT + provider, values=of(provider, stage), ranks=ranks[provider])
                 for provider in sorted(ranks)
             )
         total = "All"
-    rows.append(Row(label=total, values=of(report.group())))
+    rows.append(Row(label=total, values=of(None)))
     return rows
 
 
-def _payment_rows(report: Any, by: str) -> list[Row]:
+#: What each field of a payment is made from, among its group's counts: under a policy,
+#: a field is hidden when one of them is (the totals when any part is).
+_PAYMENT_COUNTS: dict[str, tuple[str, ...]] = {
+    "bed_day_payment": ("bed_days",),
+    "base_payment": ("bed_days",),
+    "step_down_payment": ("step_downs",),
+    "goal_payment": ("goals_achieved",),
+    "outcome_payment": ("outcomes_met",),
+    "ready_day_deduction": ("ready_days",),
+    "outcome_currency_payment": (
+        "bed_days",
+        "step_downs",
+        "goals_achieved",
+        "outcomes_met",
+        "ready_days",
+    ),
+    "difference": ("bed_days", "step_downs", "goals_achieved", "outcomes_met", "ready_days"),
+}
+
+
+def _payment_figures(
+    report: Any, payment: Any, policy: SuppressionPolicy | None
+) -> dict[str, object]:
+    """A payment's fields as published under the policy: ``None`` for a hidden figure.
+
+    Also ``suppressed``: the names of the fields hidden, in order (empty without one).
+    """
+    names = [field.name for field in attrs.fields(type(payment))]
+    figures: dict[str, object] = {name: getattr(payment, name) for name in names}
+    unit = payment.provider if payment.provider is not None else TOTAL_UNIT
+    hidden: list[str] = []
+    if policy is not None and unit not in policy.exempt:
+        group = report.group(payment.provider, payment.stage)
+        counts = {
+            name: policy.apply(Cell.count(getattr(group, name)), unit=unit)
+            for name in {name for made in _PAYMENT_COUNTS.values() for name in made}
+        }
+        figures["bed_days"] = counts["bed_days"].value
+        for name in names:
+            made = ("bed_days",) if name == "bed_days" else _PAYMENT_COUNTS.get(name, ())
+            if any(counts[count].suppressed for count in made):
+                figures[name] = None
+                hidden.append(name)
+    figures["suppressed"] = hidden
+    return figures
+
+
+def _payment_rows(report: Any, by: str, policy: SuppressionPolicy | None) -> list[Row]:
     rows = []
     for payment in payments(report, by_stage=by == "provider-stage"):
         if payment.provider is None:
@@ -247,11 +310,17 @@ def _payment_rows(report: Any, by: str) -> list[Row]:
             label = payment.provider
         else:
             label = INDENT + payment.stage
-        rows.append(Row(label=label, values=functools.partial(getattr, payment)))
+        rows.append(Row(label=label, values=_published(_payment_figures(report, payment, policy))))
     return rows
 
 
-def report_text(report: Any, by: str, skipped: int) -> str:
+def _published(figures: dict[str, object]) -> Callable[[str], object]:
+    """A payment's figures for a text table: ``*`` for a hidden one."""
+    hidden = set(typing.cast("list[str]", figures["suppressed"]))
+    return lambda field: HIDDEN if field in hidden else figures[field]
+
+
+def report_text(report: Any, by: str, skipped: int, policy: SuppressionPolicy | None = None) -> str:
     """The benchmarking report: the measures by topic, providers ranked, then payments."""
     skipped_text = f" ({plural(skipped, 'record')} with problems skipped)" if skipped else ""
     lines = [
@@ -265,17 +334,29 @@ def report_text(report: Any, by: str, skipped: int) -> str:
         "A rank marked ~ is within noise: within the funnel's 95% limits (or, for a median",
         "or the cost of delay, an interval overlapping everyone's). It is not a finding.",
     ]
+    if policy is not None:
+        total = "as they are" if TOTAL_UNIT in policy.exempt else "under the policy too"
+        lines += [
+            (
+                f"Published under the disclosure-control policy '{policy.name}': "
+                f"'{HIDDEN}' is a suppressed figure, never 0;"
+            ),
+            (
+                f"counts rounded to the nearest {policy.rounding_base}; all providers "
+                f"together ({TOTAL_UNIT}) {total}."
+            ),
+        ]
     units = {measure.name: measure.unit for measure in COHORT_MEASURES}
     better = {
         measure.name: measure.better for measure in COHORT_MEASURES if measure.better is not None
     }
-    rows = _group_rows(report, by)
+    rows = _group_rows(report, by, policy)
     rank_of = "the provider's rank" + (" in the stage" if by == "provider-stage" else "")
     tables = [
         table(title, columns, rows, units, better=better, rank_of=rank_of)
         for title, columns in _MEASURE_TABLES
     ]
-    payment_rows = _payment_rows(report, "provider" if by == "stage" else by)
+    payment_rows = _payment_rows(report, "provider" if by == "stage" else by, policy)
     payment_units = dict.fromkeys(
         (column.field for _, columns in _PAYMENT_TABLES for column in columns), "GBP"
     )
@@ -301,42 +382,78 @@ def _json_row(row: Any) -> dict[str, object]:
     return {field.name: _json_value(getattr(row, field.name)) for field in attrs.fields(type(row))}
 
 
-def report_document(report: Any, skipped: int) -> dict[str, object]:
+def report_document(
+    report: Any, skipped: int, policy: SuppressionPolicy | None = None
+) -> dict[str, object]:
     """The report as ``--json`` writes it: measures, ranks, payments and monthly charts.
 
     ``spc`` holds each provider's monthly ready-day share on a control chart
     (``spc_table``), or is ``null`` when numpy (the extra ``stats``) is not installed.
+    Under a policy, ``suppression`` names it, every row says whether it is suppressed,
+    a payment lists its hidden fields, and a provider's chart is left out when a month's
+    ready days or bed days are hidden (``spc_suppressed`` names those providers).
     """
-    benchmark = list(benchmark_table(report))
+    benchmark = list(benchmark_table(report, suppress=policy))
     for stage in report.stages:
-        benchmark += benchmark_table(report, stage=stage)
+        benchmark += benchmark_table(report, stage=stage, suppress=policy)
+    spc_hidden: list[str] = []
     try:
-        spc: list[dict[str, object]] | None = [_json_row(row) for row in spc_table(report)]
+        charts = spc_table(report)
     except StatisticsUnavailableError:
         spc = None
-    return {
+    else:
+        if policy is not None:
+            spc_hidden = _charts_hidden(report, policy)
+            charts = tuple(row for row in charts if row.provider not in spc_hidden)
+        spc = [_json_row(row) for row in charts]
+    document: dict[str, object] = {
         "as_of": report.as_of.isoformat(),
         "since": report.since.isoformat(),
         "records": report.records,
         "records_skipped": skipped,
-        "rows": [_json_row(row) for row in report.rows()],
+        "rows": [_json_row(row) for row in report.rows(suppress=policy)],
         "benchmark": [_json_row(row) for row in benchmark],
-        "payments": [_json_row(row) for row in payments(report, by_stage=True)],
+        "payments": [
+            {name: _json_value(value) for name, value in figures.items()}
+            if policy is not None
+            else _json_row(payment)
+            for payment in payments(report, by_stage=True)
+            for figures in [_payment_figures(report, payment, policy)]
+        ],
         "spc": spc,
     }
+    if policy is not None:
+        document["suppression"] = policy.name
+        document["spc_suppressed"] = spc_hidden
+    return document
 
 
-def _report_csv(report: Any) -> str:
+def _charts_hidden(report: Any, policy: SuppressionPolicy) -> list[str]:
+    """The providers whose monthly chart a policy hides: a month's count is below it."""
+    return [
+        provider
+        for provider in report.providers
+        if provider not in policy.exempt
+        and any(
+            policy.apply(Cell.count(count)).suppressed
+            for month in report.group(provider).months
+            for count in (month.ready_days, month.bed_days)
+        )
+    ]
+
+
+def _report_csv(report: Any, policy: SuppressionPolicy | None = None) -> str:
     """Every group's measures as CSV: the report's rows, one column a field, in order.
 
     Columns: provider, stage, measure, value, unit, lower, upper (the 95% confidence
-    interval), interval_method and interval_note; an empty cell is nothing to show.
+    interval), interval_method, interval_note, suppressed and suppression_reason; an
+    empty cell is nothing to show (for a suppressed row: not published, never 0).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     names = [field.name for field in attrs.fields(CohortRow)]
     writer.writerow(names)
-    for row in report.rows():
+    for row in report.rows(suppress=policy):
         writer.writerow([_csv_value(getattr(row, name)) for name in names])
     return out.getvalue()
 
@@ -351,12 +468,13 @@ def _csv_value(value: object) -> str:
 
 
 def write_report(report: Any, args: argparse.Namespace, console: Console, skipped: int) -> None:
+    policy = suppression(args)
     if args.json:
-        console.write(json_text(report_document(report, skipped), 0))
+        console.write(json_text(report_document(report, skipped, policy), 0))
     elif args.csv:
-        console.write(_report_csv(report))
+        console.write(_report_csv(report, policy))
     else:
-        console.write(report_text(report, args.by, skipped))
+        console.write(report_text(report, args.by, skipped, policy))
 
 
 #: Where a problem the library finds with an argument is named on the command line.
@@ -424,8 +542,34 @@ def add_by_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The disclosure-control policies ``--suppress`` names, by name.
+SUPPRESSION_POLICIES = {"mhsds": MHSDS_SUPPRESSION}
+
+
+def add_suppress_option(parser: argparse.ArgumentParser) -> None:
+    """``--suppress POLICY``: publish the cohort report under a disclosure-control policy."""
+    parser.add_argument(
+        "--suppress",
+        choices=sorted(SUPPRESSION_POLICIES),
+        metavar="POLICY",
+        help=(
+            "publish the cohort report under a disclosure-control policy: 'mhsds', NHS "
+            "England's rule (counts below 5 suppressed, the others rounded to 5; a share "
+            "with its numerator; a rate under 100 bed days; England's totals as they are). "
+            "A suppressed figure shows '*' (null in JSON, empty in CSV) and is flagged"
+        ),
+    )
+
+
+def suppression(args: argparse.Namespace) -> SuppressionPolicy | None:
+    """The policy ``--suppress`` names, or ``None``."""
+    name = getattr(args, "suppress", None)
+    return None if name is None else SUPPRESSION_POLICIES[name]
+
+
 def add_report_options(parser: argparse.ArgumentParser) -> None:
     add_by_option(parser)
+    add_suppress_option(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument(
         "--json",

@@ -33,10 +33,13 @@ from pathway_model.cli._app import (
     as_of_date,
 )
 from pathway_model.cli._cohort import (
+    HIDDEN,
     add_by_option,
+    add_suppress_option,
     option_error,
     report_document,
     report_text,
+    suppression,
 )
 from pathway_model.cli._console import Console, os_problem, write_output
 from pathway_model.cli._render import INDENT, Row, column, json_text, plural, show_code, table
@@ -63,6 +66,7 @@ from pathway_model.mhsds import (  # isort: skip
     reporting_month,
 )
 from pathway_model.scoring import CohortReport, cohort_report  # isort: skip
+from pathway_model.stats import Cell, SuppressionPolicy, SuppressionReason  # isort: skip
 from pathway_model.synthetic import CohortParameters, synthetic_cohort  # isort: skip
 
 __all__ = ["PATHWAYS", "REPORT", "SYNTHETIC", "accounting_document"]
@@ -441,6 +445,7 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
     )
     _add_reading_options(parser)
     add_by_option(parser)
+    add_suppress_option(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument(
         "--json",
@@ -489,12 +494,74 @@ def _cohort(read: MhsdsPathways, measures: NationalMeasures, console: Console) -
         raise option_error(error) from None
 
 
-def _measure_values(measures: NationalMeasures) -> dict[tuple[object, ...], object]:
-    """Each figure by provider, month, measure, breakdown and code."""
+def _measure_values(
+    measures: NationalMeasures, policy: SuppressionPolicy | None = None
+) -> dict[tuple[object, ...], object]:
+    """Each figure by provider, month, measure, breakdown and code (``*``: suppressed)."""
     return {
-        (row.provider, row.month_id, row.measure, row.breakdown, row.code): row.value
-        for row in measures.rows()
+        (row.provider, row.month_id, row.measure, row.breakdown, row.code): HIDDEN
+        if reason is not None
+        else row.value
+        for row, reason in _protected_rows(measures, policy)
     }
+
+
+#: What each national figure that is not a count is made from: a rate from its count and
+#: its bed days (per 1,000), a length of stay from the spells it is of.
+_NATIONAL_RATES = {
+    "restrictive_interventions_per_1000_bed_days": ("restrictive_interventions", "bed_days")
+}
+_NATIONAL_MADE_FROM = {
+    "length_of_stay_discharged_median": "stays_discharged",
+    "length_of_stay_discharged_mean": "stays_discharged",
+    "length_of_stay_open_median": "stays_open_at_end",
+}
+
+
+def _protected_rows(
+    measures: NationalMeasures, policy: SuppressionPolicy | None
+) -> list[tuple[MeasureRow, SuppressionReason | None]]:
+    """The national measures' rows under a disclosure-control policy, each with why hidden.
+
+    A count is protected as a count; a rate with its count and bed days; a length of
+    stay with the count of spells it is of. England's rows follow the policy's
+    exemption (the national rule publishes them as they are).
+    """
+    rows = measures.rows()
+    if policy is None:
+        return [(row, None) for row in rows]
+    values = {(r.provider, r.month_id, r.measure, r.breakdown, r.code): r.value for r in rows}
+    found: list[tuple[MeasureRow, SuppressionReason | None]] = []
+    for row in rows:
+        if row.value is None:
+            found.append((row, None))
+            continue
+
+        def count(name: str, row: MeasureRow = row) -> int:
+            value = values.get((row.provider, row.month_id, name, row.breakdown, row.code))
+            return value if isinstance(value, int) else 0
+
+        if row.measure in _NATIONAL_RATES:
+            events, days = (count(name) for name in _NATIONAL_RATES[row.measure])
+            cell = policy.apply(Cell.rate(events, days, per=1000), unit=row.provider)
+        elif row.measure in _NATIONAL_MADE_FROM:
+            base = policy.apply(
+                Cell.count(count(_NATIONAL_MADE_FROM[row.measure])), unit=row.provider
+            )
+            if base.suppressed:
+                hidden = SuppressionReason.NUMERATOR_BELOW_THRESHOLD
+                found.append((attrs.evolve(row, value=None), hidden))
+            else:
+                found.append((row, None))
+            continue
+        else:
+            cell = policy.apply(Cell.count(int(row.value)), unit=row.provider)
+        if cell.suppressed:
+            found.append((attrs.evolve(row, value=None), cell.reason))
+        else:
+            shown = row.value if cell.value is None else cell.value
+            found.append((attrs.evolve(row, value=shown), None))
+    return found
 
 
 #: The tables of the window's figures: title (with the conventions' codes) and columns.
@@ -574,9 +641,9 @@ def _figures(
     return lambda measure: values.get((provider, month, measure, breakdown, code))
 
 
-def _national_text(measures: NationalMeasures) -> str:
+def _national_text(measures: NationalMeasures, policy: SuppressionPolicy | None = None) -> str:
     """The national measures as text: the window's figures by provider, then by month."""
-    values = _measure_values(measures)
+    values = _measure_values(measures, policy)
     convention = {row.measure: row.convention for row in measures.rows()}
     providers = [*(m.provider for m in measures.providers), ENGLAND]
     first, last = measures.first_month, measures.last_month
@@ -637,7 +704,16 @@ def _measure_convention_lines(measures: NationalMeasures) -> list[str]:
     ]
 
 
-def _national_document(measures: NationalMeasures) -> dict[str, object]:
+def _national_document(
+    measures: NationalMeasures, policy: SuppressionPolicy | None = None
+) -> dict[str, object]:
+    rows: list[dict[str, object]] = []
+    for row, reason in _protected_rows(measures, policy):
+        document: dict[str, object] = {field: getattr(row, field) for field in _CSV_FIELDS}
+        if policy is not None:
+            document["suppressed"] = reason is not None
+            document["suppression_reason"] = None if reason is None else reason.value
+        rows.append(document)
     return {
         "first_month": measures.first_month,
         "last_month": measures.last_month,
@@ -650,18 +726,21 @@ def _national_document(measures: NationalMeasures) -> dict[str, object]:
             }
             for convention in _used_conventions(measures)
         ],
-        "rows": [{field: getattr(row, field) for field in _CSV_FIELDS} for row in measures.rows()],
+        "rows": rows,
     }
 
 
-def _national_csv(measures: NationalMeasures) -> str:
+def _national_csv(measures: NationalMeasures, policy: SuppressionPolicy | None = None) -> str:
+    """The national measures' rows as CSV; under a policy, with the suppression columns."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_CSV_FIELDS)
-    for row in measures.rows():
-        writer.writerow(
-            ["" if (value := getattr(row, field)) is None else value for field in _CSV_FIELDS]
-        )
+    flags = ("suppressed", "suppression_reason") if policy is not None else ()
+    writer.writerow([*_CSV_FIELDS, *flags])
+    for row, reason in _protected_rows(measures, policy):
+        cells = ["" if (value := getattr(row, field)) is None else value for field in _CSV_FIELDS]
+        if policy is not None:
+            cells += [reason is not None, "" if reason is None else reason.value]
+        writer.writerow(cells)
     return out.getvalue()
 
 
@@ -672,16 +751,17 @@ def _report(args: argparse.Namespace, console: Console) -> int:
     _write_accounting(read.accounting, args, console)
     _report_refusals(read.accounting, args, console, output="report")
     report = _cohort(read, measures, console)
+    policy = suppression(args)
     if args.json:
         document = {
             "submissions": args.submissions,
-            "cohort": report_document(report, 0),
-            "national_measures": _national_document(measures),
+            "cohort": report_document(report, 0, policy),
+            "national_measures": _national_document(measures, policy),
             "accounting": accounting_document(read.accounting),
         }
         console.write(json_text(document, 0))
     elif args.csv:
-        console.write(_national_csv(measures))
+        console.write(_national_csv(measures, policy))
     else:
         heading = (
             f"MHSDS extract {args.folder} (submissions: {args.submissions}): "
@@ -690,8 +770,8 @@ def _report(args: argparse.Namespace, console: Console) -> int:
         )
         parts = [
             "\n".join([heading, *_rows_lines(read.accounting, args.folder)]),
-            _national_text(measures),
-            report_text(report, args.by, 0),
+            _national_text(measures, policy),
+            report_text(report, args.by, 0, policy),
             "\n".join([*_convention_lines(read.accounting), *_measure_convention_lines(measures)]),
         ]
         console.write("\n\n".join(parts))

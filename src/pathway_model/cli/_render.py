@@ -69,6 +69,8 @@ def cell(value: object, unit: str) -> str:
     """A measure's value as a table shows it, by the measure's unit."""
     if value is None:
         text = "-"
+    elif isinstance(value, str):  # a figure shown as it is given, such as "*" (suppressed)
+        text = value
     elif isinstance(value, Decimal):
         text = pounds(value)
     elif isinstance(value, float) and unit == "share":

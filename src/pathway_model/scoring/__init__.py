@@ -27,6 +27,7 @@ from pathway_model.scoring._batch import Batch, OnError, RowProblem, score_recor
 from pathway_model.scoring._cohort import (
     COHORT_MEASURES,
     SECURE_COMBINED_LONG_STAY,
+    TOTAL_UNIT,
     BenchmarkRow,
     CohortGroup,
     CohortMeasure,
@@ -130,6 +131,7 @@ __all__ = [
     "SECURE_COMBINED_LONG_STAY",
     "SpcRow",
     "StayReconciliation",
+    "TOTAL_UNIT",
     "TrajectoryPoint",
     "agreement_records",
     "agreement_summary",

@@ -92,6 +92,7 @@ from pathway_model.stats import (
 __all__ = [
     "COHORT_MEASURES",
     "SECURE_COMBINED_LONG_STAY",
+    "TOTAL_UNIT",
     "BenchmarkRow",
     "CohortGroup",
     "CohortMeasure",
@@ -942,8 +943,13 @@ class CohortReport:
         return cohort_frame(self.rows(suppress=suppress))
 
 
-#: The unit disclosure control knows the groups of all the providers together by.
 TOTAL_UNIT = "England"
+"""The unit disclosure control knows the groups of all the providers together by.
+
+A policy that exempts it ([`MHSDS_SUPPRESSION`][pathway_model.stats.MHSDS_SUPPRESSION]
+does: the national rule for England's totals) publishes those groups as they are. For a
+report whose total is not England's, use a policy without the exemption.
+"""
 
 #: The counts a figure is made from, for the figures that are neither a count, a share
 #: nor a rate: it is suppressed when one of them is.
