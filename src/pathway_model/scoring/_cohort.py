@@ -27,9 +27,11 @@ is read: a stay that ends after ``as_of`` is open at ``as_of``.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import decimal
 import enum
+import functools
 import math
 import typing
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -614,11 +616,6 @@ class CohortGroup:
             who the delay is attributable to, one
             [`RecordedDelay`][pathway_model.scoring.RecordedDelay] for each
             combination recorded, in code order.
-        months: The bed days and ready days of each calendar month, from the first
-            month with a bed day in the window to the last, in order (a month with none
-            in between is there, with 0); the first and last months may be part months
-            (the window's first day, ``as_of``). For control charts:
-            [`spc_table`][pathway_model.scoring.spc_table].
 
     Each measure that is an estimate has a 95% confidence interval,
     [`interval`][pathway_model.scoring.CohortGroup.interval], worked out from the
@@ -667,11 +664,28 @@ class CohortGroup:
     recorded_unrated_days: int
     stays_without_ratings: int
     recorded_delays: tuple[RecordedDelay, ...]
-    months: tuple[CohortMonth, ...] = ()
+    #: (month number, bed days, ready days) of each month, in order: see ``months``.
+    _month_figures: tuple[tuple[int, int, int], ...] = attrs.field(
+        alias="month_figures", default=(), repr=False
+    )
     #: (measure, interval, note) for every measure, in the order of COHORT_MEASURES.
     _intervals: tuple[tuple[str, Interval | None, IntervalNote | None], ...] = attrs.field(
         alias="intervals", default=(), repr=False
     )
+
+    @property
+    def months(self) -> tuple[CohortMonth, ...]:
+        """The bed days and ready days of each calendar month, in order.
+
+        From the first month with a bed day in the window to the last (a month with
+        none in between is there, with 0); the first and last months may be part months
+        (the window's first day, ``as_of``). For control charts:
+        [`spc_table`][pathway_model.scoring.spc_table].
+        """
+        return tuple(
+            CohortMonth(month=_first_of(month), bed_days=beds, ready_days=ready)
+            for month, beds, ready in self._month_figures
+        )
 
     @property
     def los_q1_days(self) -> int | None:
@@ -1404,7 +1418,7 @@ def spc_table(
 
     For each provider (with ``stage``, its stays in that stage), then all the providers
     together, the months of the group
-    ([`CohortGroup.months`][pathway_model.scoring.CohortGroup]) are charted with
+    ([`CohortGroup.months`][pathway_model.scoring.CohortGroup.months]) are charted with
     [`stats.xmr_chart`][pathway_model.stats.xmr_chart]: the limits are the mean plus or
     minus 2.66 mean moving ranges, and each month is tested with the special-cause rules.
     A ready-day share is charted for the months with a bed day; a count for every
@@ -1547,30 +1561,37 @@ def _delay_order(item: tuple[DelayKey, object]) -> tuple[str, bool, str, bool, s
     return (reason_list, reason is None, reason or "", attributable is None, attributable or "")
 
 
-def _month_of(day: dt.date) -> int:
-    """A date's month number: ``year * 12 + month - 1``."""
-    return day.year * 12 + day.month - 1
-
-
 def _first_of(month: int) -> dt.date:
-    """The first day of a month number."""
+    """The first day of a month number (``year * 12 + month - 1``)."""
     return dt.date(month // 12, month % 12 + 1, 1)
 
 
+@functools.cache
+def _month_length(month: int) -> int:
+    """How many days a month number has."""
+    return calendar.monthrange(month // 12, month % 12 + 1)[1]
+
+
 def _by_month(days: dict[int, int], spans: dict[int, int], first: dt.date, stop: dt.date) -> None:
-    """Add the days from ``first`` to ``stop`` (not included) to counts by month.
+    """Add the days from ``first`` to ``stop`` (not included) to counts by month number.
 
     The months covered in part get their days; the whole months between are one span
     (+1 at the first, -1 after the last), so a stay of years costs no more than a week's.
     """
     if first >= stop:
         return
-    start, last = _month_of(first), _month_of(stop - _ONE_DAY)
+    start = first.year * 12 + first.month - 1
+    if stop.day == 1:  # the last day is in the month before stop's, to its end
+        last = stop.year * 12 + stop.month - 2
+        in_last = _month_length(last)
+    else:
+        last = stop.year * 12 + stop.month - 1
+        in_last = stop.day - 1
     if start == last:
         days[start] = days.get(start, 0) + (stop - first).days
         return
-    days[start] = days.get(start, 0) + (_first_of(start + 1) - first).days
-    days[last] = days.get(last, 0) + (stop - _first_of(last)).days
+    days[start] = days.get(start, 0) + _month_length(start) - first.day + 1
+    days[last] = days.get(last, 0) + in_last
     if last > start + 1:
         spans[start + 1] = spans.get(start + 1, 0) + 1
         spans[last] = spans.get(last, 0) - 1
@@ -1584,8 +1605,7 @@ def _monthly(days: dict[int, int], spans: dict[int, int]) -> dict[int, int]:
     covering = 0
     for month in range(min(days), max(days) + 1):
         covering += spans.get(month, 0)
-        whole = covering * (_first_of(month + 1) - _first_of(month)).days
-        found[month] = days.get(month, 0) + whole
+        found[month] = days.get(month, 0) + covering * _month_length(month)
     return found
 
 
@@ -1712,18 +1732,15 @@ class _Tally:
             recorded_unrated_days=self.recorded_unrated,
             stays_without_ratings=self.stays_without_ratings,
             recorded_delays=delays(provider, stage, self.delay_days, self.delay_costs),
-            months=_months(self),
+            month_figures=_months(self),
         )
 
 
-def _months(tally: _Tally) -> tuple[CohortMonth, ...]:
-    """A tally's bed days and ready days by calendar month, in order."""
+def _months(tally: _Tally) -> tuple[tuple[int, int, int], ...]:
+    """A tally's bed days and ready days by month number, in order."""
     beds = _monthly(tally.bed_month_days, tally.bed_month_spans)
     ready = _monthly(tally.ready_month_days, tally.ready_month_spans)
-    return tuple(
-        CohortMonth(month=_first_of(month), bed_days=days, ready_days=ready.get(month, 0))
-        for month, days in beds.items()
-    )
+    return tuple((month, days, ready.get(month, 0)) for month, days in beds.items())
 
 
 def _intervals(
@@ -1734,12 +1751,15 @@ def _intervals(
     mean: Interval | None = None
     for measure in COHORT_MEASURES:
         name = measure.name
-        value = group.value(name)
         interval: Interval | None = None
         note: IntervalNote | None = None
         if measure.interval is None:
-            note = IntervalNote.NO_METHOD if name in _NO_METHOD else IntervalNote.COUNT
-        elif value is None or (name in _MEANS and not group.people):
+            found.append(
+                (name, None, IntervalNote.NO_METHOD if name in _NO_METHOD else IntervalNote.COUNT)
+            )
+            continue
+        value = group.value(name)
+        if value is None or (name in _MEANS and not group.people):
             note = IntervalNote.NOTHING_TO_MEASURE
         else:
             try:
@@ -1836,7 +1856,8 @@ def _mean_cost(costs: Sequence[tuple[str, Decimal]], people: int, estimate: floa
             ends = np.cumsum(drawn[first:])
             last = first + max(1, int(np.searchsorted(ends, _BLOCK, side="right")))
             counts = drawn[first:last]
-            picks = np.take(data, generator.integers(0, data.size, size=int(counts.sum())))
+            drawn_at = generator.integers(0, data.size, size=int(counts.sum()))
+            picks = np.take(data, drawn_at)
             if picks.size:
                 starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
                 sums = np.add.reduceat(picks, np.minimum(starts, picks.size - 1))
