@@ -22,6 +22,7 @@ import pathway_model as pm
 from pathway_model import scoring
 from pathway_model.catalogue import MY_SHARED_PATHWAY
 from pathway_model.scoring import frames
+from pathway_model.stats import MHSDS_SUPPRESSION
 
 pd = pytest.importorskip("pandas")
 np = pytest.importorskip("numpy")
@@ -229,7 +230,7 @@ def _stored(frame: Any) -> Any:
 
 
 #: The dtypes a frame the library gives may hold: nullable numbers, flags and text.
-STORABLE = {"Int64", "Float64", "boolean", "string"}
+STORABLE = {"Int64", "Float64", "boolean", "string", "datetime64[ns]"}
 
 
 def _results() -> dict[str, Any]:
@@ -241,6 +242,11 @@ def _results() -> dict[str, Any]:
     report = scoring.cohort_report(_cohort(), as_of=AS_OF)
     frames_given["report"] = report.to_frame()
     frames_given["benchmark"] = frames.cohort_frame(scoring.benchmark_table(report))
+    frames_given["report_suppressed"] = report.to_frame(suppress=MHSDS_SUPPRESSION)
+    frames_given["benchmark_suppressed"] = frames.cohort_frame(
+        scoring.benchmark_table(report, suppress=MHSDS_SUPPRESSION)
+    )
+    frames_given["spc"] = frames.cohort_frame(scoring.spc_table(report))
     frames_given["payments"] = frames.cohort_frame(scoring.payments(report, by_stage=True))
     frames_given["delays"] = frames.cohort_frame(report.recorded_delays())
     frames_given["batch"] = frames.batch_frame(
