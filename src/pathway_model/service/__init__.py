@@ -14,12 +14,12 @@ edge), a date fixed in the configuration, or one a call names.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import typing
 
 from pathway_model.service._config import ServiceConfig
 from pathway_model.service._openapi import openapi_document
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from starlette.applications import Starlette
 
 __all__ = ["ServiceConfig", "create_app", "openapi_document"]

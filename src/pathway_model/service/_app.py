@@ -31,7 +31,7 @@ from pathway_model.service._cds import (
     record_from_prefetch,
 )
 from pathway_model.service._config import ServiceConfig, london_today, read_jwks
-from pathway_model.service._limits import BadBody, parse_json
+from pathway_model.service._limits import BadBody, json_depth, parse_json
 from pathway_model.service._openapi import openapi_document
 from pathway_model.service._security import Gatekeeper, Refused, ReplayCache, load_keys
 
@@ -173,38 +173,34 @@ def _guarded(endpoint: Endpoint, *, fhir: bool) -> Endpoint:
     return run
 
 
-def build_app(config: ServiceConfig) -> Starlette:
-    """Make the app for ``config`` (see ``create_app``)."""
-    gate = Gatekeeper(
-        keys=load_keys(read_jwks(config.jwks)),
-        issuers=config.issuers,
-        max_lifetime=config.max_token_lifetime,
-        skew=config.clock_skew,
-        replays=ReplayCache(config.replay_cache_size),
-    )
-    audit = _AuditLog(config.audit)
-    services = {service.id: service for service in SERVICES}
-    discovered = _dump(discovery())
-    described = _dump(openapi_document(config.base_url))
+class _Endpoints:
+    """What the service answers, route by route."""
 
-    async def services_list(request: Request) -> Response:
-        return Response(discovered, media_type="application/json", headers=_NO_STORE)
+    def __init__(self, config: ServiceConfig) -> None:
+        self.config = config
+        self.audit = _AuditLog(config.audit)
+        self.services = {service.id: service for service in SERVICES}
+        self.discovered = _dump(discovery())
+        self.described = _dump(openapi_document(config.base_url))
 
-    async def openapi(request: Request) -> Response:
-        return Response(described, media_type="application/json", headers=_NO_STORE)
+    async def services_list(self, request: Request) -> Response:
+        return Response(self.discovered, media_type="application/json", headers=_NO_STORE)
 
-    async def read_json(request: Request) -> Any:
+    async def openapi(self, request: Request) -> Response:
+        return Response(self.described, media_type="application/json", headers=_NO_STORE)
+
+    async def read_json(self, request: Request) -> Any:
         if _media_type(request) != "application/json":
             raise BadBody(415, "Unsupported Media Type", "expected a body of application/json")
-        return parse_json(
-            await _body(request, config.max_body_bytes), max_depth=config.max_json_depth
-        )
+        data = await _body(request, self.config.max_body_bytes)
+        return parse_json(data, max_depth=self.config.max_json_depth)
 
-    async def hook(request: Request) -> Response:
-        service = services.get(request.path_params["service"])
+    async def hook(self, request: Request) -> Response:
+        config = self.config
+        service = self.services.get(request.path_params["service"])
         if service is None:
             return _outcome(404, [("not-found", "no CDS service with that id")])
-        data = await read_json(request)
+        data = await self.read_json(request)
         if not isinstance(data, dict) or data.get("hook") != service.hook:
             raise HookError(400, [("invalid", f"hook: expected {service.hook!r}")])
         context = data.get("context")
@@ -213,6 +209,7 @@ def build_app(config: ServiceConfig) -> Starlette:
             raise HookError(
                 400, [("invalid", "expected a hookInstance and a context with a patientId")]
             )
+        # The one reading of the clock for the rules: the date in England, at the edge.
         today = config.as_of if config.as_of is not None else london_today(config.now())
         as_of = as_of_of(data, today)
         try:
@@ -222,14 +219,14 @@ def build_app(config: ServiceConfig) -> Starlette:
             cards = [problems_card(error, service, patient_id)]
         return _json({"cards": cards})
 
-    async def feedback(request: Request) -> Response:
-        service = services.get(request.path_params["service"])
+    async def feedback(self, request: Request) -> Response:
+        service = self.services.get(request.path_params["service"])
         if service is None:
             return _outcome(404, [("not-found", "no CDS service with that id")])
-        lines = feedback_lines(await read_json(request), service)
+        lines = feedback_lines(await self.read_json(request), service)
         caller = request.scope["state"]["caller"]
-        received = config.now().isoformat()
-        audit.append(
+        received = self.config.now().isoformat()
+        self.audit.append(
             [
                 {
                     **line,
@@ -243,7 +240,8 @@ def build_app(config: ServiceConfig) -> Starlette:
         )
         return Response(b"", status_code=200, headers=_NO_STORE)
 
-    async def api(request: Request) -> Response:
+    async def api(self, request: Request) -> Response:
+        config = self.config
         operation = request.path_params["operation"]
         if operation not in OPERATIONS:
             details = problem(404, "not-found", "Not Found", "no such operation")
@@ -256,6 +254,9 @@ def build_app(config: ServiceConfig) -> Starlette:
                 "expected application/json (one document) or application/x-ndjson (JSON Lines)",
             )
         data = await _body(request, config.max_body_bytes)
+        if json_depth(data, config.max_json_depth) > config.max_json_depth:
+            detail = f"the JSON is nested more than {config.max_json_depth} levels deep"
+            raise BadBody(400, "Bad Request", detail)
         found = answer(
             operation,
             data,
@@ -269,12 +270,27 @@ def build_app(config: ServiceConfig) -> Starlette:
             found.body, status_code=found.status, media_type=found.media_type, headers=_NO_STORE
         )
 
+
+def build_app(config: ServiceConfig) -> Starlette:
+    """Make the app for ``config`` (see ``create_app``)."""
+    gate = Gatekeeper(
+        keys=load_keys(read_jwks(config.jwks)),
+        issuers=config.issuers,
+        max_lifetime=config.max_token_lifetime,
+        skew=config.clock_skew,
+        replays=ReplayCache(config.replay_cache_size),
+    )
+    endpoints = _Endpoints(config)
     routes = [
-        Route("/cds-services", _guarded(services_list, fhir=True), methods=["GET"]),
-        Route("/cds-services/{service}", _guarded(hook, fhir=True), methods=["POST"]),
-        Route("/cds-services/{service}/feedback", _guarded(feedback, fhir=True), methods=["POST"]),
-        Route("/api/{operation}", _guarded(api, fhir=False), methods=["POST"]),
-        Route("/openapi.json", _guarded(openapi, fhir=False), methods=["GET"]),
+        Route("/cds-services", _guarded(endpoints.services_list, fhir=True), methods=["GET"]),
+        Route("/cds-services/{service}", _guarded(endpoints.hook, fhir=True), methods=["POST"]),
+        Route(
+            "/cds-services/{service}/feedback",
+            _guarded(endpoints.feedback, fhir=True),
+            methods=["POST"],
+        ),
+        Route("/api/{operation}", _guarded(endpoints.api, fhir=False), methods=["POST"]),
+        Route("/openapi.json", _guarded(endpoints.openapi, fhir=False), methods=["GET"]),
     ]
     middleware = []
     if config.cors_origins:

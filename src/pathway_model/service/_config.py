@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from pathway_model import PathwayDefinition
 from pathway_model.errors import ValidationError, WrongTypeError, show_code
-from pathway_model.model import PathwayDefinition
 
 __all__ = ["ServiceConfig", "london_today", "utc_now"]
 
