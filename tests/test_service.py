@@ -30,6 +30,7 @@ from pathway_model.catalogue import DELAY_REASONS_V6
 from pathway_model.cli import main
 from pathway_model.fhir import FHIR_BASE
 from pathway_model.service import ServiceConfig, create_app, openapi_document
+from pathway_model.service._limits import json_depth
 from tests.service_kit import (
     DATA,
     ISSUER,
@@ -913,3 +914,33 @@ class TestCors:
             )
         assert "https://epr.example.org" == allowed.headers["access-control-allow-origin"]
         assert "access-control-allow-origin" not in other.headers
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and objects nest in a value: the reference for `json_depth`."""
+    if isinstance(value, list):
+        return 1 + max((_depth(item) for item in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(item) for item in value.values()), default=0)
+    return 0
+
+
+class TestJsonDepth:
+    @given(
+        value=st.recursive(
+            st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(alphabet='[]{}"\\ab', max_size=4), inner, max_size=3)
+            ),
+            max_leaves=20,
+        )
+    )
+    def test_the_depth_is_the_nesting_of_arrays_and_objects(self, value: object) -> None:
+        """Brackets and quotes inside strings never count; every array and object does."""
+        text = json.dumps(value).encode()
+        assert min(_depth(value), 65) == json_depth(text, 64)
+
+    def test_a_deep_body_is_counted_only_to_past_the_limit(self) -> None:
+        """A hundred thousand levels are judged after 65 passes: one more than the limit."""
+        assert 65 == json_depth(b"[" * 100_000 + b"]" * 100_000, 64)
