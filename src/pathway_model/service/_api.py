@@ -108,12 +108,16 @@ def _as_of(query: dict[str, str]) -> dt.date:
     raise ValidationError.single("as_of", "a date as YYYY-MM-DD that exists", repr(text)[:42])
 
 
-def _rule(
-    rule: Callable[..., object],
-) -> Callable[[bytes, dt.date | None, pm.PathwayDefinition | None, int], object]:
+#: What an operation answers for one document: a library document's text, or an object.
+Result = str | dict[str, Any]
+#: An operation on one document: its bytes, the date, the definition and the size limit.
+Operation = Callable[[bytes, dt.date | None, "pm.PathwayDefinition | None", int], Result]
+
+
+def _rule(rule: Callable[..., object]) -> Operation:
     def run(
         data: bytes, as_of: dt.date | None, definition: pm.PathwayDefinition | None, limit: int
-    ) -> object:
+    ) -> Result:
         record = pm.loads(data, pm.Pathway, definition=definition, max_bytes=limit)
         return pm.dumps(rule(record, as_of, definition=definition))
 
@@ -122,16 +126,13 @@ def _rule(
 
 def _validate(
     data: bytes, as_of: dt.date | None, definition: pm.PathwayDefinition | None, limit: int
-) -> object:
+) -> Result:
     found = pm.loads(data, definition=definition, max_bytes=limit)
     return {"valid": True, "document": pm.to_dict(found)["document"]}
 
 
 #: Each operation: whether it needs ``as_of``, and what it does with one document.
-OPERATIONS: dict[
-    str,
-    tuple[bool, Callable[[bytes, dt.date | None, pm.PathwayDefinition | None, int], object]],
-] = {
+OPERATIONS: dict[str, tuple[bool, Operation]] = {
     "assess": (True, _rule(pm.assess)),
     "readiness": (True, _rule(pm.readiness)),
     "schedule": (True, _rule(pm.review_schedule)),
@@ -145,7 +146,7 @@ def _one(
     as_of: dt.date | None,
     definition: pm.PathwayDefinition | None,
     limit: int,
-) -> tuple[bool, object]:
+) -> tuple[bool, Result]:
     """One document's answer: (refused?, the result or its problem details)."""
     _, run = OPERATIONS[operation]
     try:
@@ -199,6 +200,6 @@ def answer(
         if isinstance(result, str):
             out.append(result.encode())
         else:
-            out.append(_dump({**result, "line": number}))  # type: ignore[dict-item]
+            out.append(_dump({**result, "line": number}))
     body = b"".join(item + b"\n" for item in out)
     return Answer(status=200, media_type="application/x-ndjson", body=body)
