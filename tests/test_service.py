@@ -31,6 +31,7 @@ from pathway_model.cli import main
 from pathway_model.fhir import FHIR_BASE
 from pathway_model.service import ServiceConfig, create_app, openapi_document
 from pathway_model.service._limits import json_depth
+from pathway_model.service._security import Refused, ReplayCache
 from tests.service_kit import (
     DATA,
     ISSUER,
@@ -311,6 +312,15 @@ class TestCards:
         request["prefetch"]["carePlans"] = None
         response = _call(client, server, keys, HOOK, body=request)
         assert (200, {"cards": []}) == (response.status_code, response.json())
+
+    def test_a_date_no_stay_covers_says_so_and_decides_nothing(
+        self, client: httpx.Client, server: Server, keys: Keys
+    ) -> None:
+        """Before the first stay there is nothing to decide: an info card says so."""
+        card = _card(_call(client, server, keys, HOOK, body=_request("2023-12-01")))
+        expected = "No stay in the pathway record covers 2023-12-01: no decision is shown"
+        assert (expected, "info") == (card["summary"], card["indicator"])
+        assert "overrideReasons" not in card
 
     def test_a_record_that_cannot_be_read_gives_a_warning_and_no_decision(
         self, client: httpx.Client, server: Server, keys: Keys
@@ -820,6 +830,35 @@ class TestHostileBodies:
         assert response.status_code < 500, response.text
 
 
+class TestReplayCache:
+    def test_an_id_is_refused_while_its_token_lives_and_forgotten_after(self) -> None:
+        """A jti is refused again until its expiry has passed, then it may be used again."""
+        cache = ReplayCache(10)
+        cache.admit("iss", "a", expires=100, now=50)
+        with pytest.raises(Refused, match="replayed jti"):
+            cache.admit("iss", "a", expires=100, now=99)
+        cache.admit("iss", "a", expires=300, now=101)
+        assert 1 == len(cache)
+
+    def test_the_same_id_from_two_issuers_is_two_tokens(self) -> None:
+        """Ids are an issuer's own: the same jti from another issuer is not a replay."""
+        cache = ReplayCache(10)
+        cache.admit("one", "a", expires=100, now=50)
+        cache.admit("two", "a", expires=100, now=50)
+        assert 2 == len(cache)
+
+    def test_a_cache_full_of_live_ids_refuses_rather_than_forgets(self) -> None:
+        """When every remembered id is alive, a new token is refused with 503, none forgotten."""
+        cache = ReplayCache(2)
+        cache.admit("iss", "a", expires=100, now=50)
+        cache.admit("iss", "b", expires=100, now=50)
+        with pytest.raises(Refused) as caught:
+            cache.admit("iss", "c", expires=100, now=60)
+        assert (503, 2) == (caught.value.status, len(cache))
+        cache.admit("iss", "c", expires=200, now=101)
+        assert 1 == len(cache)
+
+
 class TestServeCommand:
     def test_a_missing_jwks_file_is_a_clear_error(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -840,6 +879,27 @@ class TestServeCommand:
         assert "--jwks: jwks.keys[0]: expected a public EC (P-384) or RSA key" in (
             capsys.readouterr().err
         )
+
+    @pytest.mark.parametrize(
+        ("key", "found"),
+        [
+            ({"kty": "EC", "crv": "P-256"}, "--jwks: jwks.keys[0].crv: expected 'P-384'"),
+            ({"kty": "EC", "private": True}, "--jwks: jwks.keys[0]: expected a public EC"),
+        ],
+        ids=["p-256", "private"],
+    )
+    def test_a_jwks_with_a_key_of_another_kind_is_refused(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], key: dict[str, Any], found: str
+    ) -> None:
+        """A P-256 key, or a private key, in the JWKS is refused at start, naming the key."""
+        curve = ec.SECP256R1() if key.get("crv") == "P-256" else ec.SECP384R1()
+        private = ec.generate_private_key(curve)
+        algorithm = jwt.algorithms.ECAlgorithm
+        made = algorithm.to_jwk(private if key.get("private") else private.public_key())
+        jwks = tmp_path / "jwks.json"
+        jwks.write_text(json.dumps({"keys": [{**json.loads(made), "kid": "k"}]}))
+        assert 2 == main(["serve", "--jwks", str(jwks), "--issuer", ISSUER])
+        assert found in capsys.readouterr().err
 
     def test_an_issuer_is_required(self, keys: Keys, capsys: pytest.CaptureFixture[str]) -> None:
         """Without --issuer nobody could call: a usage error."""

@@ -381,10 +381,15 @@ def card_for(
     """The one card for a record at a date.
 
     Raises:
-        ValidationError: No stay covers ``as_of``.
+        PathwayModelError: The record cannot be decided on (its definition is not known).
     """
     used = definition if definition is not None else definition_for(record)
-    decision = pm.assess(record, as_of, definition=used)
+    try:
+        decision = pm.assess(record, as_of, definition=used)
+    except ValidationError as error:
+        if any(problem.path != "as_of" for problem in error.problems):
+            raise
+        return _no_stay_card(record, as_of, service)
     summary, warn = _summary(decision, used)
     explanation = pm.explain(decision, pm.Audience.TEAM, definition=used)
     detail = f"As of {as_of.isoformat()}.\n\n" + _markdown(explanation)
@@ -406,6 +411,22 @@ def card_for(
     if decision.readiness.ready:
         card["overrideReasons"] = _override_reasons()
     return card
+
+
+def _no_stay_card(record: pm.Pathway, as_of: dt.date, service: CdsService) -> dict[str, Any]:
+    """A card when no stay of the record covers the date: no decision, and why."""
+    summary = f"No stay in the pathway record covers {as_of.isoformat()}: no decision is shown"
+    return {
+        "uuid": str(uuid.uuid5(FHIR_NAMESPACE, f"card|{service.id}|{record.person_id}|{summary}")),
+        "summary": summary,
+        "indicator": "info",
+        "detail": (
+            f"The pathway record has no stay on {as_of.isoformat()}: the date is before its "
+            "first stay, between two stays, or after its last stay ended. If the person is "
+            "in secure care now, the pathway record in the EPR may be out of date."
+        ),
+        "source": {"label": f"pathway_model {pm.__version__}", "url": DOCS_URL},
+    }
 
 
 def problems_card(error: PathwayModelError, service: CdsService, patient_id: str) -> dict[str, Any]:
