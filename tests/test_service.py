@@ -338,6 +338,20 @@ class TestCards:
         assert "overrideReasons" not in card
 
 
+def _point_at(request: dict[str, Any], reference: str) -> None:
+    """Make every logical reference to the person in a request a literal one, as EPRs do."""
+    for key, value in request["prefetch"].items():
+        if key == "patient":
+            continue
+        for entry in value["entry"]:
+            resource = entry["resource"]
+            for element in ("subject", "patient"):
+                if element in resource:
+                    resource[element] = {"reference": reference}
+            if "performer" in resource:
+                resource["performer"] = [{"reference": reference}]
+
+
 class TestPrefetch:
     @pytest.mark.parametrize(
         "key", ["patient", "carePlans", "episodes", "goals", "encounters", "observations"]
@@ -391,6 +405,33 @@ class TestPrefetch:
         response = _call(client, server, keys, HOOK, body=request)
         assert 400 == response.status_code
         assert "P-0001" not in response.text
+
+    @pytest.mark.parametrize(
+        "reference", ["Patient/epr-patient-7", "https://epr.example.org/fhir/Patient/epr-patient-7"]
+    )
+    def test_literal_references_to_the_patient_in_context_are_read(
+        self, client: httpx.Client, server: Server, keys: Keys, reference: str
+    ) -> None:
+        """Resources pointing at the Patient as an EPR does give the same card."""
+        request = _request("2024-10-15")
+        expected = _card(_call(client, server, keys, HOOK, body=request))
+        _point_at(request, reference)
+        assert expected == _card(_call(client, server, keys, HOOK, body=request))
+
+    def test_a_literal_reference_to_another_patient_is_refused(
+        self, client: httpx.Client, server: Server, keys: Keys
+    ) -> None:
+        """One resource pointing at another Patient: 400, and no card for anyone."""
+        request = _request("2024-10-15")
+        _point_at(request, "Patient/epr-patient-7")
+        request["prefetch"]["goals"]["entry"][1]["resource"]["subject"] = {
+            "reference": "Patient/epr-patient-8"
+        }
+        response = _call(client, server, keys, HOOK, body=request)
+        assert (400, "OperationOutcome") == (
+            response.status_code,
+            response.json()["resourceType"],
+        )
 
     def test_a_resource_of_the_wrong_type_is_refused(
         self, client: httpx.Client, server: Server, keys: Keys

@@ -229,6 +229,45 @@ def _person_id(patient: Mapping[str, Any], patient_id: str) -> str:
     return str(values.pop())
 
 
+#: The elements of the pathway's resources that may point at the person.
+_PERSON_ELEMENTS = ("subject", "patient", "performer")
+
+
+def _as_person(
+    resource: dict[str, Any], key: str, patient_id: str, person_id: str
+) -> dict[str, Any]:
+    """The resource with each literal reference to the Patient in context made logical.
+
+    An EPR points at the patient as ``Patient/<id>``; the pathway's resources name the
+    person by their pseudonymous id. A reference to the Patient in context becomes the
+    person's logical reference; a literal reference to any other Patient is refused.
+
+    Raises:
+        HookError: 400 when the resource points at another Patient.
+    """
+    changed: dict[str, Any] = {}
+    for element in _PERSON_ELEMENTS:
+        value = resource.get(element)
+        items = value if isinstance(value, list) else [value]
+        if not any(isinstance(item, dict) and "reference" in item for item in items):
+            continue
+        replaced = [_person_reference(item, key, patient_id, person_id) for item in items]
+        changed[element] = replaced if isinstance(value, list) else replaced[0]
+    return {**resource, **changed} if changed else resource
+
+
+def _person_reference(item: object, key: str, patient_id: str, person_id: str) -> object:
+    if not isinstance(item, dict) or not isinstance(item.get("reference"), str):
+        return item
+    reference = item["reference"]
+    if not reference.startswith("Patient/") and "/Patient/" not in reference:
+        return item  # another kind of performer, left for the import to judge
+    if reference.rpartition("Patient/")[2] != patient_id:
+        words = f"prefetch.{key}: expected resources of the Patient in context; found another's"
+        raise HookError(400, [("invalid", words)])
+    return {"type": "Patient", "identifier": {"system": _PERSON_SYSTEM, "value": person_id}}
+
+
 def record_from_prefetch(
     prefetch: object, patient_id: str, definition: pm.PathwayDefinition | None
 ) -> pm.Pathway | None:
@@ -264,6 +303,7 @@ def record_from_prefetch(
             continue
         for entry in _entries(key, prefetch[key], resource_type):
             if _OURS[resource_type](entry["resource"]):
+                entry["resource"] = _as_person(entry["resource"], key, patient_id, person_id)
                 by_type[resource_type].append(entry)
     if not by_type["CarePlan"]:
         return None
