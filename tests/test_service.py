@@ -30,11 +30,13 @@ from pathway_model.catalogue import DELAY_REASONS_V6
 from pathway_model.cli import main
 from pathway_model.fhir import FHIR_BASE
 from pathway_model.service import ServiceConfig, create_app, openapi_document
+from pathway_model.service._cds import SERVICES, HookError, card_for, record_from_prefetch
 from pathway_model.service._limits import json_depth
 from pathway_model.service._security import Refused, ReplayCache
 from tests.service_kit import (
     DATA,
     ISSUER,
+    PATIENT_ID,
     Keys,
     Server,
     example_record,
@@ -445,6 +447,46 @@ class TestPrefetch:
         assert "prefetch.observations.entry[" in response.text
 
 
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _replace_somewhere(value: Any, choices: list[int], new: object) -> Any:
+    """``value`` with the node that ``choices`` lead to replaced by ``new``."""
+    if not choices or not isinstance(value, (dict, list)) or not value:
+        return new
+    keys = list(value) if isinstance(value, dict) else list(range(len(value)))
+    key = keys[choices[0] % len(keys)]
+    copied = copy.copy(value)
+    copied[key] = _replace_somewhere(value[key], choices[1:], new)
+    return copied
+
+
+class TestPrefetchReading:
+    @given(
+        choices=st.lists(st.integers(min_value=0, max_value=10_000), max_size=9),
+        new=_JSON,
+    )
+    def test_any_damage_to_a_request_is_refused_or_answered_never_a_crash(
+        self, choices: list[int], new: object
+    ) -> None:
+        """Any node of a recorded request replaced by any JSON: a card, a refusal or a problem."""
+        request = _replace_somewhere(_request(), choices, new)
+        prefetch = request.get("prefetch") if isinstance(request, dict) else None
+        try:
+            record = record_from_prefetch(prefetch, PATIENT_ID, None)
+        except (HookError, pm.PathwayModelError):
+            return
+        if record is not None:
+            card = card_for(record, dt.date(2024, 10, 15), SERVICES[0], None)
+            assert len(card["summary"]) < 140
+
+
 class TestFeedback:
     def test_feedback_is_appended_to_the_audit_log_with_codes_only(
         self, client: httpx.Client, server: Server, keys: Keys, audit: Path
@@ -496,8 +538,20 @@ class TestFeedback:
                     }
                 ]
             },
+            {
+                "feedback": [
+                    {
+                        "card": "2b1ad3e4-3c6b-4d37-9a9e-0e5d0b5d1e9a",
+                        "outcome": "overridden",
+                        "outcomeTimestamp": "2024-10-15T10:30:00Z",
+                        "overrideReason": {
+                            "reason": {"system": "urn:x", "code": "waiting for the flat"}
+                        },
+                    }
+                ]
+            },
         ],
-        ids=["no-feedback", "empty", "bad-card", "bad-outcome"],
+        ids=["no-feedback", "empty", "bad-card", "bad-outcome", "text-as-code"],
     )
     def test_feedback_that_is_not_feedback_is_refused(
         self, client: httpx.Client, server: Server, keys: Keys, feedback: object

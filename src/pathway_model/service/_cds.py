@@ -208,12 +208,13 @@ def _person_id(patient: Mapping[str, Any], patient_id: str) -> str:
             [("invalid", "prefetch.patient.id: expected the context's patientId; found another")],
         )
     identifiers = patient.get("identifier")
-    values = {
+    values = [
         item.get("value")
         for item in (identifiers if isinstance(identifiers, list) else [])
         if isinstance(item, dict) and item.get("system") == _PERSON_SYSTEM
-    }
-    if len(values) != 1 or not all(isinstance(value, str) and value for value in values):
+    ]
+    person: object = values[0] if len(values) == 1 else None
+    if not isinstance(person, str) or not person:
         raise HookError(
             412,
             [
@@ -226,7 +227,7 @@ def _person_id(patient: Mapping[str, Any], patient_id: str) -> str:
                 )
             ],
         )
-    return str(values.pop())
+    return person
 
 
 #: The elements of the pathway's resources that may point at the person.
@@ -503,6 +504,8 @@ def as_of_of(request: Mapping[str, Any], default: dt.date) -> dt.date:
 
 
 _OUTCOMES = ("accepted", "overridden")
+_SYSTEM = re.compile(r"(https?://|urn:)[!-~]{1,200}")
+_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _INSTANT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
 )
@@ -516,9 +519,13 @@ def _reason(item: Mapping[str, Any], path: str) -> dict[str, str] | None:
     reason = override.get("reason") if isinstance(override, dict) else None
     if reason is None:
         return None
-    if not isinstance(reason, dict) or not all(
-        isinstance(reason.get(key), str) and 0 < len(reason[key]) <= 256
-        for key in ("system", "code")
+    # A code and a system only: nothing a person typed may reach the audit log.
+    if (
+        not isinstance(reason, dict)
+        or not isinstance(reason.get("system"), str)
+        or not _SYSTEM.fullmatch(reason["system"])
+        or not isinstance(reason.get("code"), str)
+        or not _CODE.fullmatch(reason["code"])
     ):
         raise HookError(400, [("invalid", f"{path}.overrideReason.reason: expected a Coding")])
     return {"system": reason["system"], "code": reason["code"]}
