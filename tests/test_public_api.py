@@ -34,6 +34,7 @@ SUBPACKAGES: dict[str, frozenset[str]] = {
     "pathway_model.plot": frozenset(),
     "pathway_model.scoring": frozenset(),
     "pathway_model.scoring.frames": frozenset(),
+    "pathway_model.service": frozenset(),
     "pathway_model.spark": frozenset(),
     "pathway_model.stats": frozenset(),
     "pathway_model.synthetic": frozenset(),
@@ -163,7 +164,7 @@ class TestRoot:
             "{'numpy', 'scipy', 'pandas', 'matplotlib'} or m.startswith(("
             "'pathway_model.scoring', 'pathway_model.fhir', 'pathway_model.plot', "
             "'pathway_model.mhsds', 'pathway_model.stats', 'pathway_model.synthetic', "
-            "'pathway_model.cli'))))"
+            "'pathway_model.service', 'pathway_model.cli'))))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -201,6 +201,9 @@ COMMANDS: dict[tuple[str, ...], CommandInfo] = {
     ("mhsds", "synthetic"): _builtin(
         "_mhsds", "SYNTHETIC", "write a synthetic cohort as an MHSDS extract"
     ),
+    ("serve",): _builtin(
+        "_serve", "SERVE", "run the CDS Hooks service and the JSON API for an EPR"
+    ),
 }
 
 #: Command groups (the first word of two-word commands), with their one-line summaries.
