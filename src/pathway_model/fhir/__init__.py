@@ -28,13 +28,15 @@ from pathway_model.fhir._codes import (
 )
 from pathway_model.fhir._export import to_fhir
 from pathway_model.fhir._import import from_fhir, from_fhir_with_instruments
-from pathway_model.fhir._values import FhirImport, InstrumentRating
+from pathway_model.fhir._values import IGNORED_REASONS, FhirImport, IgnoredElement, InstrumentRating
 
 __all__ = [
     "FHIR_BASE",
     "FHIR_NAMESPACE",
     "FHIR_VOCABULARY_VERSION",
     "FhirImport",
+    "IGNORED_REASONS",
+    "IgnoredElement",
     "InstrumentRating",
     "fhir_code_systems",
     "from_fhir",
