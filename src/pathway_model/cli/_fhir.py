@@ -1,4 +1,4 @@
-"""The ``fhir`` commands: ``fhir export``, ``fhir import`` and ``fhir codesystems``."""
+"""The ``fhir`` commands: ``export``, ``import``, ``codesystems`` and ``package``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathway_model.cli._app import (
     add_output_option,
     as_of_date,
 )
-from pathway_model.cli._console import Console, write_output
+from pathway_model.cli._console import Console, os_problem, write_output
 from pathway_model.cli._inputs import (
     DOCUMENTS,
     definition_problem,
@@ -41,11 +41,12 @@ from pathway_model.catalogue import HONOS, HONOS_SECURE  # isort: skip
 from pathway_model.fhir import (  # isort: skip
     InstrumentRating,
     fhir_code_systems,
+    fhir_package,
     from_fhir_with_instruments,
     to_fhir,
 )
 
-__all__ = ["CODESYSTEMS", "EXPORT", "IMPORT"]
+__all__ = ["CODESYSTEMS", "EXPORT", "IMPORT", "PACKAGE"]
 
 #: The instruments an ``--instruments`` file rates, by code: those a Bundle carries.
 _INSTRUMENTS = {instrument.code: instrument for instrument in (HONOS, HONOS_SECURE)}
@@ -321,6 +322,49 @@ def _fhir_codesystems(args: argparse.Namespace, console: Console) -> int:
     return ExitCode.OK
 
 
+def _fhir_package_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "out_dir",
+        metavar="OUT_DIR",
+        help="the folder to write into: OUT_DIR/package and OUT_DIR/schema (made if need be)",
+    )
+    parser.add_argument(
+        "--definition",
+        metavar="FILE",
+        help=(
+            "a pathway definition JSON document; by default, the built-in secure pathway "
+            f"({catalogue.SECURE_PATHWAY.id}@{catalogue.SECURE_PATHWAY.version})"
+        ),
+    )
+
+
+def _fhir_package(args: argparse.Namespace, console: Console) -> int:
+    from pathlib import Path  # noqa: PLC0415 - only this command writes a folder
+
+    from pathway_model.cli._inputs import DOCUMENTS  # noqa: PLC0415
+
+    definition = load_definition(args.definition, console) or catalogue.SECURE_PATHWAY
+    files = {
+        Path("package") / name: json_text(document, 2)
+        for name, document in fhir_package(definition).items()
+    }
+    for cls in dict.fromkeys(DOCUMENTS.values()):
+        schema = pm.json_schema(cls)
+        # The schema's own $id names where it lives: <base>/v<version>/<document>.json.
+        version, name = schema["$id"].rsplit("/", 2)[1:]
+        files[Path("schema") / version / name] = json_text(schema, 2)
+    root = Path(args.out_dir)
+    try:
+        for relative, text in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{args.out_dir}: {os_problem(error, 'write')}") from None
+    console.write(f"wrote {plural(len(files), 'file')} to {args.out_dir}")
+    return ExitCode.OK
+
+
 EXPORT = Command(
     description=(
         "Write the pathway in FILE as a FHIR R4 (4.0.1) Bundle of type 'collection': a\n"
@@ -359,3 +403,18 @@ CODESYSTEMS = Command(
     run=_fhir_codesystems,
 )
 """``pathway-model fhir codesystems``."""
+
+
+PACKAGE = Command(
+    description=(
+        "Write the FHIR conformance package into OUT_DIR/package: a StructureDefinition for\n"
+        "each profile and extension of the export, a CodeSystem and a ValueSet for each code\n"
+        "system, a CapabilityStatement, package.json and .index.json, for any FHIR validator\n"
+        "to load. Also write the JSON Schema of every kind of document into\n"
+        "OUT_DIR/schema/v<version>/<document>.json, where each schema's $id says it lives,\n"
+        "for callers in other languages. The same definition always gives the same bytes."
+    ),
+    arguments=_fhir_package_arguments,
+    run=_fhir_package,
+)
+"""``pathway-model fhir package OUT_DIR``."""

@@ -28,6 +28,7 @@ from pathway_model.fhir._codes import (
 )
 from pathway_model.fhir._export import to_fhir
 from pathway_model.fhir._import import from_fhir, from_fhir_with_instruments
+from pathway_model.fhir._package import PACKAGE_DATE, PACKAGE_NAME, fhir_package
 from pathway_model.fhir._values import IGNORED_REASONS, FhirImport, IgnoredElement, InstrumentRating
 
 __all__ = [
@@ -38,7 +39,10 @@ __all__ = [
     "IGNORED_REASONS",
     "IgnoredElement",
     "InstrumentRating",
+    "PACKAGE_DATE",
+    "PACKAGE_NAME",
     "fhir_code_systems",
+    "fhir_package",
     "from_fhir",
     "from_fhir_with_instruments",
     "to_fhir",
