@@ -2,11 +2,13 @@
 
 What maps to what, and why, is on the docs page "Exchange pathways as FHIR R4".
 In short: a CarePlan for the record; an EpisodeOfCare per placement; a Goal per goal; an
-Encounter per review; an Observation per domain rating (one for the team's level, one for
-the person's), per goal progress update, per incident, per recorded readiness period and
-per instrument rating. Every
+Encounter per review, with an Observation of its findings that lists its ratings and
+goal progress in order; an Observation per domain rating (one for the team's level, one
+for the person's), per goal progress update, per incident, per recorded readiness period
+and per instrument rating; and, when asked for a date, the readiness decision. Every
 reference is to a ``urn:uuid:`` full URL inside the Bundle; ids are UUID 5s of the
-person's id and the entity's ids, so the same record always gives the same Bundle.
+organisation (if any), the person's id and the entity's ids, so the same record always
+gives the same Bundle.
 """
 
 from __future__ import annotations

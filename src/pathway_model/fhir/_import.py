@@ -1,16 +1,21 @@
-"""FHIR R4 import: a Bundle as written by ``to_fhir`` back into a pathway.
+"""FHIR R4 import: a Bundle, as ``to_fhir`` writes it or an EPR sends it, into a pathway.
 
-The reader is strict in the way the JSON loader is: every element it does not map is
-refused rather than dropped, every code is checked against its code system, and every
-reference must resolve inside the Bundle. Each problem names its path
+The reader is strict by default, in the way the JSON loader is: every element it does
+not map is refused rather than dropped, every code is checked against its code system,
+and every reference must resolve inside the Bundle. Each problem names its path
 (``$.entry[3].resource.status``), what was expected and what was found, and every
 problem is reported at once. Free text (notes, goal wording) and person ids are never
-repeated in a message.
+repeated in a message. A lenient reader leaves out, and lists, what the record does not
+use (resources, extensions, elements, contained resources other than the person); it
+still refuses ``modifierExtension`` and ``implicitRules``.
 
-Elements that carry nothing of the record (``id``, ``meta``, ``text``, ``language``,
-displays, ``Encounter.class``, the CarePlan's status, intent, title and period, an
-Observation's performer) are accepted and not read. A coding of another system beside
-the library's own (a translation) is accepted and not read.
+It reads a ``collection``, ``searchset``, ``transaction`` or ``batch``; the person as a
+logical reference or a (contained) Patient; the entries in any order. Elements that
+carry nothing of the record (``id``, ``meta``, ``text``, ``language``, displays,
+``Encounter.class``, the CarePlan's status, intent, title and period, an Observation's
+performer and issued, ``Goal.expressedBy``, a Patient's other elements) are accepted and
+not read. A coding of another system beside the library's own (a translation) is
+accepted and not read.
 """
 
 from __future__ import annotations
