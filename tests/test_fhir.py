@@ -652,8 +652,8 @@ class TestRoundTrip:
         expected = FhirImport(pathway=pathway, instrument_ratings=ratings)
         assert expected == from_fhir_with_instruments(text)
 
-    def test_the_order_of_entries_does_not_matter_but_for_ratings(self) -> None:
-        """Reversed entries read to the same record when a review's ratings keep their order."""
+    def test_the_order_of_entries_does_not_matter(self) -> None:
+        """Reversed entries read to the same record."""
         pathway = pm.Pathway.start(
             SECURE_PATHWAY,
             person_id="P-1",

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import pathway_model as pm
 from pathway_model.catalogue import OFFENDER_PERSONALITY_DISORDER_PATHWAY, SECURE_PATHWAY
+from pathway_model.cli import main
 from pathway_model.fhir import (
     FHIR_BASE,
     IGNORED_REASONS,
@@ -659,3 +660,52 @@ class TestReadinessDecision:
     def test_a_datetime_is_not_a_date(self) -> None:
         with pytest.raises(pm.WrongTypeError):
             to_fhir(worked_pathway(), as_of=dt.datetime(2025, 6, 1))  # type: ignore[arg-type]
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+class TestCommandLine:
+    EXAMPLE = ROOT / "examples" / "medium_secure.json"
+
+    def test_export_namespaces_by_organisation_and_adds_the_decision(self, tmp_path: Path) -> None:
+        out = tmp_path / "bundle.json"
+        code = main(
+            [
+                "fhir",
+                "export",
+                str(self.EXAMPLE),
+                "--organisation",
+                "RXT",
+                "--as-of",
+                "2025-01-15",
+                "-o",
+                str(out),
+            ]
+        )
+        bundle = json.loads(out.read_text(encoding="utf-8"))
+        assert 0 == code
+        assert "/organisation/RXT/identifier/" in json.dumps(bundle)
+        assert 1 == len(of_kind(bundle, "readiness-decision"))
+
+    def test_import_lists_what_a_lenient_read_left_out(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        bundle = with_what_the_record_does_not_use()
+        source = tmp_path / "bundle.json"
+        source.write_text(json.dumps(bundle), encoding="utf-8")
+        assert 0 == main(["fhir", "import", str(source), "--lenient", "-o", str(tmp_path / "p")])
+        warnings = [line for line in capsys.readouterr().err.splitlines() if ": warning: " in line]
+        assert 4 == len([line for line in warnings if "left out" in line])
+        assert not any("Clinical text" in line or "Ward 7" in line for line in warnings)
+
+    def test_import_without_lenient_refuses(self, tmp_path: Path) -> None:
+        source = tmp_path / "bundle.json"
+        source.write_text(json.dumps(with_what_the_record_does_not_use()), encoding="utf-8")
+        assert 2 == main(["fhir", "import", str(source), "-o", str(tmp_path / "p")])
+
+    def test_an_organisation_that_is_not_a_code_is_a_usage_error(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code = main(["fhir", "export", str(self.EXAMPLE), "--organisation", "a b"])
+        assert (2, True) == (code, "--organisation" in capsys.readouterr().err)

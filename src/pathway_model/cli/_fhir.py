@@ -209,10 +209,25 @@ def _instruments_document(ratings: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _add_organisation_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--organisation", metavar="CODE", help=help_text)
+
+
 def _fhir_export_arguments(parser: argparse.ArgumentParser) -> None:
     add_file_argument(parser)
     add_definition_option(parser)
     parser.add_argument("--instruments", metavar="FILE", help=_instruments_help("send"))
+    _add_organisation_option(
+        parser,
+        "the code of the organisation whose record it is (e.g. its ODS code): identifier "
+        "systems and ids are namespaced by it, so two organisations' ids never meet",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=as_of_date,
+        metavar="DATE",
+        help="add the readiness decision at DATE (YYYY-MM-DD), with its evidence",
+    )
     add_output_option(parser, "the Bundle")
     _add_indent_option(parser)
 
@@ -222,12 +237,20 @@ def _fhir_export(args: argparse.Namespace, console: Console) -> int:
     pathway, definition = one_pathway(args, console)
     ratings = _load_instruments(args.instruments, console)
     try:
-        bundle = to_fhir(pathway, definition=definition, instrument_ratings=ratings)
-    except ValidationError as error:  # two instrument ratings with one id
+        bundle = to_fhir(
+            pathway,
+            definition=definition,
+            instrument_ratings=ratings,
+            organisation=args.organisation,
+            as_of=args.as_of,
+        )
+    except ValidationError as error:  # two instrument ratings with one id, or an option
         raise CommandError(
             *(
                 f"{args.instruments}: {attrs.evolve(problem, path='$')}"
                 if problem.path.startswith("instrument_ratings")
+                else f"--organisation: {problem.expected}; found {problem.found}"
+                if problem.path == "organisation"
                 else f"{args.file}: {problem}"
                 for problem in error.problems
             )
@@ -246,6 +269,17 @@ def _fhir_import_arguments(parser: argparse.ArgumentParser) -> None:
             "write the Bundle's HoNOS and HoNOS-secure ratings to FILE, as 'fhir export "
             "--instruments' reads them (without it, they are left out, with a warning)"
         ),
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help=(
+            "leave out what the record does not use (resources, extensions, elements) "
+            "rather than refuse it; each is listed as a warning, never with its content"
+        ),
+    )
+    _add_organisation_option(
+        parser, "the organisation the Bundle must be of (by default, whichever it names)"
     )
     add_output_option(parser, "the pathway")
     _add_indent_option(parser)
@@ -281,14 +315,28 @@ def _fhir_import(args: argparse.Namespace, console: Console) -> int:
     document = read_one(args.file, console)
     assert document.data is not None  # read_one raises otherwise
     try:
-        imported = from_fhir_with_instruments(document.data, definition=definition)
+        imported = from_fhir_with_instruments(
+            document.data,
+            definition=definition,
+            lenient=args.lenient,
+            organisation=args.organisation,
+        )
     except ValidationError as error:
+        if any(problem.path == "organisation" for problem in error.problems):
+            problem = error.problems[0]
+            msg = f"--organisation: {problem.expected}; found {problem.found}"
+            raise CommandError(msg) from None
         kind = _library_document(document.data)
         problems = error.problems if kind is None else [_not_a_bundle(kind)]
         raise CommandError(*problem_lines(document.source, problems)) from None
     if definition is None and not is_builtin(imported.pathway):
         problem = _bundle_definition_problem(imported.pathway)
         raise CommandError(*problem_lines(document.source, [problem]))
+    for item in imported.ignored:
+        what = item.resource_type + ("" if item.resource_id is None else f" {item.resource_id}")
+        console.warning(
+            f"{document.source}: {item.path}: left out ({item.reason}, in {show_code(what)})"
+        )
     ratings = imported.instrument_ratings
     if args.instruments is not None:
         write_output(json_text(_instruments_document(ratings), 2), args.instruments, console)
@@ -341,8 +389,6 @@ def _fhir_package_arguments(parser: argparse.ArgumentParser) -> None:
 def _fhir_package(args: argparse.Namespace, console: Console) -> int:
     from pathlib import Path  # noqa: PLC0415 - only this command writes a folder
 
-    from pathway_model.cli._inputs import DOCUMENTS  # noqa: PLC0415
-
     definition = load_definition(args.definition, console) or catalogue.SECURE_PATHWAY
     files = {
         Path("package") / name: json_text(document, 2)
@@ -369,7 +415,8 @@ EXPORT = Command(
     description=(
         "Write the pathway in FILE as a FHIR R4 (4.0.1) Bundle of type 'collection': a\n"
         "CarePlan, an EpisodeOfCare per stay, a Goal per goal, an Encounter per review and\n"
-        "Observations for ratings, goal progress, incidents and instrument ratings. The\n"
+        "Observations for findings, ratings, goal progress, incidents and instrument\n"
+        "ratings, and with --as-of the readiness decision at that date. The\n"
         "pathway is checked against its definition first. The same input always gives the\n"
         "same bytes, resource ids included."
     ),
@@ -384,7 +431,8 @@ IMPORT = Command(
         "Read the pathway in the FHIR R4 Bundle in FILE (as 'fhir export' writes it) and\n"
         "write it as the library's pathway JSON document. Every problem is listed, each\n"
         "with its path in the Bundle; anything the Bundle holds that cannot be mapped is\n"
-        "refused, never dropped. The pathway is checked against its definition."
+        "refused, never dropped; with --lenient it is left out, and each is listed as a\n"
+        "warning. The pathway is checked against its definition."
     ),
     arguments=_fhir_import_arguments,
     run=_fhir_import,
