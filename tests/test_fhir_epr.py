@@ -36,6 +36,7 @@ from pathway_model.fhir import (
     from_fhir_with_instruments,
     to_fhir,
 )
+from tests import strategies as s
 from tests.test_fhir_golden import worked_pathway, worked_ratings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -398,6 +399,57 @@ class TestEntryOrder:
         for review in found.reviews:
             domains = [rating.domain for rating in review.ratings]
             assert sorted(domains, key=order.index) == domains
+
+
+class TestProperties:
+    @given(s.definitions_and_pathways(), st.randoms(use_true_random=False))
+    def test_any_record_reads_the_same_from_its_entries_in_any_order(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway], random: Any
+    ) -> None:
+        definition, pathway = case
+        bundle = to_fhir(pathway, definition=definition)
+        random.shuffle(bundle["entry"])
+        assert pathway == from_fhir(bundle, definition=definition)
+
+    @given(s.definitions_and_pathways(), st.randoms(use_true_random=False))
+    def test_any_record_reads_the_same_without_findings_in_any_order(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway], random: Any
+    ) -> None:
+        """Without findings, the order is a fixed one: the same for every permutation."""
+        definition, pathway = case
+        bundle = to_fhir(pathway, definition=definition)
+        bundle["entry"] = [
+            e for e in bundle["entry"] if kind_of(e["resource"]) != "review-findings"
+        ]
+        expected = from_fhir(bundle, definition=definition)
+        random.shuffle(bundle["entry"])
+        assert expected == from_fhir(bundle, definition=definition)
+
+    @given(
+        s.definitions_and_pathways(),
+        st.sampled_from(["RXT", "RV3", "R1A.01"]),
+        st.booleans(),
+    )
+    def test_any_namespaced_record_round_trips(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway], organisation: str, given_: bool
+    ) -> None:
+        definition, pathway = case
+        bundle = to_fhir(pathway, definition=definition, organisation=organisation)
+        imported = from_fhir_with_instruments(
+            json.dumps(bundle),
+            definition=definition,
+            organisation=organisation if given_ else None,
+        )
+        assert (pathway, organisation) == (imported.pathway, imported.organisation)
+
+    @given(s.definitions_and_pathways())
+    def test_two_organisations_share_no_resource_id(
+        self, case: tuple[pm.PathwayDefinition, pm.Pathway]
+    ) -> None:
+        definition, pathway = case
+        one = to_fhir(pathway, definition=definition, organisation="RXT")
+        two = to_fhir(pathway, definition=definition, organisation="RV3")
+        assert set() == {e["fullUrl"] for e in one["entry"]} & {e["fullUrl"] for e in two["entry"]}
 
 
 def attrs_of(item: IgnoredElement) -> tuple[str, str | None, str, str]:
