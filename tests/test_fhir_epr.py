@@ -362,6 +362,22 @@ class TestStrictAndLenient:
                 path="$", resource_type="Bundle", resource_id=None, reason="not-interesting"
             )
 
+    @pytest.mark.parametrize(
+        "field", [{"path": 1}, {"resource_type": ""}, {"resource_id": 2}, {"element": None}]
+    )
+    def test_an_ignored_element_refuses_the_wrong_types_with_the_library_error(
+        self, field: dict[str, Any]
+    ) -> None:
+        fields: dict[str, Any] = {
+            "path": "$",
+            "resource_type": "Bundle",
+            "resource_id": None,
+            "reason": "element-not-mapped",
+            **field,
+        }
+        with pytest.raises(pm.PathwayModelError):
+            IgnoredElement(**fields)
+
     def test_lenient_must_be_a_boolean(self) -> None:
         with pytest.raises(pm.WrongTypeError):
             from_fhir_with_instruments(worked_bundle(), lenient="yes")  # type: ignore[arg-type]
@@ -761,3 +777,53 @@ class TestCommandLine:
     ) -> None:
         code = main(["fhir", "export", str(self.EXAMPLE), "--organisation", "a b"])
         assert (2, True) == (code, "--organisation" in capsys.readouterr().err)
+
+
+class TestLenientFuzz:
+    @settings(max_examples=150, deadline=None)
+    @given(st.data())
+    def test_only_the_library_errors_escape_from_a_damaged_epr_bundle(
+        self, data: st.DataObject
+    ) -> None:
+        """Damaging an EPR-style Bundle anywhere: it reads leniently, or PathwayModelError."""
+        bundle = how_to_transaction()(with_what_the_record_does_not_use())
+        for subject in list(subjects(bundle))[:3]:
+            subject.clear()
+            subject["reference"] = "Patient/pat-1"
+        bundle["entry"].append({"fullUrl": "urn:uuid:p", "resource": patient()})
+        for _ in range(data.draw(st.integers(1, 3))):
+            path = data.draw(st.sampled_from(list(_locations(bundle))[1:]))
+            parent = bundle
+            for step in path[:-1]:
+                parent = parent[step]
+            if data.draw(st.booleans()) and isinstance(parent, dict):
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = data.draw(_JUNK)
+        assert read_leniently_or_refuse(bundle) in ("read", "refused")
+
+
+def read_leniently_or_refuse(bundle: object) -> str:
+    """'read', or 'refused' with the library's error; any other exception propagates."""
+    try:
+        from_fhir_with_instruments(bundle, lenient=True)
+    except pm.PathwayModelError:
+        return "refused"
+    return "read"
+
+
+_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=5,
+)
+
+
+def _locations(value: Any, path: tuple[Any, ...] = ()) -> Any:
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _locations(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _locations(child, (*path, index))

@@ -239,6 +239,13 @@ def _string(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         )
 
 
+def _element(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str:
+        raise WrongTypeError.single(
+            _checks.path_of(instance, attribute), "a string", _checks.type_name(value)
+        )
+
+
 @attrs.frozen(kw_only=True)
 class IgnoredElement:
     """One thing a lenient import left out of the record: where it was, and why.
@@ -264,7 +271,7 @@ class IgnoredElement:
     resource_type: str = attrs.field(validator=_string)
     resource_id: str | None = attrs.field(validator=_optional_string)
     reason: str = attrs.field(validator=_reason)
-    element: str = attrs.field(default="", validator=_optional_string)
+    element: str = attrs.field(default="", validator=_element)
 
 
 def _ignored(value: Iterable[IgnoredElement]) -> tuple[IgnoredElement, ...]:
