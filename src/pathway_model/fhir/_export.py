@@ -91,7 +91,7 @@ from pathway_model.model._seam import (
     type_name,
     unique_codes,
 )
-from pathway_model.rules._assess import Assessment, Evidence, EvidenceKind, assess
+from pathway_model.rules import Assessment, Evidence, EvidenceKind, assess
 from pathway_model.rules._stay import resolve_definition
 
 __all__ = ["check_organisation", "ends_care", "to_fhir"]
