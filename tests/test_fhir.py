@@ -131,7 +131,6 @@ REQUIRED_CODES = {
         "unknown",
     },
 }
-UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -155,6 +154,18 @@ def observations(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
             if coding["system"] == f"{FHIR_BASE}/CodeSystem/observation-kind"
         )
     ]
+
+
+def kind_of(resource: dict[str, Any]) -> str:
+    """The resource type, or for an Observation the library's kind of it."""
+    if resource["resourceType"] != "Observation":
+        return str(resource["resourceType"])
+    return next(
+        str(coding["code"])
+        for category in resource["category"]
+        for coding in category["coding"]
+        if coding["system"] == f"{FHIR_BASE}/CodeSystem/observation-kind"
+    )
 
 
 def references(value: Any) -> Iterator[str]:
@@ -385,18 +396,24 @@ class TestExport:
                 "identifier": {"system": f"{FHIR_BASE}/identifier/person", "value": "P-0001"},
             } == subject
 
-    def test_uk_core_profiles_are_declared_only_where_checked(self) -> None:
-        """UK Core on EpisodeOfCare and Observation; none on CarePlan, Encounter, Goal."""
+    def test_only_the_library_s_published_profiles_are_claimed_versioned(self) -> None:
+        """Each resource claims one profile of the conformance package, as url|version."""
         declared = {
-            r["resourceType"]: tuple(r.get("meta", {}).get("profile", ()))
+            (r["resourceType"], kind_of(r)): tuple(r["meta"]["profile"])
             for r in resources(worked_bundle())
         }
+        base = f"{FHIR_BASE}/StructureDefinition/"
+        version = f"|{FHIR_VOCABULARY_VERSION}"
         assert {
-            "CarePlan": (),
-            "EpisodeOfCare": (f"{UK_CORE}EpisodeOfCare",),
-            "Goal": (),
-            "Encounter": (),
-            "Observation": (f"{UK_CORE}Observation",),
+            ("CarePlan", "CarePlan"): (f"{base}pathway-care-plan{version}",),
+            ("EpisodeOfCare", "EpisodeOfCare"): (f"{base}placement{version}",),
+            ("Goal", "Goal"): (f"{base}pathway-goal{version}",),
+            ("Encounter", "Encounter"): (f"{base}review{version}",),
+            ("Observation", "domain-rating"): (f"{base}domain-rating{version}",),
+            ("Observation", "goal-progress"): (f"{base}goal-progress{version}",),
+            ("Observation", "incident"): (f"{base}incident{version}",),
+            ("Observation", "instrument-score"): (f"{base}instrument-score{version}",),
+            ("Observation", "review-findings"): (f"{base}review-findings{version}",),
         } == declared
 
     def test_the_definition_defaults_to_the_built_in_one_named(self) -> None:
@@ -635,8 +652,8 @@ class TestRoundTrip:
         expected = FhirImport(pathway=pathway, instrument_ratings=ratings)
         assert expected == from_fhir_with_instruments(text)
 
-    def test_the_order_of_entries_does_not_matter_but_for_ratings(self) -> None:
-        """Reversed entries read to the same record when a review's ratings keep their order."""
+    def test_the_order_of_entries_does_not_matter(self) -> None:
+        """Reversed entries read to the same record."""
         pathway = pm.Pathway.start(
             SECURE_PATHWAY,
             person_id="P-1",
@@ -700,9 +717,13 @@ class TestVocabularyVersions:
         )
         return dict(json.loads(text))
 
-    def test_the_current_version_is_1_1_0(self) -> None:
-        """1.1.0 added the incident kind of restrictive interventions and the MHSDS lists."""
-        assert FHIR_VOCABULARY_VERSION == "1.1.0"
+    def test_the_current_version_is_1_2_0(self) -> None:
+        """1.2.0 added review findings, readiness decisions and the conformance package."""
+        assert FHIR_VOCABULARY_VERSION == "1.2.0"
+
+    def test_a_bundle_of_1_1_0_reads_the_same(self) -> None:
+        bundle = worked_bundle()
+        assert from_fhir(self._versions(bundle, "1.1.0")) == from_fhir(bundle)
 
     def test_a_bundle_of_1_0_0_reads_the_same(self) -> None:
         bundle = worked_bundle()
@@ -718,9 +739,9 @@ class TestVocabularyVersions:
 
 class TestImportRefuses:
     def test_a_resource_type_not_mapped(self) -> None:
-        """A Patient (or any type not mapped) is refused at its resourceType."""
+        """A Condition (or any type not mapped) is refused at its resourceType."""
         bundle = worked_bundle()
-        bundle["entry"].append({"fullUrl": "urn:uuid:x", "resource": {"resourceType": "Patient"}})
+        bundle["entry"].append({"fullUrl": "urn:uuid:x", "resource": {"resourceType": "Condition"}})
         n = len(bundle["entry"]) - 1
         assert [f"$.entry[{n}].resource.resourceType"] == paths_of(bundle)
 
@@ -784,9 +805,9 @@ class TestImportRefuses:
         assert ["$.entry"] == paths_of(bundle)
 
     def test_another_bundle_type(self) -> None:
-        """Only a collection is read."""
+        """A collection, searchset, transaction or batch is read; a document is not."""
         bundle = worked_bundle()
-        bundle["type"] = "transaction"
+        bundle["type"] = "document"
         assert ["$.type"] == paths_of(bundle)
 
     def test_a_voided_observation(self) -> None:
@@ -885,7 +906,12 @@ class TestImportRefuses:
         n = entry_of(
             bundle, lambda r: r.get("method", {}).get("coding", [{}])[0].get("code") == "team"
         )
-        del bundle["entry"][n]
+        gone = bundle["entry"].pop(n)["fullUrl"]
+        for resource in resources(bundle):
+            if "hasMember" in resource:
+                resource["hasMember"] = [
+                    member for member in resource["hasMember"] if member["reference"] != gone
+                ]
         assert [f"$.entry[{n}].resource.code"] == paths_of(bundle)
 
     def test_every_problem_is_listed_at_once(self) -> None:

@@ -317,7 +317,8 @@ class TestFhir:
         component["code"]["coding"][0]["code"] = "incident"
         with pytest.raises(pm.ValidationError) as caught:
             fhir.from_fhir(bundle)
-        expected = [("$.entry[6].resource.component[0].code", "'incident'")]
+        last = len(bundle["entry"]) - 1
+        expected = [(f"$.entry[{last}].resource.component[0].code", "'incident'")]
         assert expected == [(p.path, p.found) for p in caught.value.problems]
 
 

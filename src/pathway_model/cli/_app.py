@@ -180,6 +180,9 @@ COMMANDS: dict[tuple[str, ...], CommandInfo] = {
     ("fhir", "codesystems"): _builtin(
         "_fhir", "CODESYSTEMS", "write the FHIR CodeSystems of a pathway definition"
     ),
+    ("fhir", "package"): _builtin(
+        "_fhir", "PACKAGE", "write the FHIR conformance package and the JSON Schemas"
+    ),
     ("cohort",): _builtin(
         "_cohort",
         "COHORT",

@@ -1,4 +1,4 @@
-"""The ``fhir`` commands: ``fhir export``, ``fhir import`` and ``fhir codesystems``."""
+"""The ``fhir`` commands: ``export``, ``import``, ``codesystems`` and ``package``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathway_model.cli._app import (
     add_output_option,
     as_of_date,
 )
-from pathway_model.cli._console import Console, write_output
+from pathway_model.cli._console import Console, os_problem, write_output
 from pathway_model.cli._inputs import (
     DOCUMENTS,
     definition_problem,
@@ -41,11 +41,12 @@ from pathway_model.catalogue import HONOS, HONOS_SECURE  # isort: skip
 from pathway_model.fhir import (  # isort: skip
     InstrumentRating,
     fhir_code_systems,
+    fhir_package,
     from_fhir_with_instruments,
     to_fhir,
 )
 
-__all__ = ["CODESYSTEMS", "EXPORT", "IMPORT"]
+__all__ = ["CODESYSTEMS", "EXPORT", "IMPORT", "PACKAGE"]
 
 #: The instruments an ``--instruments`` file rates, by code: those a Bundle carries.
 _INSTRUMENTS = {instrument.code: instrument for instrument in (HONOS, HONOS_SECURE)}
@@ -208,10 +209,25 @@ def _instruments_document(ratings: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _add_organisation_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--organisation", metavar="CODE", help=help_text)
+
+
 def _fhir_export_arguments(parser: argparse.ArgumentParser) -> None:
     add_file_argument(parser)
     add_definition_option(parser)
     parser.add_argument("--instruments", metavar="FILE", help=_instruments_help("send"))
+    _add_organisation_option(
+        parser,
+        "the code of the organisation whose record it is (e.g. its ODS code): identifier "
+        "systems and ids are namespaced by it, so two organisations' ids never meet",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=as_of_date,
+        metavar="DATE",
+        help="add the readiness decision at DATE (YYYY-MM-DD), with its evidence",
+    )
     add_output_option(parser, "the Bundle")
     _add_indent_option(parser)
 
@@ -221,12 +237,20 @@ def _fhir_export(args: argparse.Namespace, console: Console) -> int:
     pathway, definition = one_pathway(args, console)
     ratings = _load_instruments(args.instruments, console)
     try:
-        bundle = to_fhir(pathway, definition=definition, instrument_ratings=ratings)
-    except ValidationError as error:  # two instrument ratings with one id
+        bundle = to_fhir(
+            pathway,
+            definition=definition,
+            instrument_ratings=ratings,
+            organisation=args.organisation,
+            as_of=args.as_of,
+        )
+    except ValidationError as error:  # two instrument ratings with one id, or an option
         raise CommandError(
             *(
                 f"{args.instruments}: {attrs.evolve(problem, path='$')}"
                 if problem.path.startswith("instrument_ratings")
+                else f"--organisation: {problem.expected}; found {problem.found}"
+                if problem.path == "organisation"
                 else f"{args.file}: {problem}"
                 for problem in error.problems
             )
@@ -245,6 +269,17 @@ def _fhir_import_arguments(parser: argparse.ArgumentParser) -> None:
             "write the Bundle's HoNOS and HoNOS-secure ratings to FILE, as 'fhir export "
             "--instruments' reads them (without it, they are left out, with a warning)"
         ),
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help=(
+            "leave out what the record does not use (resources, extensions, elements) "
+            "rather than refuse it; each is listed as a warning, never with its content"
+        ),
+    )
+    _add_organisation_option(
+        parser, "the organisation the Bundle must be of (by default, whichever it names)"
     )
     add_output_option(parser, "the pathway")
     _add_indent_option(parser)
@@ -280,14 +315,28 @@ def _fhir_import(args: argparse.Namespace, console: Console) -> int:
     document = read_one(args.file, console)
     assert document.data is not None  # read_one raises otherwise
     try:
-        imported = from_fhir_with_instruments(document.data, definition=definition)
+        imported = from_fhir_with_instruments(
+            document.data,
+            definition=definition,
+            lenient=args.lenient,
+            organisation=args.organisation,
+        )
     except ValidationError as error:
+        if any(problem.path == "organisation" for problem in error.problems):
+            problem = error.problems[0]
+            msg = f"--organisation: {problem.expected}; found {problem.found}"
+            raise CommandError(msg) from None
         kind = _library_document(document.data)
         problems = error.problems if kind is None else [_not_a_bundle(kind)]
         raise CommandError(*problem_lines(document.source, problems)) from None
     if definition is None and not is_builtin(imported.pathway):
         problem = _bundle_definition_problem(imported.pathway)
         raise CommandError(*problem_lines(document.source, [problem]))
+    for item in imported.ignored:
+        what = item.resource_type + ("" if item.resource_id is None else f" {item.resource_id}")
+        console.warning(
+            f"{document.source}: {item.path}: left out ({item.reason}, in {show_code(what)})"
+        )
     ratings = imported.instrument_ratings
     if args.instruments is not None:
         write_output(json_text(_instruments_document(ratings), 2), args.instruments, console)
@@ -321,11 +370,53 @@ def _fhir_codesystems(args: argparse.Namespace, console: Console) -> int:
     return ExitCode.OK
 
 
+def _fhir_package_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "out_dir",
+        metavar="OUT_DIR",
+        help="the folder to write into: OUT_DIR/package and OUT_DIR/schema (made if need be)",
+    )
+    parser.add_argument(
+        "--definition",
+        metavar="FILE",
+        help=(
+            "a pathway definition JSON document; by default, the built-in secure pathway "
+            f"({catalogue.SECURE_PATHWAY.id}@{catalogue.SECURE_PATHWAY.version})"
+        ),
+    )
+
+
+def _fhir_package(args: argparse.Namespace, console: Console) -> int:
+    from pathlib import Path  # noqa: PLC0415 - only this command writes a folder
+
+    definition = load_definition(args.definition, console) or catalogue.SECURE_PATHWAY
+    files = {
+        Path("package") / name: json_text(document, 2)
+        for name, document in fhir_package(definition).items()
+    }
+    for cls in dict.fromkeys(DOCUMENTS.values()):
+        schema = pm.json_schema(cls)
+        # The schema's own $id names where it lives: <base>/v<version>/<document>.json.
+        version, name = schema["$id"].rsplit("/", 2)[1:]
+        files[Path("schema") / version / name] = json_text(schema, 2)
+    root = Path(args.out_dir)
+    try:
+        for relative, text in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{args.out_dir}: {os_problem(error, 'write')}") from None
+    console.write(f"wrote {plural(len(files), 'file')} to {args.out_dir}")
+    return ExitCode.OK
+
+
 EXPORT = Command(
     description=(
         "Write the pathway in FILE as a FHIR R4 (4.0.1) Bundle of type 'collection': a\n"
         "CarePlan, an EpisodeOfCare per stay, a Goal per goal, an Encounter per review and\n"
-        "Observations for ratings, goal progress, incidents and instrument ratings. The\n"
+        "Observations for findings, ratings, goal progress, incidents and instrument\n"
+        "ratings, and with --as-of the readiness decision at that date. The\n"
         "pathway is checked against its definition first. The same input always gives the\n"
         "same bytes, resource ids included."
     ),
@@ -340,7 +431,8 @@ IMPORT = Command(
         "Read the pathway in the FHIR R4 Bundle in FILE (as 'fhir export' writes it) and\n"
         "write it as the library's pathway JSON document. Every problem is listed, each\n"
         "with its path in the Bundle; anything the Bundle holds that cannot be mapped is\n"
-        "refused, never dropped. The pathway is checked against its definition."
+        "refused, never dropped; with --lenient it is left out, and each is listed as a\n"
+        "warning. The pathway is checked against its definition."
     ),
     arguments=_fhir_import_arguments,
     run=_fhir_import,
@@ -359,3 +451,18 @@ CODESYSTEMS = Command(
     run=_fhir_codesystems,
 )
 """``pathway-model fhir codesystems``."""
+
+
+PACKAGE = Command(
+    description=(
+        "Write the FHIR conformance package into OUT_DIR/package: a StructureDefinition for\n"
+        "each profile and extension of the export, a CodeSystem and a ValueSet for each code\n"
+        "system, a CapabilityStatement, package.json and .index.json, for any FHIR validator\n"
+        "to load. Also write the JSON Schema of every kind of document into\n"
+        "OUT_DIR/schema/v<version>/<document>.json, where each schema's $id says it lives,\n"
+        "for callers in other languages. The same definition always gives the same bytes."
+    ),
+    arguments=_fhir_package_arguments,
+    run=_fhir_package,
+)
+"""``pathway-model fhir package OUT_DIR``."""

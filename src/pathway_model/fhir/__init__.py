@@ -28,15 +28,21 @@ from pathway_model.fhir._codes import (
 )
 from pathway_model.fhir._export import to_fhir
 from pathway_model.fhir._import import from_fhir, from_fhir_with_instruments
-from pathway_model.fhir._values import FhirImport, InstrumentRating
+from pathway_model.fhir._package import PACKAGE_DATE, PACKAGE_NAME, fhir_package
+from pathway_model.fhir._values import IGNORED_REASONS, FhirImport, IgnoredElement, InstrumentRating
 
 __all__ = [
     "FHIR_BASE",
     "FHIR_NAMESPACE",
     "FHIR_VOCABULARY_VERSION",
     "FhirImport",
+    "IGNORED_REASONS",
+    "IgnoredElement",
     "InstrumentRating",
+    "PACKAGE_DATE",
+    "PACKAGE_NAME",
     "fhir_code_systems",
+    "fhir_package",
     "from_fhir",
     "from_fhir_with_instruments",
     "to_fhir",

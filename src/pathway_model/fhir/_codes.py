@@ -44,15 +44,18 @@ __all__ = [
 FHIR_BASE = "https://pathway-model.org/fhir"
 """The base of every canonical URL, identifier system and extension URL the library mints."""
 
-FHIR_VOCABULARY_VERSION = "1.1.0"
-"""The version of the library's own FHIR code systems (incident kinds, review kinds ...).
+FHIR_VOCABULARY_VERSION = "1.2.0"
+"""The version of the library's own FHIR code systems, profiles and extensions.
 
 1.1.0 added the incident kind ``restrictive_intervention`` and the code systems of the
-MHSDS lists; a coding of 1.0.0 still reads, as a version only adds codes.
+MHSDS lists. 1.2.0 added the observation kinds ``review-findings`` and
+``readiness-decision``, the code systems of a readiness decision, and the profiles and
+extensions of the conformance package (which has this version too). A coding of an
+earlier version still reads, as a version only adds codes.
 """
 
-READABLE_VOCABULARY_VERSIONS = ("1.0.0", FHIR_VOCABULARY_VERSION)
-"""The versions of the library's code systems that import reads: 1.0.0 and this one."""
+READABLE_VOCABULARY_VERSIONS = ("1.0.0", "1.1.0", FHIR_VOCABULARY_VERSION)
+"""The versions of the library's code systems that import reads: the earlier ones and this."""
 
 FHIR_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, FHIR_BASE)
 """The UUID namespace of resource ids: ``uuid5(NAMESPACE_URL, FHIR_BASE)``.
@@ -69,8 +72,7 @@ DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 HL7_OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 V3_NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
 
-UK_CORE_EPISODE_OF_CARE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-EpisodeOfCare"
-UK_CORE_OBSERVATION = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation"
+V3_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 
 # --- the library's own ------------------------------------------------------------------------
 
@@ -84,6 +86,8 @@ RATER = f"{_CODE_SYSTEM}/rater"
 OBSERVATION_KIND = f"{_CODE_SYSTEM}/observation-kind"
 INSTRUMENT = f"{_CODE_SYSTEM}/instrument"
 MHSDS_DATA_ELEMENT = f"{_CODE_SYSTEM}/mhsds-data-element"
+ASSESSMENT_STATUS = f"{_CODE_SYSTEM}/assessment-status"
+READINESS_PART = f"{_CODE_SYSTEM}/readiness-decision-part"
 
 _IDENTIFIER = f"{FHIR_BASE}/identifier"
 PERSON_ID = f"{_IDENTIFIER}/person"
@@ -94,8 +98,65 @@ INCIDENT_ID = f"{_IDENTIFIER}/incident"
 INSTRUMENT_RATING_ID = f"{_IDENTIFIER}/instrument-rating"
 RECORDED_READINESS_ID = f"{_IDENTIFIER}/recorded-readiness"
 
-GOAL_SET_BY_EXTENSION = f"{FHIR_BASE}/StructureDefinition/goal-set-by"
-NEXT_REVIEW_EXTENSION = f"{FHIR_BASE}/StructureDefinition/next-review-date"
+_STRUCTURE = f"{FHIR_BASE}/StructureDefinition"
+GOAL_SET_BY_EXTENSION = f"{_STRUCTURE}/goal-set-by"
+NEXT_REVIEW_EXTENSION = f"{_STRUCTURE}/next-review-date"
+CRITERION_DOMAIN_EXTENSION = f"{_STRUCTURE}/criterion-domain"
+#: The library's extensions: URL -> (the element they extend, the value type, what they say).
+EXTENSIONS: dict[str, tuple[str, str, str]] = {
+    GOAL_SET_BY_EXTENSION: ("Goal", "Coding", "Who set the goal: the person, the team, or both."),
+    NEXT_REVIEW_EXTENSION: ("Encounter", "date", "The date the next review is due."),
+    CRITERION_DOMAIN_EXTENSION: (
+        "Observation.component",
+        "Coding",
+        "The outcome domain a level criterion of a readiness decision is about.",
+    ),
+}
+
+
+def profile_url(name: str) -> str:
+    """The canonical URL of one of the library's profiles, e.g. ``placement``."""
+    return f"{_STRUCTURE}/{name}"
+
+
+def profile(name: str) -> str:
+    """A versioned profile claim for ``meta.profile``: ``<url>|<version>``."""
+    return f"{profile_url(name)}|{FHIR_VOCABULARY_VERSION}"
+
+
+def identifier_system(kind: str, organisation: str | None = None) -> str:
+    """The identifier system of one kind of entity, namespaced by organisation if given.
+
+    Without an organisation it is ``<FHIR_BASE>/identifier/<kind>``; with one it is
+    ``<FHIR_BASE>/organisation/<organisation>/identifier/<kind>``, so two organisations'
+    ``P-0001`` are two identifiers.
+    """
+    if organisation is None:
+        return f"{FHIR_BASE}/identifier/{kind}"
+    return f"{FHIR_BASE}/organisation/{organisation}/identifier/{kind}"
+
+
+#: What an identifier system looks like: the organisation, if any, then the kind.
+IDENTIFIER_SYSTEM = re.compile(
+    re.escape(FHIR_BASE) + r"/(?:organisation/([^/]+)/)?identifier/([a-z-]+)"
+)
+
+#: The stage that ends care: a move to it ends the episode and completes the care plan.
+DISCHARGED = "discharged"
+
+#: ``Encounter.class`` (v3 ActCode) of a review, by definition and the stage it fell in:
+#: a secure hospital is an inpatient encounter, the community an ambulatory one. A stage
+#: not listed (a definition of your own, or a setting the definition does not say) is
+#: v3 NullFlavor ``UNK``.
+ENCOUNTER_CLASSES: dict[str, dict[str, tuple[str, str]]] = {
+    "secure-pathway": {
+        "high_secure": ("IMP", "inpatient encounter"),
+        "medium_secure": ("IMP", "inpatient encounter"),
+        "low_secure": ("IMP", "inpatient encounter"),
+        "community": ("AMB", "ambulatory"),
+        DISCHARGED: ("AMB", "ambulatory"),
+    },
+}
 
 #: Observation kinds: the code of the library's category coding on each Observation.
 DOMAIN_RATING = "domain-rating"
@@ -105,6 +166,8 @@ INSTRUMENT_SCORE = "instrument-score"
 #: The component of a restrictive intervention's Observation that says what staff did.
 INTERVENTION_TYPE = "restrictive-intervention-type"
 RECORDED_READINESS = "recorded-readiness"
+REVIEW_FINDINGS = "review-findings"
+READINESS_DECISION = "readiness-decision"
 #: The component that carries HoNOS scale 8's problem-type letter.
 PROBLEM_8 = "honos-scale-8-problem-type"
 
@@ -143,9 +206,16 @@ DATA_SYSTEM = re.compile(re.escape(_CODE_SYSTEM) + r"/(domain|level|stage)/([^/]
 DEFINITION_URI = re.compile(re.escape(FHIR_BASE) + r"/pathway-definition/([^/]+)/([^/]+)")
 
 
-def resource_id(person_id: str, *parts: str) -> str:
-    """The stable id of one resource: a UUID 5 of the person's id, its kind and its ids."""
-    return str(uuid.uuid5(FHIR_NAMESPACE, "|".join((person_id, *parts))))
+def resource_id(person_id: str, *parts: str, organisation: str | None = None) -> str:
+    """The stable id of one resource: a UUID 5 of the person's id, its kind and its ids.
+
+    With an organisation the name is ``<organisation>/<person id>|...`` (``/`` is in no
+    code), so two organisations' resources of the same person id never share an id.
+    """
+    name = "|".join((person_id, *parts))
+    if organisation is not None:
+        name = f"{organisation}/{name}"
+    return str(uuid.uuid5(FHIR_NAMESPACE, name))
 
 
 # --- closed vocabularies --------------------------------------------------------------------
@@ -219,6 +289,33 @@ OBSERVATION_KINDS: Vocabulary = {
         "Recorded readiness",
         "A period the team recorded the person clinically ready for discharge or transfer.",
     ),
+    REVIEW_FINDINGS: (
+        "Review findings",
+        "The ratings and goal progress recorded at one review, in the order recorded.",
+    ),
+    READINESS_DECISION: (
+        "Readiness decision",
+        (
+            "The outcome rule's decision at one date, computed from the record, with the "
+            "criteria it judged and the Observations it judged them on."
+        ),
+    ),
+}
+ASSESSMENT_STATUSES: Vocabulary = {
+    "ready": ("Ready", "Every exit criterion of the stage is met."),
+    "not_ready": ("Not ready", "A criterion is not met, or the stage has no exit criteria."),
+    "no_evidence": ("No evidence", "There has been no review yet in the stay."),
+}
+READINESS_PARTS: Vocabulary = {
+    "team_level": ("Team's level", "The team's level for one domain meets the minimum."),
+    "person_level": ("Person's level", "The person's level for one domain meets the minimum."),
+    "sustained": ("Sustained", "Reviews have qualified without a break for long enough."),
+    "incident_free": ("Incident free", "Long enough has passed since the last incident."),
+    "readiness_date": ("Readiness date", "The first day of the ready run that reaches the date."),
+    "days_beyond_readiness": (
+        "Days beyond readiness",
+        "Days from the readiness date to the date decided.",
+    ),
 }
 INSTRUMENTS: Vocabulary = {
     "honos": ("HoNOS", "Health of the Nation Outcome Scales (working-age adults), 12 scales."),
@@ -258,6 +355,8 @@ VOCABULARIES: dict[str, tuple[str, Vocabulary]] = {
     OBSERVATION_KIND: ("Observation kinds", OBSERVATION_KINDS),
     INSTRUMENT: ("Rating instruments", INSTRUMENTS),
     MHSDS_DATA_ELEMENT: ("MHSDS data elements", MHSDS_DATA_ELEMENTS),
+    ASSESSMENT_STATUS: ("Readiness decisions", ASSESSMENT_STATUSES),
+    READINESS_PART: ("Parts of a readiness decision", READINESS_PARTS),
 }
 
 

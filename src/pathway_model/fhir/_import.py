@@ -1,16 +1,21 @@
-"""FHIR R4 import: a Bundle as written by ``to_fhir`` back into a pathway.
+"""FHIR R4 import: a Bundle, as ``to_fhir`` writes it or an EPR sends it, into a pathway.
 
-The reader is strict in the way the JSON loader is: every element it does not map is
-refused rather than dropped, every code is checked against its code system, and every
-reference must resolve inside the Bundle. Each problem names its path
+The reader is strict by default, in the way the JSON loader is: every element it does
+not map is refused rather than dropped, every code is checked against its code system,
+and every reference must resolve inside the Bundle. Each problem names its path
 (``$.entry[3].resource.status``), what was expected and what was found, and every
 problem is reported at once. Free text (notes, goal wording) and person ids are never
-repeated in a message.
+repeated in a message. A lenient reader leaves out, and lists, what the record does not
+use (resources, extensions, elements, contained resources other than the person); it
+still refuses ``modifierExtension`` and ``implicitRules``.
 
-Elements that carry nothing of the record (``id``, ``meta``, ``text``, ``language``,
-displays, ``Encounter.class``, the CarePlan's status, intent, title and period, an
-Observation's performer) are accepted and not read. A coding of another system beside
-the library's own (a translation) is accepted and not read.
+It reads a ``collection``, ``searchset``, ``transaction`` or ``batch``; the person as a
+logical reference or a (contained) Patient; the entries in any order. Elements that
+carry nothing of the record (``id``, ``meta``, ``text``, ``language``, displays,
+``Encounter.class``, the CarePlan's status, intent, title and period, an Observation's
+performer and issued, ``Goal.expressedBy``, a Patient's other elements) are accepted and
+not read. A coding of another system beside the library's own (a translation) is
+accepted and not read.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathway_model.fhir._codes import (
     DATA_ABSENT_REASON,
     DATA_SYSTEM,
     DEFINITION_URI,
+    DISCHARGED,
     DOMAIN_RATING,
     FHIR_VOCABULARY_VERSION,
     GOAL_ACHIEVEMENT,
@@ -35,6 +41,7 @@ from pathway_model.fhir._codes import (
     GOAL_PROGRESS,
     GOAL_SET_BY,
     GOAL_SET_BY_EXTENSION,
+    IDENTIFIER_SYSTEM,
     INCIDENT,
     INCIDENT_ID,
     INCIDENT_KIND,
@@ -51,20 +58,30 @@ from pathway_model.fhir._codes import (
     PROBLEM_8,
     RATER,
     READABLE_VOCABULARY_VERSIONS,
+    READINESS_DECISION,
     RECORDED_READINESS,
     RECORDED_READINESS_ID,
     RESTRICTIVE_INTERVENTION_TYPE,
+    REVIEW_FINDINGS,
     REVIEW_ID,
     REVIEW_KIND,
     SNOMED_CT,
     VOCABULARIES,
     definition_uri,
     domain_system,
+    identifier_system,
     level_system,
     mhsds_system,
     stage_system,
 )
-from pathway_model.fhir._values import FHIR_INSTRUMENTS, PROBLEM_TYPES, FhirImport, InstrumentRating
+from pathway_model.fhir._export import check_organisation
+from pathway_model.fhir._values import (
+    FHIR_INSTRUMENTS,
+    PROBLEM_TYPES,
+    FhirImport,
+    IgnoredElement,
+    InstrumentRating,
+)
 from pathway_model.io._converter import _DATE, _structure_date, json_type, key_path, object_of
 from pathway_model.io._json import MAX_DOCUMENT_BYTES, parse
 from pathway_model.model import (
@@ -100,9 +117,41 @@ __all__ = ["from_fhir", "from_fhir_with_instruments"]
 T = TypeVar("T")
 
 #: What the Bundle may hold, and what each resource becomes.
-_RESOURCE_TYPES = ("CarePlan", "EpisodeOfCare", "Goal", "Encounter", "Observation")
-#: Elements any resource may carry that hold nothing of the record.
-_IGNORED = frozenset({"resourceType", "id", "meta", "text", "language"})
+_RESOURCE_TYPES = ("CarePlan", "EpisodeOfCare", "Goal", "Encounter", "Observation", "Patient")
+#: The Bundle types read: a record handed over, a search result, or one to load.
+_BUNDLE_TYPES = ("collection", "searchset", "transaction", "batch")
+#: What an entry of a transaction or batch may ask: to create or to update, never more.
+_REQUEST_METHODS = ("POST", "PUT")
+#: Elements any resource may carry that hold nothing of the record; ``extension`` and
+#: ``contained`` are read apart (only the library's extensions, only a contained person).
+_IGNORED = frozenset({"resourceType", "id", "meta", "text", "language", "extension", "contained"})
+#: Elements never ignored, not even leniently: each may change what the rest means.
+_NEVER_IGNORED = frozenset({"modifierExtension", "implicitRules"})
+#: A Patient is read for the person's pseudonymous id; the rest is not the record's.
+_PATIENT = _IGNORED | {
+    "identifier",
+    "active",
+    "name",
+    "telecom",
+    "gender",
+    "birthDate",
+    "deceasedBoolean",
+    "deceasedDateTime",
+    "address",
+    "maritalStatus",
+    "multipleBirthBoolean",
+    "multipleBirthInteger",
+    "photo",
+    "contact",
+    "communication",
+    "generalPractitioner",
+    "managingOrganization",
+    "link",
+}
+#: ``Identifier.use`` values of an identifier that is no longer the entity's own.
+_OLD_IDENTIFIER = "old"
+#: How an EPR may say a HoNOS scale was rated 9: all are read as not known.
+_NOT_KNOWN_REASONS = {"unknown": "unknown", "asked-unknown": "unknown", "not-applicable": "unknown"}
 _CARE_PLAN = _IGNORED | {
     "instantiatesUri",
     "status",
@@ -130,6 +179,7 @@ _GOAL = _IGNORED | {
     "subject",
     "startDate",
     "target",
+    "expressedBy",
 }
 _ENCOUNTER = _IGNORED | {
     "extension",
@@ -141,7 +191,15 @@ _ENCOUNTER = _IGNORED | {
     "episodeOfCare",
     "period",
 }
-_OBSERVATION = _IGNORED | {"status", "category", "code", "subject", "effectiveDateTime"}
+_OBSERVATION = _IGNORED | {
+    "status",
+    "category",
+    "code",
+    "subject",
+    "effectiveDateTime",
+    "issued",
+    "performer",
+}
 _OBSERVATIONS = {
     DOMAIN_RATING: _OBSERVATION
     | {"encounter", "performer", "valueCodeableConcept", "dataAbsentReason", "note", "method"},
@@ -150,14 +208,19 @@ _OBSERVATIONS = {
     INSTRUMENT_SCORE: _OBSERVATION | {"identifier", "component"},
     RECORDED_READINESS: (_OBSERVATION - {"effectiveDateTime"})
     | {"identifier", "effectivePeriod", "valueCodeableConcept", "dataAbsentReason", "component"},
+    REVIEW_FINDINGS: _OBSERVATION | {"encounter", "hasMember"},
+    READINESS_DECISION: _OBSERVATION
+    | {"basedOn", "valueCodeableConcept", "derivedFrom", "component"},
 }
 #: The keys of a recorded readiness period's component (who the delay is attributable to).
 _ATTRIBUTION = frozenset({"code", "valueCodeableConcept"})
 _ENTRY = frozenset({"fullUrl", "resource"})
+_SEARCH = frozenset({"mode", "score"})
+_REQUEST = frozenset({"method", "url", "ifNoneMatch", "ifModifiedSince", "ifMatch", "ifNoneExist"})
 _CONCEPT = frozenset({"coding", "text"})
 _CODING = frozenset({"system", "version", "code", "display", "userSelected"})
 _REFERENCE = frozenset({"reference", "type", "identifier", "display"})
-_IDENTIFIER_KEYS = frozenset({"system", "value"})
+_IDENTIFIER_KEYS = frozenset({"use", "system", "value"})
 _PERIOD = frozenset({"start", "end"})
 _ANNOTATION = frozenset({"text"})
 #: Observation statuses that stand for a result as recorded.
@@ -210,6 +273,7 @@ def from_fhir(
     *,
     definition: PathwayDefinition | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    organisation: str | None = None,
 ) -> Pathway:
     """Read a pathway from a FHIR R4 Bundle, as [`to_fhir`][pathway_model.fhir.to_fhir] writes it.
 
@@ -223,6 +287,8 @@ def from_fhir(
             one the Bundle names, if there is one. Without a definition, codes are checked
             only for their form and their code systems for consistency.
         max_bytes: The largest JSON text accepted, in bytes of UTF-8.
+        organisation: The organisation whose record it must be, as ``to_fhir`` names
+            it; by default, whichever the Bundle's identifier systems name.
 
     Returns:
         The person's record, equal to the one exported.
@@ -243,7 +309,9 @@ def from_fhir(
         >>> from_fhir(fhir.to_fhir(pathway)) == pathway
         True
     """
-    return from_fhir_with_instruments(bundle, definition=definition, max_bytes=max_bytes).pathway
+    return from_fhir_with_instruments(
+        bundle, definition=definition, max_bytes=max_bytes, organisation=organisation
+    ).pathway
 
 
 def from_fhir_with_instruments(
@@ -251,34 +319,76 @@ def from_fhir_with_instruments(
     *,
     definition: PathwayDefinition | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    lenient: bool = False,
+    organisation: str | None = None,
 ) -> FhirImport:
     """Read a person's pathway and their instrument ratings from a FHIR R4 Bundle.
 
-    The checks are those of [`from_fhir`][pathway_model.fhir.from_fhir].
+    The checks are those of [`from_fhir`][pathway_model.fhir.from_fhir]. The Bundle may be a
+    ``collection`` (as ``to_fhir`` writes it), a ``searchset`` or a ``transaction`` or
+    ``batch`` whose entries create or update (``POST`` or ``PUT``); its entries may come
+    in any order, and the person may be a ``Patient`` entry (or a contained one) that the
+    resources reference, carrying the library's person identifier.
+
+    By default the import is strict: a resource of a type the record does not use, an
+    extension the library does not define, or an element it does not map is refused
+    with its path. With ``lenient=True`` these are left out of the record instead, and
+    each is listed in [`FhirImport.ignored`][pathway_model.fhir.FhirImport] (path,
+    resource type, id, reason; never clinical text), so a receiver can see the record
+    is not all the Bundle said. ``modifierExtension`` and ``implicitRules`` are refused
+    in both modes: either may change the meaning of what is read.
 
     Args:
         bundle: The Bundle, as a dict or as JSON text.
         definition: The definition to check the record against (see ``from_fhir``).
         max_bytes: The largest JSON text accepted, in bytes of UTF-8.
+        lenient: Leave out and list, rather than refuse, what the record does not use.
+        organisation: The organisation whose record it must be (see ``to_fhir``): its
+            identifier systems are required. Without one, the Bundle's own is read from
+            its identifier systems (every one must name the same organisation, or none)
+            and returned as ``FhirImport.organisation``.
 
     Returns:
-        The record and the HoNOS and HoNOS-secure ratings the Bundle held.
+        The record, the HoNOS and HoNOS-secure ratings the Bundle held, and what a
+        lenient import ignored.
 
     Raises:
         ValidationError: Every problem found, each with its path in the Bundle.
         WrongTypeError: An argument has the wrong type.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pathway_model as pm
+        >>> from pathway_model import fhir
+        >>> from pathway_model.catalogue import SECURE_PATHWAY
+        >>> pathway = pm.Pathway.start(
+        ...     SECURE_PATHWAY, person_id="P-0001", stage="medium_secure",
+        ...     provider="Northfield MSU", on=dt.date(2024, 1, 8),
+        ... )
+        >>> bundle = fhir.to_fhir(pathway)
+        >>> bundle["entry"].append(
+        ...     {"resource": {"resourceType": "Condition", "id": "c1"}}
+        ... )
+        >>> imported = from_fhir_with_instruments(bundle, lenient=True)
+        >>> imported.pathway == pathway
+        True
+        >>> [(item.resource_type, item.reason) for item in imported.ignored]
+        [('Condition', 'resource-not-used')]
     """
     if definition is not None and not isinstance(definition, PathwayDefinition):
         raise WrongTypeError.single(
             "definition", "a PathwayDefinition or None", type_name(definition)
         )
+    if type(lenient) is not bool:
+        raise WrongTypeError.single("lenient", "True or False", type_name(lenient))
+    check_organisation(organisation)
     if isinstance(bundle, (str, bytes)):
         bundle = parse(bundle, max_bytes=max_bytes)
     elif not isinstance(bundle, (dict, tuple)):
         raise WrongTypeError.single(
             "bundle", "a Bundle: a dict, or JSON text (str or bytes)", type_name(bundle)
         )
-    return _Import(definition).read(bundle)
+    return _Import(definition, lenient=lenient, organisation=organisation).read(bundle)
 
 
 # --- the reader -------------------------------------------------------------------------------
@@ -296,6 +406,7 @@ class _Entry:
     resource_type: str
     resource: dict[str, Any]
     entity: str | None = None  # the id of the placement, goal or review it holds
+    index: int = -1  # its place in the Bundle; a contained resource has its container's
 
 
 @attrs.define
@@ -326,7 +437,18 @@ class _Progress:
 class _Import:
     """Reads one Bundle, collecting every problem before raising."""
 
-    def __init__(self, definition: PathwayDefinition | None) -> None:
+    def __init__(
+        self, definition: PathwayDefinition | None, *, lenient: bool, organisation: str | None
+    ) -> None:
+        self.lenient = lenient
+        self.organisation = organisation
+        self.organisation_known = organisation is not None
+        self.findings: dict[str, tuple[str, list[str]]] = {}  # review -> (path, members)
+        self.ignored: list[IgnoredElement] = []
+        self.current: _Entry | None = None
+        self.contained: dict[tuple[int, str], _Entry] = {}
+        self.patients: list[_Entry] = []
+        self.bundle_id: str | None = None
         self.given = definition
         self.definition: PathwayDefinition | None = definition
         self.problems: list[Problem] = []
@@ -355,6 +477,23 @@ class _Import:
         self.problems.append(Problem(path=path, expected=expected, found=found))
         return _ReadError()
 
+    def ignore(self, path: str, reason: str, expected: str, found: str) -> None:
+        """Leave something out (lenient), or refuse it (strict)."""
+        if not self.lenient:
+            self.fail(path, expected, found)
+            return
+        entry = self.current
+        if entry is None:
+            kind, ident, element = "Bundle", self.bundle_id, path.removeprefix("$")
+        else:
+            kind, ident = entry.resource_type, _id_of(entry.resource)
+            element = path.removeprefix(entry.path)
+        self.ignored.append(
+            IgnoredElement(
+                path=path, resource_type=kind, resource_id=ident, reason=reason, element=element
+            )
+        )
+
     def attempt(self, read: Callable[[], T]) -> T | None:
         """Run ``read``; ``None`` if it stopped on a recorded problem."""
         try:
@@ -377,10 +516,43 @@ class _Import:
         for key in found:
             name: object = key  # a caller's dict may have keys of any type
             if name not in keys:
-                self.fail(
-                    key_path(path, name) if isinstance(name, str) else path,
-                    f"only the elements this library maps in {what} ({', '.join(sorted(keys))})",
-                    f"an element {show_code(str(name))}",
+                where = key_path(path, name) if isinstance(name, str) else path
+                expected = (
+                    f"only the elements this library maps in {what} ({', '.join(sorted(keys))})"
+                )
+                shown = f"an element {show_code(str(name))}"
+                if isinstance(name, str) and name not in _NEVER_IGNORED:
+                    self.ignore(where, "element-not-mapped", expected, shown)
+                else:
+                    self.fail(where, expected, shown)
+        return found
+
+    def loose_object(self, value: object, path: str) -> dict[str, Any] | None:
+        """An object whatever its keys (JSON text gives pairs); ``None`` if it is not one."""
+        try:
+            return object_of(value, path)
+        except ValidationError as error:  # a key given twice
+            self.problems.extend(error.problems)
+            return None
+
+    def extensions(self, resource: dict[str, Any], path: str, ours: frozenset[str]) -> list[Any]:
+        """The resource's extensions of ``ours``; any other is refused, or ignored leniently."""
+        if "extension" not in resource:
+            return []
+        where = key_path(path, "extension")
+        found = []
+        for n, value in enumerate(self.array(resource["extension"], where)):
+            item = self.loose_object(value, f"{where}[{n}]")
+            url = None if item is None else item.get("url")
+            if item is not None and url in ours:
+                found.append((f"{where}[{n}]", item))
+            else:
+                self.ignore(
+                    f"{where}[{n}]",
+                    "extension-not-ours",
+                    "only the library's extensions"
+                    + (f" ({', '.join(sorted(ours))})" if ours else " (none here)"),
+                    "another extension" if isinstance(url, str) else "an extension without a url",
                 )
         return found
 
@@ -589,10 +761,15 @@ class _Import:
         ours = []
         for n, item in enumerate(items):
             identifier = self.read_object(item, f"{where}[{n}]", "an Identifier", _IDENTIFIER_KEYS)
-            if identifier.get("system") == system:
+            if (
+                identifier.get("system") == self.system(system)
+                and identifier.get("use") != _OLD_IDENTIFIER
+            ):
                 ours.append((f"{where}[{n}]", identifier))
         if len(ours) != 1:
-            raise self.fail(where, f"exactly one identifier of {system}", f"{len(ours)}")
+            raise self.fail(
+                where, f"exactly one identifier of {self.system(system)}", f"{len(ours)}"
+            )
         at, identifier = ours[0]
         value = self.string(self.value(identifier, "value", at), f"{at}.value")
         person, sep, entity = value.partition("/")
@@ -611,41 +788,94 @@ class _Import:
         self.person_paths.append((person, path))
 
     def subject(self, resource: dict[str, Any], key: str, path: str) -> None:
-        """A logical reference to the person: a Patient by the library's person identifier."""
+        """The person: a Patient in the Bundle, or a logical reference by their identifier."""
         where = key_path(path, key)
         reference = self.read_object(
             self.value(resource, key, path), where, "a Reference", _REFERENCE
         )
-        if "reference" in reference:
-            raise self.fail(
-                f"{where}.reference",
-                "no literal reference: the person is named by identifier only",
-                "a reference",
-            )
         kind = reference.get("type", "Patient")
         if kind != "Patient":
             raise self.fail(f"{where}.type", "'Patient'", show_code(str(kind)))
-        identifier = self.read_object(
-            self.value(reference, "identifier", where),
-            f"{where}.identifier",
-            "an Identifier",
-            _IDENTIFIER_KEYS,
-        )
+        if "reference" in reference:
+            patient = self.reference(reference, where, "Patient")
+            if patient.entity is None:
+                raise _ReadError  # the Patient has a problem, already reported
+            self.same_person(patient.entity, f"{where}.reference")
+            if "identifier" not in reference:
+                return
+        self.person_identifier(self.value(reference, "identifier", where), f"{where}.identifier")
+
+    def person_identifier(self, value: object, where: str) -> str:
+        """The library's person identifier: a pseudonymous id, never an NHS number."""
+        identifier = self.read_object(value, where, "an Identifier", _IDENTIFIER_KEYS)
         system = identifier.get("system")
-        if system != PERSON_ID:
+        match = IDENTIFIER_SYSTEM.fullmatch(system) if isinstance(system, str) else None
+        if match is None or match[2] != "person":
             raise self.fail(
-                f"{where}.identifier.system",
-                f"{PERSON_ID!r}, a pseudonymous person id (never an NHS number)",
+                f"{where}.system",
+                f"{self.system(PERSON_ID)!r}, a pseudonymous person id (never an NHS number)",
                 "another system" if isinstance(system, str) else json_type(system),
             )
-        value = self.value(identifier, "value", f"{where}.identifier")
+        self.organisation_of(match[1], f"{where}.system")
+        value = self.value(identifier, "value", where)
         if type(value) is not str or not is_code(value) or looks_like_nhs_number(value):
             raise self.fail(
-                f"{where}.identifier.value",
+                f"{where}.value",
                 f"a pseudonymous person id ({CODE_EXPECTED}; never an NHS number)",
                 "a value that is not one (not shown)",
             )
-        self.same_person(value, f"{where}.identifier.value")
+        self.same_person(value, f"{where}.value")
+        return value
+
+    def system(self, unnamespaced: str) -> str:
+        """An identifier system of the Bundle's organisation (see ``identifier_system``)."""
+        return identifier_system(unnamespaced.rsplit("/", 1)[1], self.organisation)
+
+    def organisation_of(self, organisation: str | None, path: str) -> None:
+        """Every identifier system must name the one organisation (or none)."""
+        if not self.organisation_known:
+            self.organisation, self.organisation_known = organisation, True
+            if organisation is not None and not is_code(organisation):
+                raise self.fail(
+                    path, f"an organisation that is a code ({CODE_EXPECTED})", "another"
+                )
+            return
+        if organisation != self.organisation:
+            expected = (
+                "no organisation"
+                if self.organisation is None
+                else f"the organisation {self.organisation!r}"
+            )
+            raise self.fail(
+                path,
+                f"an identifier system of {expected}, as the Bundle's others (or as given)",
+                "no organisation"
+                if organisation is None
+                else f"the organisation {show_code(organisation)}",
+            )
+
+    def patient(self, entry: _Entry) -> None:
+        """A Patient: read for the library's person identifier only."""
+        path, resource = entry.path, entry.resource
+        self.read_object(resource, path, "a Patient", _PATIENT)
+        where = key_path(path, "identifier")
+        items = self.array(self.value(resource, "identifier", path), where)
+        objects = [(n, self.loose_object(item, f"{where}[{n}]")) for n, item in enumerate(items)]
+        ours = [
+            (f"{where}[{n}]", item)
+            for n, item in objects
+            if item is not None
+            and _is_person_system(item.get("system"))
+            and item.get("use") != _OLD_IDENTIFIER
+        ]
+        if len(ours) != 1:
+            raise self.fail(
+                where,
+                "exactly one identifier of the library's person identifier system (others, "
+                "such as an NHS number, are not read)",
+                f"{len(ours)}",
+            )
+        entry.entity = self.person_identifier(ours[0][1], ours[0][0])
 
     def reference(self, value: object, path: str, resource_type: str) -> _Entry:
         """The entry a literal reference resolves to, which must be a ``resource_type``."""
@@ -655,15 +885,19 @@ class _Import:
             f"{path}.reference",
             f"a reference to a {resource_type} in the Bundle",
         )
-        index = self.by_reference.get(target)
-        if index is None:
+        if target.startswith("#"):
+            container = -1 if self.current is None else self.current.index
+            entry = self.contained.get((container, target))
+        else:
+            index = self.by_reference.get(target)
+            entry = None if index is None else self.entries[index]
+        if entry is None:
             raise self.fail(
                 f"{path}.reference",
                 f"a reference to a {resource_type} in the Bundle (its fullUrl, or "
                 f"{resource_type}/<id>)",
                 f"{show_code(target)}, which is not in the Bundle",
             )
-        entry = self.entries[index]
         if entry.resource_type != resource_type:
             raise self.fail(
                 f"{path}.reference",
@@ -687,28 +921,102 @@ class _Import:
             raise ValidationError(self.problems)
 
     def bundle(self, data: object) -> None:
-        keys = frozenset({"resourceType", "id", "meta", "identifier", "type", "timestamp", "entry"})
+        keys = frozenset(
+            {
+                "resourceType",
+                "id",
+                "meta",
+                "identifier",
+                "type",
+                "timestamp",
+                "total",
+                "link",
+                "entry",
+            }
+        )
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            self.bundle_id = data["id"]
         bundle = self.read_object(data, "$", "a Bundle", keys)
         if bundle.get("resourceType") != "Bundle":
             raise self.fail("$.resourceType", "'Bundle'", _shown(bundle.get("resourceType")))
-        if bundle.get("type") != "collection":
-            self.fail("$.type", "'collection'", _shown(bundle.get("type")))
+        kind = bundle.get("type")
+        if kind not in _BUNDLE_TYPES:
+            self.fail("$.type", "one of " + ", ".join(map(repr, _BUNDLE_TYPES)), _shown(kind))
+        entry_keys = _ENTRY | (
+            {"search"} if kind == "searchset" else {"request"} if kind in _REQUEST_KINDS else set()
+        )
         entries = self.array(self.value(bundle, "entry", "$"), "$.entry")
         for n, item in enumerate(entries):
             path = f"$.entry[{n}]"
             try:
-                entry = self.read_object(item, path, "a Bundle entry", _ENTRY)
-                resource_type, body = self.entry_resource(entry, path)
+                entry = self.read_object(item, path, "a Bundle entry", entry_keys)
+                self.entry_parts(entry, path)
+                found = self.entry_resource(entry, path)
             except _ReadError:
                 continue
-            self.entries.append(_Entry(f"{path}.resource", resource_type, body))
-            index = len(self.entries) - 1
+            if found is None:
+                continue  # ignored, leniently
+            resource_type, body = found
+            index = len(self.entries)
+            self.entries.append(_Entry(f"{path}.resource", resource_type, body, index=index))
             for key in _keys_of(entry, body, resource_type):
                 if key in self.by_reference:
                     self.fail(f"{path}.fullUrl", "a full URL no other entry has", show_code(key))
                 self.by_reference[key] = index
 
-    def entry_resource(self, entry: dict[str, Any], path: str) -> tuple[str, dict[str, Any]]:
+    def entry_parts(self, entry: dict[str, Any], path: str) -> None:
+        """An entry's ``request`` (create or update only) and ``search``, checked, not read."""
+        if "request" in entry:
+            where = f"{path}.request"
+            request = self.read_object(entry["request"], where, "a request", _REQUEST)
+            method = self.value(request, "method", where)
+            if method not in _REQUEST_METHODS:
+                raise self.fail(
+                    f"{where}.method",
+                    "'POST' or 'PUT': an entry that creates or updates a resource",
+                    _shown(method),
+                )
+        if "search" in entry:
+            where = f"{path}.search"
+            search = self.read_object(entry["search"], where, "a search", _SEARCH)
+            mode = search.get("mode", "match")
+            if mode not in ("match", "include", "outcome"):
+                raise self.fail(
+                    f"{where}.mode", "one of 'match', 'include', 'outcome'", _shown(mode)
+                )
+
+    def contained_of(self, container: _Entry) -> None:
+        """Contained resources: a Patient, referenced as ``#id`` from its container."""
+        resource = container.resource
+        if "contained" not in resource:
+            return
+        where = key_path(container.path, "contained")
+        for n, item in enumerate(self.array(resource["contained"], where)):
+            at = f"{where}[{n}]"
+            body = self.loose_object(item, at)
+            if body is None:
+                self.fail(at, "an object (a resource)", json_type(item))
+                continue
+            kind = body.get("resourceType")
+            ident = body.get("id")
+            if kind == "Patient" and type(ident) is str and ident:
+                entry = _Entry(at, "Patient", body, index=container.index)
+                if (container.index, f"#{ident}") in self.contained:
+                    self.fail(f"{at}.id", "an id no other contained resource has", "another")
+                    continue
+                self.contained[container.index, f"#{ident}"] = entry
+                self.patients.append(entry)
+                continue
+            self.current = container
+            self.ignore(
+                at,
+                "contained-not-read",
+                "only a contained Patient with an id (the person)",
+                f"a contained {_shown(kind)}",
+            )
+            self.current = None
+
+    def entry_resource(self, entry: dict[str, Any], path: str) -> tuple[str, dict[str, Any]] | None:
         if "fullUrl" in entry:
             self.string(entry["fullUrl"], f"{path}.fullUrl", "a full URL (a string)")
         value = self.value(entry, "resource", path)
@@ -722,18 +1030,32 @@ class _Import:
             raise self.fail(where, "an object (a resource)", json_type(value))
         kind = found.get("resourceType")
         if kind not in _RESOURCE_TYPES:
-            raise self.fail(
-                f"{where}.resourceType", "one of " + ", ".join(_RESOURCE_TYPES), _shown(kind)
-            )
+            expected = "one of " + ", ".join(_RESOURCE_TYPES)
+            if type(kind) is not str or not kind or not self.lenient:
+                raise self.fail(f"{where}.resourceType", expected, _shown(kind))
+            self.current = _Entry(where, kind, found)
+            self.ignore(where, "resource-not-used", expected, _shown(kind))
+            self.current = None
+            return None
         assert isinstance(kind, str)  # one of _RESOURCE_TYPES
         return kind, found
 
     def resources(self) -> None:
+        for entry in self.entries:
+            self.attempt(functools.partial(self.contained_of, entry))
+        self.patients += [entry for entry in self.entries if entry.resource_type == "Patient"]
+        for patient in self.patients:
+            self.current = patient
+            self.attempt(functools.partial(self.patient, patient))
+        self.current = None
         plans = [entry for entry in self.entries if entry.resource_type == "CarePlan"]
         if len(plans) != 1:
             raise self.fail("$.entry", "exactly one CarePlan", f"{len(plans)}")
         before = len(self.problems)
+        self.current = plans[0]
         self.care_plan(plans[0])
+        self.extensions(plans[0].resource, plans[0].path, frozenset())
+        self.current = None
         if len(self.problems) > before:
             return  # without the person and the definition, the rest cannot be checked
         if not any(entry.resource_type == "EpisodeOfCare" for entry in self.entries):
@@ -749,8 +1071,11 @@ class _Import:
         for kind in order:
             for entry in self.entries:
                 if entry.resource_type == kind:
+                    self.current = entry
                     self.attempt(functools.partial(readers[kind], entry))
+        self.current = plans[0]
         self.attempt(functools.partial(self.care_plan_goals, plans[0]))
+        self.current = None
 
     def check_people(self) -> None:
         if not self.person_paths:
@@ -805,6 +1130,7 @@ class _Import:
     def episode(self, entry: _Entry) -> None:
         path, resource = entry.path, entry.resource
         self.read_object(resource, path, "an EpisodeOfCare", _EPISODE)
+        self.extensions(resource, path, frozenset())
         placement_id = self.identifier(resource, path, PLACEMENT_ID, "placement")
         entry.entity = placement_id
         self.subject(resource, "patient", path)
@@ -825,7 +1151,9 @@ class _Import:
         start, end = self.period(resource, path, end_required=False)
         status = self.string(self.value(resource, "status", path), f"{path}.status")
         wanted = "active" if end is None else "finished"
-        if status != wanted:
+        if stage == DISCHARGED and end == start and status == "finished":
+            end = None  # care ended on the day of the move: the stay after it goes on
+        elif status != wanted:
             raise self.fail(
                 f"{path}.status",
                 f"{wanted!r} for a stay " + ("that goes on" if end is None else "that ended"),
@@ -861,18 +1189,18 @@ class _Import:
         goal_id = self.identifier(resource, path, GOAL_ID, "goal")
         entry.entity = goal_id
         self.subject(resource, "subject", path)
-        where = key_path(path, "extension")
-        extensions = self.array(self.value(resource, "extension", path), where, least=1, most=1)
-        extension = self.read_object(
-            extensions[0], f"{where}[0]", "an Extension", frozenset({"url", "valueCoding"})
-        )
-        if extension.get("url") != GOAL_SET_BY_EXTENSION:
+        ours = self.extensions(resource, path, frozenset({GOAL_SET_BY_EXTENSION}))
+        if len(ours) != 1:
             raise self.fail(
-                f"{where}[0].url", repr(GOAL_SET_BY_EXTENSION), _shown(extension.get("url"))
+                key_path(path, "extension"),
+                f"exactly one extension {GOAL_SET_BY_EXTENSION} (who set the goal)",
+                f"{len(ours)}",
             )
-        coding_path = f"{where}[0].valueCoding"
+        at, item = ours[0]
+        extension = self.read_object(item, at, "an Extension", frozenset({"url", "valueCoding"}))
+        coding_path = f"{at}.valueCoding"
         coding = self.read_object(
-            self.value(extension, "valueCoding", f"{where}[0]"), coding_path, "a Coding", _CODING
+            self.value(extension, "valueCoding", at), coding_path, "a Coding", _CODING
         )
         if coding.get("system") != GOAL_SET_BY:
             raise self.fail(
@@ -956,20 +1284,18 @@ class _Import:
                 end.isoformat(),
             )
         next_review = None
-        if "extension" in resource:
-            where = key_path(path, "extension")
-            extensions = self.array(resource["extension"], where, least=1, most=1)
-            extension = self.read_object(
-                extensions[0], f"{where}[0]", "an Extension", frozenset({"url", "valueDate"})
+        ours = self.extensions(resource, path, frozenset({NEXT_REVIEW_EXTENSION}))
+        if len(ours) > 1:
+            raise self.fail(
+                key_path(path, "extension"),
+                f"at most one extension {NEXT_REVIEW_EXTENSION}",
+                f"{len(ours)}",
             )
-            if extension.get("url") != NEXT_REVIEW_EXTENSION:
-                raise self.fail(
-                    f"{where}[0].url", repr(NEXT_REVIEW_EXTENSION), _shown(extension.get("url"))
-                )
+        if ours:
+            at, item = ours[0]
+            extension = self.read_object(item, at, "an Extension", frozenset({"url", "valueDate"}))
             next_review = self.date(
-                self.value(extension, "valueDate", f"{where}[0]"),
-                f"{where}[0].valueDate",
-                time_allowed=False,
+                self.value(extension, "valueDate", at), f"{at}.valueDate", time_allowed=False
             )
         if "episodeOfCare" in resource:
             where = key_path(path, "episodeOfCare")
@@ -996,8 +1322,13 @@ class _Import:
             INCIDENT: "an Observation of an incident",
             INSTRUMENT_SCORE: "an Observation of an instrument rating",
             RECORDED_READINESS: "an Observation of recorded readiness",
+            REVIEW_FINDINGS: "an Observation of a review's findings",
+            READINESS_DECISION: "an Observation of a readiness decision",
         }
         self.read_object(resource, path, labels[kind], _OBSERVATIONS[kind])
+        self.extensions(resource, path, frozenset())
+        if "issued" in resource:
+            self.string(resource["issued"], f"{path}.issued", "an instant (a string)")
         self.subject(resource, "subject", path)
         status = self.string(self.value(resource, "status", path), f"{path}.status")
         if status not in _FINAL:
@@ -1017,8 +1348,32 @@ class _Import:
             INCIDENT: self.incident,
             INSTRUMENT_SCORE: self.instrument_rating,
             RECORDED_READINESS: self.recorded_readiness,
+            REVIEW_FINDINGS: self.review_findings,
+            READINESS_DECISION: self.readiness_decision,
         }
         readers[kind](path, resource, day)
+
+    def review_findings(self, path: str, resource: dict[str, Any], _: dt.date | None) -> None:
+        """The order a review's ratings and goal progress were recorded in (``hasMember``)."""
+        review = self.reference(
+            self.value(resource, "encounter", path), f"{path}.encounter", "Encounter"
+        )
+        where = key_path(path, "hasMember")
+        members = [
+            self.reference(item, f"{where}[{n}]", "Observation").path
+            for n, item in enumerate(self.array(self.value(resource, "hasMember", path), where))
+        ]
+        if review.entity is None:
+            raise _ReadError  # the Encounter's identifier has a problem, already reported
+        if review.entity in self.findings:
+            raise self.fail(path, "one Observation of findings per review", "another")
+        self.findings[review.entity] = (path, members)
+
+    def readiness_decision(self, path: str, resource: dict[str, Any], _: dt.date | None) -> None:
+        """A readiness decision: computed from the record, so checked for its person only.
+
+        It is not read: ``assess`` decides again from the record, at any date.
+        """
 
     def domain_rating(self, path: str, resource: dict[str, Any], day: dt.date | None) -> None:
         review = self.reference(
@@ -1274,7 +1629,7 @@ class _Import:
             self.value(component, "dataAbsentReason", at),
             f"{at}.dataAbsentReason",
             DATA_ABSENT_REASON,
-            {"unknown": "unknown"},
+            _NOT_KNOWN_REASONS,
         )
         return NOT_KNOWN
 
@@ -1339,7 +1694,12 @@ class _Import:
                     "recorded_readiness": pathway.recorded_readiness,
                 }
                 raise ValidationError(self.placed(found, records))
-        return FhirImport(pathway=pathway, instrument_ratings=ratings)
+        return FhirImport(
+            pathway=pathway,
+            instrument_ratings=ratings,
+            ignored=self.ignored,
+            organisation=self.organisation,
+        )
 
     def make(
         self,
@@ -1373,7 +1733,15 @@ class _Import:
                 )
         team, person = self.ratings_by_review(problems)
         progress: dict[str, list[_Progress]] = {}
-        for update in self.progress:
+        goal_order = {fields["id"]: (fields["set_on"], fields["id"]) for _, fields in self.goals}
+        for update in sorted(
+            self.progress,
+            key=lambda u: (
+                self.recorded_at(u.review, u.path),
+                goal_order.get(u.goal, (dt.date.min, u.goal)),
+                u.path,
+            ),
+        ):
             updates = progress.setdefault(update.review, [])
             if any(other.goal == update.goal for other in updates):
                 problems.append(_again(f"{update.path}.focus[0]", "update of this goal"))
@@ -1401,13 +1769,38 @@ class _Import:
             reviews.append(self.make(Review, review, path, "reviews", problems))
         return reviews
 
+    def recorded_at(self, review: str, path: str) -> int:
+        """Where an Observation is among its review's findings (all alike without them)."""
+        members = self.findings.get(review, ("", []))[1]
+        return members.index(path) if path in members else len(members)
+
     def ratings_by_review(
         self, problems: list[Problem]
     ) -> tuple[dict[str, dict[str, _Rating]], dict[tuple[str, str], _Rating]]:
-        """The team's ratings by review and domain (in Bundle order), and the person's."""
+        """The team's ratings by review and domain (in the framework's order), and the person's.
+
+        The order is the one the review's findings Observation records; without one, the
+        framework's order of domains when the definition is known, else the order of the
+        domain codes: never the order of the entries.
+        """
         team: dict[str, dict[str, _Rating]] = {}
         person: dict[tuple[str, str], _Rating] = {}
-        for rating in self.ratings:
+        domains = (
+            {}
+            if self.definition is None
+            else {code: n for n, code in enumerate(self.definition.framework.domain_codes)}
+        )
+        ordered = sorted(
+            self.ratings,
+            key=lambda r: (
+                self.recorded_at(r.review, r.path),
+                domains.get(r.domain, len(domains)),
+                r.domain,
+                r.rater,
+                r.path,
+            ),
+        )
+        for rating in ordered:
             if rating.rater == "team":
                 if rating.domain in team.setdefault(rating.review, {}):
                     problems.append(_again(rating.path, "team rating of this domain"))
@@ -1486,6 +1879,19 @@ class _Import:
 
 
 _ACHIEVEMENTS = {member.value: member for member in GoalAchievementStatus}
+#: The Bundle types whose entries carry a ``request``.
+_REQUEST_KINDS = ("transaction", "batch")
+
+
+def _is_person_system(system: object) -> bool:
+    match = IDENTIFIER_SYSTEM.fullmatch(system) if isinstance(system, str) else None
+    return match is not None and match[2] == "person"
+
+
+def _id_of(resource: dict[str, Any]) -> str | None:
+    """A resource's id, when it has one that is a string."""
+    value = resource.get("id")
+    return value if type(value) is str and value else None
 
 
 def _is(system: str) -> Callable[[object], bool]:

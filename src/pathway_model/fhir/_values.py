@@ -21,7 +21,7 @@ from pathway_model.model import Pathway
 from pathway_model.model import _seam as _checks
 from pathway_model.model._seam import NOT_KNOWN, Instrument, show_number
 
-__all__ = ["FhirImport", "InstrumentRating"]
+__all__ = ["IGNORED_REASONS", "FhirImport", "IgnoredElement", "InstrumentRating"]
 
 #: The instruments a FHIR export carries: those whose every scale has a SNOMED CT code
 #: ("Domain facts and sources").
@@ -202,6 +202,99 @@ def _instrument_ratings(value: Iterable[InstrumentRating]) -> tuple[InstrumentRa
         return items  # the validator reports the wrong item
 
 
+IGNORED_REASONS: dict[str, str] = {
+    "resource-not-used": "a resource of a type the record does not use",
+    "extension-not-ours": "an extension this library does not define",
+    "element-not-mapped": "an element this library does not map",
+    "contained-not-read": "a contained resource that is not the person",
+}
+"""Why a lenient import left something out: each reason's code, and what it means.
+
+``resource-not-used`` (a resource of a type the record does not use),
+``extension-not-ours``, ``element-not-mapped``, and ``contained-not-read`` (a contained
+resource that is not the person).
+"""
+
+
+def _reason(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str or value not in IGNORED_REASONS:
+        raise ValidationError.single(
+            _checks.path_of(instance, attribute),
+            "one of " + ", ".join(map(repr, IGNORED_REASONS)),
+            _checks.show_code(value) if isinstance(value, str) else _checks.type_name(value),
+        )
+
+
+def _optional_string(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and type(value) is not str:
+        raise WrongTypeError.single(
+            _checks.path_of(instance, attribute), "a string or None", _checks.type_name(value)
+        )
+
+
+def _string(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str or not value:
+        raise WrongTypeError.single(
+            _checks.path_of(instance, attribute), "a non-empty string", _checks.type_name(value)
+        )
+
+
+def _element(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str:
+        raise WrongTypeError.single(
+            _checks.path_of(instance, attribute), "a string", _checks.type_name(value)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class IgnoredElement:
+    """One thing a lenient import left out of the record: where it was, and why.
+
+    Nothing here repeats clinical text: a path, a resource type, a resource id and a
+    reason code. Read the list before trusting the record as complete (hazard H-42).
+
+    Attributes:
+        path: Where it was in the Bundle, e.g. ``$.entry[4].resource`` or
+            ``$.entry[1].resource.extension[0]``.
+        resource_type: The type of the resource it was in, or was (``"Condition"``).
+        resource_id: That resource's ``id``, or its ``fullUrl`` when it has no id, or
+            ``None`` when it has neither.
+        reason: One of [`IGNORED_REASONS`][pathway_model.fhir.IGNORED_REASONS]:
+            ``"resource-not-used"``, ``"extension-not-ours"``, ``"element-not-mapped"``
+            or ``"contained-not-read"``.
+        element: What was left out inside the resource: ``""`` for the whole resource,
+            else its path from the resource, e.g. ``".extension[0]"``. Unlike ``path``,
+            it does not depend on where the entry is in the Bundle.
+    """
+
+    path: str = attrs.field(validator=_string)
+    resource_type: str = attrs.field(validator=_string)
+    resource_id: str | None = attrs.field(validator=_optional_string)
+    reason: str = attrs.field(validator=_reason)
+    element: str = attrs.field(default="", validator=_element)
+
+
+def _ignored(value: Iterable[IgnoredElement]) -> tuple[IgnoredElement, ...]:
+    items: object = _checks.tuple_of(value)
+    if not isinstance(items, tuple):
+        return items  # type: ignore[return-value]  # reported by the validator
+    try:
+        return tuple(
+            sorted(
+                items,
+                key=lambda item: (
+                    item.resource_type,
+                    item.resource_id or "",
+                    item.element,
+                    item.reason,
+                    item.path,
+                ),
+            )
+        )
+    except (AttributeError, TypeError):
+        return items  # the validator reports the wrong item
+
+
 @attrs.frozen(kw_only=True)
 class FhirImport:
     """What a FHIR Bundle held: the person's pathway and any instrument ratings.
@@ -209,6 +302,11 @@ class FhirImport:
     Attributes:
         pathway: The person's record.
         instrument_ratings: The HoNOS and HoNOS-secure ratings, by date then id.
+        ignored: What a lenient import left out, by resource type, resource id and
+            element (so the same whatever the order of the entries); always empty from
+            a strict import, which refuses instead.
+        organisation: The organisation the Bundle's identifier systems name, or
+            ``None`` when they name none.
     """
 
     pathway: Pathway = attrs.field(validator=_checks.instance_of(Pathway, "a Pathway"))
@@ -217,3 +315,9 @@ class FhirImport:
         converter=_instrument_ratings,
         validator=_checks.items_of(InstrumentRating, "an InstrumentRating"),
     )
+    ignored: tuple[IgnoredElement, ...] = attrs.field(
+        default=(),
+        converter=_ignored,
+        validator=_checks.items_of(IgnoredElement, "an IgnoredElement"),
+    )
+    organisation: str | None = attrs.field(default=None, validator=_optional_string)
