@@ -48,6 +48,7 @@ EXAMPLE_PAGES = (
     "docs/how-to/json-definitions.md",
     "docs/how-to/national-report.md",
     "docs/index.md",
+    "docs/reference/booklet.md",
     "docs/reference/plot.md",
     "docs/reference/scoring-dundrum.md",
     "docs/reference/scoring-honos.md",

@@ -26,6 +26,7 @@ PUBLIC = [name for name in pm.__all__ if name != "__version__"]
 
 #: Each public subpackage, and the public names it imports for its own use (not exports).
 SUBPACKAGES: dict[str, frozenset[str]] = {
+    "pathway_model.booklet": frozenset(),
     "pathway_model.catalogue": frozenset(
         {"OutcomeFramework", "Pathway", "PathwayDefinition", "UnknownCodeError"}
     ),
