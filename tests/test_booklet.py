@@ -155,6 +155,15 @@ class TestWorkedExample:
         assert "You set this goal on 1 February 2024." in page.paragraphs
         assert "You and your team set this goal together on 1 February 2024." in page.paragraphs
 
+    def test_says_the_date_and_that_things_may_have_changed(self, page: Page) -> None:
+        """The page says which day it describes, and at the end that things may change."""
+        assert "It shows how things were on 15 January 2025." in page.paragraphs
+        assert (
+            "This booklet shows how things were on 15 January 2025. "
+            "Things may have changed since then."
+        ) in page.paragraphs
+        assert "Ask your team for a new one at any time." == page.paragraphs[-1]
+
     def test_says_kindly_where_the_person_and_team_differ(self, page: Page) -> None:
         """At the last review the person said "met" on mental health, the team "partly met"."""
         assert "You and your team see this a bit differently. That is OK." in page.paragraphs

@@ -42,6 +42,7 @@ EXAMPLE_PAGES = (
     "docs/explanation/readiness.md",
     "docs/explanation/recorded-readiness.md",
     "docs/explanation/synthetic-cohorts.md",
+    "docs/how-to/booklet.md",
     "docs/how-to/define-a-framework.md",
     "docs/how-to/fhir.md",
     "docs/how-to/handle-errors.md",
