@@ -161,10 +161,10 @@ class TestRoot:
         code = (
             "import sys, pathway_model; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'numpy', 'scipy', 'pandas', 'matplotlib'} or m.startswith(("
+            "{'numpy', 'scipy', 'pandas', 'matplotlib', 'jinja2'} or m.startswith(("
             "'pathway_model.scoring', 'pathway_model.fhir', 'pathway_model.plot', "
             "'pathway_model.mhsds', 'pathway_model.stats', 'pathway_model.synthetic', "
-            "'pathway_model.cli'))))"
+            "'pathway_model.cli', 'pathway_model.booklet'))))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
