@@ -319,7 +319,9 @@ class TestGoalTextIsText:
         except pm.ValidationError:
             return  # not a text the model accepts (blank, say): nothing to render
         page = render(attrs.evolve(pathway, goals=[goal]), SECURE_PATHWAY, EXAMPLE_DAY)
-        assert [" ".join(words.split())] == Page(page).own_words
+        shown = re.findall(r'<blockquote class="own-words"><p>(.*?)</p></blockquote>', page, re.S)
+        assert [goal.description] == [html.unescape(text) for text in shown]
+        assert [" ".join(goal.description.split())] == Page(page).own_words
         assert "<script" not in page.replace("&lt;script", "")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
+import zlib
 from pathlib import Path
 
 import attrs
@@ -100,9 +102,22 @@ class TestBookletCommand:
         assert not out.exists()
 
     def test_pdf_with_weasyprint_writes_a_pdf(self, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-        """With the pdf extra: a PDF file (experimental)."""
+        """With the pdf extra: a tagged PDF that declares PDF/UA-1 (experimental)."""
         pytest.importorskip("weasyprint")
         out = tmp_path / "booklet.pdf"
         result = run("booklet", str(EXAMPLE), "--as-of", "2025-01-15", "--pdf", "-o", str(out))
         assert (0, "") == (result.code, result.err)
-        assert out.read_bytes().startswith(b"%PDF-")
+        pdf = out.read_bytes()
+        assert pdf.startswith(b"%PDF-")
+        streams = b"".join(
+            _inflated(match[1]) for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+        )
+        assert b"/StructTreeRoot" in pdf + streams
+        assert b"pdfuaid:part" in pdf + streams
+
+
+def _inflated(data: bytes) -> bytes:
+    try:
+        return zlib.decompress(data)
+    except zlib.error:
+        return b""
