@@ -143,7 +143,8 @@ class TestWorkedExample:
 
     def test_says_the_review_is_late_and_by_how_much(self, page: Page) -> None:
         """Due 26 December 2024 (3 months after 26 September): 20 days late on 15 January."""
-        assert "Your review is late. It was due on 26 December 2024." in page.paragraphs
+        assert "Your review is late." in page.paragraphs
+        assert "It was due on 26 December 2024." in page.paragraphs
         assert "That was 20 days ago." in page.paragraphs
 
     def test_shows_each_goal_exactly_as_written_with_who_set_it(self, page: Page) -> None:
@@ -166,7 +167,8 @@ class TestWorkedExample:
 
     def test_says_kindly_where_the_person_and_team_differ(self, page: Page) -> None:
         """At the last review the person said "met" on mental health, the team "partly met"."""
-        assert "You and your team see this a bit differently. That is OK." in page.paragraphs
+        assert "You and your team see this a bit differently." in page.paragraphs
+        assert "That is OK." in page.paragraphs
 
 
 class TestHowLong:
@@ -211,6 +213,14 @@ class TestEveryScenario:
         prose = Page(scenario_page(scenario, easy_read=True)).prose()
         longest = max(len(sentence.split()) for sentence in sentences(prose))
         assert longest <= EASY_READ_WORDS
+
+    @VARIANTS
+    @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.slug)
+    def test_one_idea_a_line(self, scenario: Scenario, easy_read: bool) -> None:
+        """Each line the library writes is one sentence (the footer aside)."""
+        page = Page(scenario_page(scenario, easy_read=easy_read))
+        lines = page.paragraphs[:-2]
+        assert [] == [line for line in lines if len(sentences(line)) != 1]
 
     @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.slug)
     def test_easy_read_puts_a_picture_left_of_every_idea(self, scenario: Scenario) -> None:

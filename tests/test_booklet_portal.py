@@ -36,4 +36,4 @@ class TestPortalExample:
         assert 200 == status
         assert "no-store" == headers["Cache-Control"]
         assert headers["Content-Security-Policy"] in body
-        assert 'Booklet number <strong class="person-id">P-0001</strong>' in body
+        assert '<dt>Booklet number</dt><dd class="person-id">P-0001</dd>' in body

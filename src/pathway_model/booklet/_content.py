@@ -183,10 +183,8 @@ def _about(
 ) -> tuple[Line, ...]:
     stage = definition.stage(decision.stage)
     lines = [
-        Line(
-            text=f"This booklet is about you. Your booklet number is {pathway.person_id}.",
-            icon="me",
-        ),
+        Line(text="This booklet is about you.", icon="me"),
+        Line(text=f"Your booklet number is {pathway.person_id}.", icon="me"),
         Line(text=f"It shows how things were on {long_date(as_of)}.", icon="calendar"),
         Line(text=f"You are in {stage.everyday_name}.", icon="place"),
         Line(
@@ -338,9 +336,8 @@ def _area_lines(points: list[Point]) -> tuple[Line, ...]:
         lines.append(Line(text="You and your team agree.", icon="shared"))
     else:
         lines.append(Line(text=f"You said it is {last.mine}.", icon="person"))
-        lines.append(
-            Line(text="You and your team see this a bit differently. That is OK.", icon="shared")
-        )
+        lines.append(Line(text="You and your team see this a bit differently.", icon="shared"))
+        lines.append(Line(text="That is OK.", icon="shared"))
         lines.append(Line(text="You can talk about it together at your next review.", icon="talk"))
     return tuple(lines)
 
@@ -387,7 +384,7 @@ def _sustained_step(
     lines = [Line(text=f"Things need to stay this good for {period}.", icon="time")]
     if criterion.met and criterion.met_from is not None:
         since = long_date(criterion.met_from)
-        lines.append(Line(text=f"They have. This part was done on {since}.", icon="met"))
+        lines.append(Line(text=f"They have stayed this good since {since}.", icon="met"))
     elif criterion.met_from is not None:
         lines.append(
             Line(
@@ -438,9 +435,8 @@ def _steps(decision: Assessment, definition: PathwayDefinition) -> tuple[Step, .
 def _move_on(decision: Assessment, definition: PathwayDefinition) -> tuple[Line, ...]:
     if not decision.has_exit_criteria:
         return (
-            Line(
-                text="This is the last step. There is no next step to get ready for.", icon="step"
-            ),
+            Line(text="This is the last step.", icon="step"),
+            Line(text="There is no next step to get ready for.", icon="step"),
         )
     lines: list[Line] = []
     following = (
@@ -475,7 +471,8 @@ def _move_on(decision: Assessment, definition: PathwayDefinition) -> tuple[Line,
                 text=f"Staff used restraint, seclusion or a similar step {times} here.", icon="team"
             )
         )
-        lines.append(Line(text="Staff did this. It was not something you did.", icon="safe"))
+        lines.append(Line(text="Staff did this.", icon="team"))
+        lines.append(Line(text="It was not something you did.", icon="safe"))
         lines.append(Line(text="The rules do not count it against you.", icon="safe"))
     return tuple(lines)
 
@@ -491,7 +488,8 @@ def _when(decision: Assessment) -> tuple[Line, ...]:
     if schedule.overdue:
         late = _plural(schedule.days_overdue, "day")
         return (
-            Line(text=f"Your review is late. It was due on {due}.", icon="calendar"),
+            Line(text="Your review is late.", icon="not_yet"),
+            Line(text=f"It was due on {due}.", icon="calendar"),
             Line(text=f"That was {late} ago.", icon="time"),
             Line(text="Ask your team when it will be.", icon="ask"),
         )
@@ -500,7 +498,8 @@ def _when(decision: Assessment) -> tuple[Line, ...]:
 
 _ASK = (
     "What can I do to get ready for my next step?",
-    "When is my next review? Can I help plan it?",
+    "When is my next review?",
+    "Can I help plan my review?",
     "Can someone help me get ready for my review?",
     "Can I change my goals?",
     "Who can I talk to if I do not agree?",
