@@ -276,6 +276,22 @@ class TestGenerated:
         assert render(pathway, definition, day) == render(shuffled, definition, day)
 
 
+class TestSyntheticCohort:
+    def test_everyone_in_care_gets_a_readable_booklet(self) -> None:
+        """A small synthetic cohort: everyone in care that day gets both variants, readable."""
+        from pathway_model.synthetic import CohortParameters, synthetic_cohort
+
+        day = dt.date(2025, 3, 31)
+        cohort = synthetic_cohort(CohortParameters(people_in_care=12), seed=7, as_of=day)
+        in_care = [p for p in cohort if p.placement_on(day) is not None]
+        assert in_care
+        for pathway in in_care:
+            for easy_read in (False, True):
+                page = Page(render(pathway, SECURE_PATHWAY, day, easy_read=easy_read))
+                assert_readable(page.prose())
+                assert [] == [x for x in sentences(page.prose()) if len(x.split()) > 15]
+
+
 class TestNeverLeaks:
     @VARIANTS
     @given(data=st.data())

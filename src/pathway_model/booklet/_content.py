@@ -452,8 +452,9 @@ def _move_on(decision: Assessment, definition: PathwayDefinition) -> tuple[Line,
             )
         )
     elif decision.status is AssessmentStatus.READY:
-        where = f" to {following}" if following else ""
-        lines.append(Line(text=f"The rules say you are ready to move on{where}.", icon="met"))
+        lines.append(Line(text="The rules say you are ready to move on.", icon="met"))
+        if following:
+            lines.append(Line(text=f"Your next step is {following}.", icon="step"))
         if readiness.readiness_date is not None:
             since = long_date(readiness.readiness_date)
             lines.append(Line(text=f"You have been ready since {since}.", icon="calendar"))
