@@ -22,6 +22,7 @@ from pathway_model.booklet._content import how_long
 from pathway_model.catalogue import DEFINITIONS, SECURE_PATHWAY
 from tests import strategies as s
 from tests.scenarios import SCENARIOS, Scenario
+from tests.test_argument_types import WRONG
 from tests.test_explanations import assert_readable, builtin_cases
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -386,6 +387,32 @@ class TestArguments:
                 render(load_example(), SECURE_PATHWAY, EXAMPLE_DAY)
         finally:
             rendering._environment.cache_clear()
+
+
+class TestOnlyItsOwnErrors:
+    @pytest.mark.parametrize("argument", ["pathway", "definition", "as_of", "easy_read"])
+    @pytest.mark.parametrize("value", WRONG, ids=lambda value: type(value).__name__)
+    def test_a_wrong_argument_raises_only_the_librarys_error(
+        self, argument: str, value: object
+    ) -> None:
+        """Whatever is passed, nothing but a PathwayModelError escapes `render`."""
+        arguments: dict[str, object] = {
+            "pathway": load_example(),
+            "definition": SECURE_PATHWAY,
+            "as_of": EXAMPLE_DAY,
+            "easy_read": False,
+        }
+        arguments[argument] = value
+        right = {
+            "pathway": pm.Pathway,
+            "definition": pm.PathwayDefinition,
+            "as_of": dt.date,
+            "easy_read": bool,
+        }
+        if type(value) is right[argument]:
+            return  # a value of the right type, among the wrong ones
+        with pytest.raises(pm.PathwayModelError):
+            render(**arguments)  # type: ignore[arg-type]
 
 
 class TestPackageData:
