@@ -22,10 +22,10 @@ from pathway_model.model import (
     Period,
     Review,
 )
-from pathway_model.model._time import shift_date
+from pathway_model.model._seam import shift_date
 from pathway_model.rules import Assessment, AssessmentStatus, Criterion, CriterionKind, NoLevel
 from pathway_model.rules import assess as assess_pathway
-from pathway_model.rules._explain import long_date, period_words
+from pathway_model.rules._stay import long_date, period_words
 
 __all__ = [
     "Area",
