@@ -20,7 +20,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "pathway_model"
 #: The core: the model, the catalogue, the rules and JSON, with the errors and the root.
 CORE = ("model", "catalogue", "rules", "io")
 #: The public rooms above the core, and the command line at the top.
-ABOVE = ("scoring", "fhir", "mhsds", "plot", "synthetic", "service", "cli")
+ABOVE = ("booklet", "scoring", "fhir", "mhsds", "plot", "synthetic", "service", "cli")
 
 
 def _module_name(path: Path) -> str:

@@ -26,6 +26,7 @@ PUBLIC = [name for name in pm.__all__ if name != "__version__"]
 
 #: Each public subpackage, and the public names it imports for its own use (not exports).
 SUBPACKAGES: dict[str, frozenset[str]] = {
+    "pathway_model.booklet": frozenset(),
     "pathway_model.catalogue": frozenset(
         {"OutcomeFramework", "Pathway", "PathwayDefinition", "UnknownCodeError"}
     ),
@@ -161,10 +162,10 @@ class TestRoot:
         code = (
             "import sys, pathway_model; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'numpy', 'scipy', 'pandas', 'matplotlib'} or m.startswith(("
+            "{'numpy', 'scipy', 'pandas', 'matplotlib', 'jinja2'} or m.startswith(("
             "'pathway_model.scoring', 'pathway_model.fhir', 'pathway_model.plot', "
             "'pathway_model.mhsds', 'pathway_model.stats', 'pathway_model.synthetic', "
-            "'pathway_model.service', 'pathway_model.cli'))))"
+            "'pathway_model.service', 'pathway_model.cli', 'pathway_model.booklet'))))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -172,6 +172,11 @@ COMMANDS: dict[tuple[str, ...], CommandInfo] = {
     ("schedule",): _builtin(
         "_rules", "SCHEDULE", "work out when the next review is due, and whether it is overdue"
     ),
+    ("booklet",): _builtin(
+        "_booklet",
+        "BOOKLET",
+        "write the person's own My Shared Pathway booklet as an accessible HTML page",
+    ),
     ("schema",): _builtin(
         "_schema", "SCHEMA", "write the JSON Schema (draft 2020-12) of a kind of document"
     ),

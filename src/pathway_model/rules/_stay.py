@@ -1,8 +1,9 @@
 """The one internal API of `rules` that other subpackages may use.
 
-Scoring, FHIR, plotting and the command line decide things the way the rules do: they
-judge one stay's reviews and incidents, find its ready runs, and resolve the definition
-a record follows. They import those pieces from here, and only from here: every other
+Scoring, FHIR, plotting, the booklet and the command line decide things the way the rules
+do: they judge one stay's reviews and incidents, find its ready runs, and resolve the
+definition a record follows; the booklet writes dates and periods to the person as the
+person's explanation does. They import those pieces from here, and only from here: every other
 module of `rules` is private to the package, and may change shape without notice.
 
 A name joins this seam only when a subpackage outside `rules` needs it; the public names
@@ -12,6 +13,7 @@ pieces follow are those of "How readiness is decided".
 
 from __future__ import annotations
 
+from pathway_model.rules._explain import long_date, period_words
 from pathway_model.rules._readiness import (
     StayEvidence,
     check_date,
@@ -27,6 +29,8 @@ from pathway_model.rules._readiness import (
 __all__ = [
     "StayEvidence",
     "check_date",
+    "long_date",
+    "period_words",
     "placement_for",
     "qualifies",
     "readiness_of",
