@@ -25,7 +25,9 @@ Achievement = Literal[
     "not-achieved", "no-progress", "not-attainable",
 ]  # fmt: skip
 ReviewKind = Literal["cpa", "clinical", "other"]
-IncidentKind = Literal["violence", "self_harm", "absconding", "substance_use", "other"]
+IncidentKind = Literal[
+    "violence", "self_harm", "absconding", "substance_use", "restrictive_intervention", "other"
+]
 Severity = Literal["minor", "moderate", "serious"]
 
 # --- pydantic v2 ---------------------------------------------------------------------------
@@ -90,6 +92,7 @@ class PIncident(pydantic.BaseModel):
     kind: IncidentKind
     severity: Severity
     note: PText | None = None
+    intervention_type: PCode | None = None
 
 
 ReasonList = Literal["ClinReadyforDischDelayReason", "DelayDischReason"]
@@ -176,6 +179,7 @@ class MIncident(msgspec.Struct, **_opts):  # type: ignore[call-arg]
     kind: IncidentKind
     severity: Severity
     note: MText | None = None
+    intervention_type: MCode | None = None
 
 
 class MRecordedReadiness(msgspec.Struct, **_opts):  # type: ignore[call-arg]

@@ -778,7 +778,7 @@ class CohortGroup:
         Crowley's interval (length of stay with open stays censored); the cost of delay
         per person a seeded percentile bootstrap of the mean over the group's people
         (those with no ready day count as 0), and the cost of delay that interval times
-        the people. The methods are [`pathway_model.stats`][pathway_model.stats]'s; the
+        the people. The methods are those of `pathway_model.stats`; the
         page "Comparing services fairly" says what each assumes. A median open above
         has an infinite upper limit. ``None`` when there is no interval:
         [`interval_note`][pathway_model.scoring.CohortGroup.interval_note] says why.
