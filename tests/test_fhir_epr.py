@@ -343,6 +343,17 @@ class TestStrictAndLenient:
         )
         assert [f"$.entry[1].resource.{element}"] == paths_of(bundle, lenient=True)
 
+    @pytest.mark.parametrize("url", [[], {}, 7, None])
+    def test_an_extension_whose_url_is_not_text_is_not_ours(self, url: object) -> None:
+        """An extension's url that is an array or an object is refused, not a crash."""
+        bundle = worked_bundle()
+        bundle["entry"][1]["resource"]["extension"] = [{"url": url, "valueBoolean": True}]
+        assert ["$.entry[1].resource.extension[0]"] == paths_of(bundle)
+        imported = from_fhir_with_instruments(bundle, lenient=True)
+        assert [("extension-not-ours", ".extension[0]")] == [
+            (i.reason, i.element) for i in imported.ignored
+        ]
+
     def test_lenient_still_refuses_what_is_wrong_in_what_it_reads(self) -> None:
         bundle = with_what_the_record_does_not_use()
         bundle["entry"][1]["resource"]["status"] = "planned"

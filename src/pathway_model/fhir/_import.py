@@ -544,7 +544,7 @@ class _Import:
         for n, value in enumerate(self.array(resource["extension"], where)):
             item = self.loose_object(value, f"{where}[{n}]")
             url = None if item is None else item.get("url")
-            if item is not None and url in ours:
+            if item is not None and isinstance(url, str) and url in ours:
                 found.append((f"{where}[{n}]", item))
             else:
                 self.ignore(
