@@ -10,7 +10,10 @@ of every case are interleaved, so that a noisy machine slows them alike, and the
 the ratio of medians to the floor, ``python -c pass``, measured in the same run. Each
 tree's ``import pathway_model`` is timed too: the part of start-up the command cannot
 avoid; and so are ``import attrs`` and ``import attrs, cattrs``, the least that any
-command built on the core's two dependencies can take.
+command built on the core's two dependencies can take; and ``import attrs, cattrs`` with as
+many attrs classes defined as ``import pathway_model`` defines, each with its real count of
+fields (frozen, slotted, keyword-only, as the model's are) and nothing else: the least the
+model's shape costs on this stack, before any rule, JSON or command line.
 
 Byte code is compiled once, into a temporary folder of its own (``PYTHONPYCACHEPREFIX``),
 before timing: an installed package has its byte code, and the source trees are left as
@@ -46,6 +49,32 @@ DEPENDENCIES = [
 ]
 
 
+def _model_shape(tree: str) -> str:
+    """Code that defines as many attrs classes, with as many fields, as the tree's package.
+
+    Counted in a subprocess, so the benchmark's own interpreter imports nothing of the tree.
+    """
+    count = (
+        "import sys, attrs, pathway_model; "
+        "print(' '.join(str(len(attrs.fields(c))) for m in list(sys.modules.values()) "
+        "if m.__name__.startswith('pathway_model') for c in vars(m).values() "
+        "if isinstance(c, type) and attrs.has(c) and c.__module__ == m.__name__))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", count],
+        env={**os.environ, "PYTHONPATH": tree},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sizes = [int(size) for size in done.stdout.split()]
+    lines = ["import attrs, cattrs"]
+    for number, size in enumerate(sizes):
+        fields = "; ".join(f"f{field}: int = attrs.field()" for field in range(size)) or "pass"
+        lines.append(f"@attrs.frozen(kw_only=True)\nclass C{number}:\n    {fields}")
+    return "\n".join(lines)
+
+
 def _run(arguments: list[str], env: dict[str, str]) -> float:
     """Run Python with ``arguments`` once; return the wall time in milliseconds."""
     start = time.perf_counter()
@@ -76,6 +105,9 @@ def main() -> None:
         base["PYTHONPYCACHEPREFIX"] = cache
         cases: list[tuple[str, list[str], dict[str, str]]] = [("python -c pass", FLOOR, base)]
         cases += [(label, arguments, base) for label, arguments in DEPENDENCIES]
+        shape = _model_shape(str(Path(options.trees[0]).resolve()))
+        classes = shape.count("@attrs.frozen")
+        cases.append((f"import attrs, cattrs + {classes} attrs classes", ["-c", shape], base))
         for tree in options.trees:
             env = {**base, "PYTHONPATH": str(Path(tree).resolve())}
             cases.append((f"import pathway_model ({tree})", IMPORT, env))

@@ -54,6 +54,7 @@ from typing import Any
 import pathway_model as pm
 from pathway_model import scoring, synthetic
 from pathway_model.catalogue import SECURE_PATHWAY
+from pathway_model.records import read_records
 
 AS_OF = dt.date(2025, 3, 31)
 #: The seeds of the cohorts a file is made of (each cohort about 17,400 records).
@@ -133,14 +134,14 @@ def records_file(folder: Path, count: int) -> Path:
 
 
 def _report(path: Path) -> dict[str, Any]:
-    report = scoring.cohort_report(pm.read_records(path), as_of=AS_OF)
+    report = scoring.cohort_report(read_records(path), as_of=AS_OF)
     report.rows()
     return {"records": report.records}
 
 
 def _read(path: Path) -> dict[str, Any]:
     count = 0
-    for _ in pm.read_records(path):
+    for _ in read_records(path):
         count += 1
     return {"records": count}
 
@@ -152,7 +153,7 @@ def _hold_loads(path: Path) -> dict[str, Any]:
 
 
 def _hold_reader(path: Path) -> dict[str, Any]:
-    kept = list(pm.read_records(path))
+    kept = list(read_records(path))
     return {"records": len(kept)}
 
 
@@ -188,7 +189,7 @@ def _memory(path: Path) -> dict[str, Any]:
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    kept = list(pm.read_records(path))
+    kept = list(read_records(path))
     gc.collect()
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import pathway_model as pm
 from pathway_model.catalogue import SECURE_PATHWAY
 from pathway_model.io import _converter, _fast, _stream
+from pathway_model.records import read_records, read_records_with_problems
 from tests import strategies as s
 
 SECRET = "Zanzibar-secret-wording"
@@ -73,21 +74,21 @@ class TestSources:
         """A file of one record per line gives the records, equal to `loads` of each line."""
         path = tmp_path / "cohort.jsonl"
         path.write_bytes(lines(*(pm.dumps(r) for r in records)))
-        assert records == list(pm.read_records(path))
-        assert records == list(pm.read_records(str(path)))
+        assert records == list(read_records(path))
+        assert records == list(read_records(str(path)))
 
     def test_blank_lines_are_skipped_and_still_counted(self, tmp_path: Path) -> None:
         """Blank lines give nothing; line numbers count every line, as an editor does."""
         path = tmp_path / "cohort.ndjson"
         path.write_bytes(b"\n" + lines(pm.dumps(record()), "  ", framework_line()))
-        found = [(r.line, r.record is None) for r in pm.read_records_with_problems(path)]
+        found = [(r.line, r.record is None) for r in read_records_with_problems(path)]
         assert [(2, False), (4, True)] == found
 
     def test_crlf_line_breaks_and_a_last_line_without_one_are_read(self) -> None:
         """Windows line breaks, and no break after the last record, read alike."""
         text = pm.dumps(record()).encode()
         source = io.BytesIO(text + b"\r\n" + text)
-        assert [record(), record()] == list(pm.read_records(source))
+        assert [record(), record()] == list(read_records(source))
 
     def test_a_folder_gives_its_json_files_in_name_order(self, tmp_path: Path) -> None:
         """Each `.json` file directly in a folder, by name; others, hidden and nested ones not."""
@@ -97,7 +98,7 @@ class TestSources:
         (tmp_path / "notes.txt").write_text("not read", encoding="utf-8")
         (tmp_path / "inner.json").mkdir()
         (tmp_path / "inner.json" / "d.json").write_text("not read", encoding="utf-8")
-        reads = list(pm.read_records_with_problems(tmp_path))
+        reads = list(read_records_with_problems(tmp_path))
         assert ["P-1", "P-2", "P-3"] == [r.record.person_id for r in reads if r.record]
         assert [None, None, None] == [r.line for r in reads]
         assert ["a.json", "b.json", "c.JSON"] == [Path(r.source).name for r in reads]
@@ -106,7 +107,7 @@ class TestSources:
         """A file object is read line by line from its position, and not closed."""
         source = io.BytesIO(lines(framework_line(), pm.dumps(record())))
         source.readline()
-        assert [record()] == list(pm.read_records(source))
+        assert [record()] == list(read_records(source))
         assert not source.closed
 
     def test_a_file_objects_name_is_its_source(self, tmp_path: Path) -> None:
@@ -114,26 +115,26 @@ class TestSources:
         path = tmp_path / "cohort.jsonl"
         path.write_bytes(lines(framework_line()))
         with path.open("rb") as file:
-            [read] = pm.read_records_with_problems(file)
+            [read] = read_records_with_problems(file)
         assert f"{path}:1" == read.where
-        [read] = pm.read_records_with_problems(io.BytesIO(lines(framework_line())))
+        [read] = read_records_with_problems(io.BytesIO(lines(framework_line())))
         assert "<stream>:1" == read.where
 
     @pytest.mark.parametrize("source", [3, b"cohort.jsonl", None, [b"{}"]])
     def test_a_source_of_another_type_is_refused_at_once(self, source: object) -> None:
         """Neither a path nor a file object: a WrongTypeError before anything is read."""
         with pytest.raises(pm.WrongTypeError, match=r"^source: expected a JSON Lines file"):
-            pm.read_records(source)  # type: ignore[arg-type]
+            read_records(source)  # type: ignore[arg-type]
 
     def test_a_text_file_is_refused_at_once(self) -> None:
         """A text file would decode as it reads; a binary one is asked for."""
         with pytest.raises(pm.WrongTypeError, match="a binary file object"):
-            pm.read_records_with_problems(io.StringIO("{}\n"))  # type: ignore[arg-type]
+            read_records_with_problems(io.StringIO("{}\n"))  # type: ignore[arg-type]
 
     def test_a_path_that_names_nothing_is_refused_at_once(self, tmp_path: Path) -> None:
         """A missing file is an error when the reader is made, not when first read."""
         with pytest.raises(pm.ValidationError) as caught:
-            pm.read_records(tmp_path / "missing.jsonl")
+            read_records(tmp_path / "missing.jsonl")
         expected = (
             "source: expected a JSON Lines file, a folder of .json files, or a binary file "
             "object; found no such file or folder"
@@ -143,12 +144,12 @@ class TestSources:
     def test_a_folder_without_json_files_is_refused_at_once(self, tmp_path: Path) -> None:
         """An empty folder is most likely the wrong one: said at once."""
         with pytest.raises(pm.ValidationError, match=r"found a folder with no \.json file"):
-            pm.read_records_with_problems(tmp_path)
+            read_records_with_problems(tmp_path)
 
     def test_a_definition_of_another_type_is_refused(self) -> None:
         """``definition`` must be a PathwayDefinition, as for `loads`."""
         with pytest.raises(pm.WrongTypeError, match=r"^definition: expected a PathwayDefinition"):
-            pm.read_records(io.BytesIO(b""), definition="secure-pathway")  # type: ignore[arg-type]
+            read_records(io.BytesIO(b""), definition="secure-pathway")  # type: ignore[arg-type]
 
     @pytest.mark.parametrize(
         ("limit", "error"), [(0, pm.ValidationError), ("1", pm.WrongTypeError)]
@@ -158,7 +159,7 @@ class TestSources:
     ) -> None:
         """``max_bytes`` is a whole number of bytes, at least one."""
         with pytest.raises(error, match=r"^max_bytes: expected a whole number"):
-            pm.read_records(io.BytesIO(b""), max_bytes=limit)  # type: ignore[arg-type]
+            read_records(io.BytesIO(b""), max_bytes=limit)  # type: ignore[arg-type]
 
 
 class TestRefusedRecords:
@@ -172,7 +173,7 @@ class TestRefusedRecords:
         path.write_bytes(lines(pm.dumps(record()), "", json.dumps(bad), pm.dumps(record())))
         given = []
         with pytest.raises(pm.ValidationError) as caught:
-            given.extend(pm.read_records(path))
+            given.extend(read_records(path))
         assert [record()] == given
         assert [f"{path}:3: $.reviews[0].date"] == [p.path for p in caught.value.problems]
         assert str(caught.value).startswith(f"{path}:3: $.reviews[0].date: expected a date from")
@@ -184,20 +185,20 @@ class TestRefusedRecords:
         bad["reviews"][1]["ratings"][0]["person_note"] = SECRET + "\ud800"
         source = io.BytesIO(json.dumps(bad).encode())
         with pytest.raises(pm.ValidationError) as caught:
-            list(pm.read_records(source))
+            list(read_records(source))
         assert SECRET not in str(caught.value)
-        [read] = pm.read_records_with_problems(io.BytesIO(json.dumps(bad).encode()))
+        [read] = read_records_with_problems(io.BytesIO(json.dumps(bad).encode()))
         assert SECRET not in repr(read)
 
     def test_an_error_is_a_wrong_type_error_when_every_problem_is_one(self) -> None:
         """The class of the error is the one `loads` would raise for the line."""
         with pytest.raises(pm.WrongTypeError, match=r"^<stream>:1: \$: expected a JSON object"):
-            list(pm.read_records(io.BytesIO(b"[1]\n")))
+            list(read_records(io.BytesIO(b"[1]\n")))
 
     def test_with_problems_every_line_gives_its_record_or_its_problems(self) -> None:
         """A refused record does not stop the others; each read says where it came from."""
         source = io.BytesIO(lines(pm.dumps(record("P-1")), "{", framework_line(), "x" * 5))
-        reads = list(pm.read_records_with_problems(source))
+        reads = list(read_records_with_problems(source))
         assert [1, 2, 3, 4] == [r.line for r in reads]
         assert ["P-1", None, None, None] == [r.record and r.record.person_id for r in reads]
         assert [0, 1, 1, 1] == [r.total for r in reads]
@@ -206,13 +207,13 @@ class TestRefusedRecords:
 
     def test_a_document_of_another_kind_is_refused_by_its_kind(self) -> None:
         """A framework where a record belongs is refused, not read as something else."""
-        [read] = pm.read_records_with_problems(io.BytesIO(framework_line().encode()))
+        [read] = read_records_with_problems(io.BytesIO(framework_line().encode()))
         assert ("$.document",) == tuple(p.path for p in read.problems)
 
     def test_records_are_checked_against_the_definition_given(self) -> None:
         """With a definition, each record is checked against it, as `loads` does."""
         other = attrs.evolve(SECURE_PATHWAY, id="other-pathway")
-        [read] = pm.read_records_with_problems(
+        [read] = read_records_with_problems(
             io.BytesIO(pm.dumps(record()).encode()), definition=other
         )
         assert read.record is None
@@ -225,7 +226,7 @@ class TestRefusedRecords:
         text = pm.dumps(record())
         limit = len(text.encode()) + 10
         source = io.BytesIO(lines(text, " " * (3 * limit) + "{}", text))
-        reads = list(pm.read_records_with_problems(source, max_bytes=limit))
+        reads = list(read_records_with_problems(source, max_bytes=limit))
         assert [1, 2, 3] == [r.line for r in reads]
         assert [True, False, True] == [r.record == record() for r in reads]
         assert f"a document of at most {limit:,} bytes" == reads[1].problems[0].expected
@@ -235,7 +236,7 @@ class TestRefusedRecords:
         (tmp_path / "a.json").write_text(pm.dumps(record(), indent=2), encoding="utf-8")
         (tmp_path / "b.json").write_text(pm.dumps(record()), encoding="utf-8")
         limit = len(pm.dumps(record()).encode())
-        reads = list(pm.read_records_with_problems(tmp_path, max_bytes=limit))
+        reads = list(read_records_with_problems(tmp_path, max_bytes=limit))
         assert [None, record()] == [r.record for r in reads]
         assert "$" == reads[0].problems[0].path
 
@@ -249,7 +250,7 @@ class TestRefusedRecords:
                 return super().readline(size)
 
         source = Failing(lines(pm.dumps(record()), pm.dumps(record())))
-        reads = list(pm.read_records_with_problems(source))
+        reads = list(read_records_with_problems(source))
         assert [record(), None] == [r.record for r in reads]
         assert "a file that can be read" == reads[1].problems[0].expected
         assert 2 == reads[1].line
@@ -260,7 +261,7 @@ class TestRecordsRoundTrip:
     def test_a_stream_gives_back_the_records_written(self, written: list[pm.Pathway]) -> None:
         """Any records, written one a line, are read back equal and in the same order."""
         source = io.BytesIO(lines(*(pm.dumps(r) for r in written)))
-        assert written == list(pm.read_records(source))
+        assert written == list(read_records(source))
 
 
 def _walk(value: object) -> Iterator[object]:
@@ -355,7 +356,7 @@ class TestCollector:
     def test_what_is_alive_is_frozen_while_the_reader_runs(self) -> None:
         """After a chunk of records, the records read so far are frozen, not scanned."""
         assert 0 == gc.get_freeze_count()
-        reader = pm.read_records(self.source())
+        reader = read_records(self.source())
         kept = [next(reader), next(reader), next(reader)]
         assert gc.get_freeze_count() > 0
         reader.close()
@@ -367,7 +368,7 @@ class TestCollector:
         source = self.source()
         if how == "refused":
             source = io.BytesIO(source.getvalue() + b"{}\n")
-        reader = pm.read_records(source)
+        reader = read_records(source)
         kept = [next(reader) for _ in range(3)]
         if how == "closed":
             reader.close()
@@ -387,7 +388,7 @@ class TestCollector:
         gc.freeze()
         try:
             frozen = gc.get_freeze_count()
-            reads = list(pm.read_records_with_problems(self.source()))
+            reads = list(read_records_with_problems(self.source()))
             assert frozen == gc.get_freeze_count()
         finally:
             gc.unfreeze()
@@ -397,7 +398,7 @@ class TestCollector:
         """With the collector off, a reader neither collects nor freezes, nor turns it on."""
         gc.disable()
         try:
-            reader = pm.read_records(self.source())
+            reader = read_records(self.source())
             next(reader)
             next(reader)
             next(reader)
@@ -409,7 +410,7 @@ class TestCollector:
 
     def test_two_readers_at_once_unfreeze_when_the_last_ends(self) -> None:
         """Readers interleaved: the first to end leaves the other's freezing in place."""
-        first, second = pm.read_records(self.source()), pm.read_records(self.source())
+        first, second = read_records(self.source()), read_records(self.source())
         for _ in range(3):
             next(first)
             next(second)
@@ -424,7 +425,7 @@ class TestCollector:
         class Node:
             pass
 
-        reader = pm.read_records(self.source(9))
+        reader = read_records(self.source(9))
         next(reader)
         node = Node()
         node.self = node  # type: ignore[attr-defined]

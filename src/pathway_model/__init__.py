@@ -1,17 +1,28 @@
 """Outcome-based care pathways for secure (forensic) mental health services.
 
 Here is the core a service developer needs: the model, the rules and their results, the
-errors, and JSON documents (`dumps`, `loads`, `json_schema`, and `read_records` for many
-records at a time). The rest is in public
+errors, and JSON documents (`dumps`, `loads`, `json_schema`). The rest is in public
 subpackages, each imported when used:
 
 - [`pathway_model.catalogue`][pathway_model.catalogue]: built-in frameworks, pathway
   definitions and instruments, as versioned data;
+- [`pathway_model.records`][pathway_model.records]: many records at a time, read one
+  by one in bounded memory;
 - [`pathway_model.scoring`][pathway_model.scoring]: the analyst's namespace, with every
   data-frame form in [`pathway_model.scoring.frames`][pathway_model.scoring.frames];
 - [`pathway_model.fhir`][pathway_model.fhir]: FHIR R4 export and import;
 - [`pathway_model.synthetic`][pathway_model.synthetic]: seeded synthetic cohorts;
-- [`pathway_model.plot`][pathway_model.plot]: pictures (the extra ``plot``).
+- [`pathway_model.mhsds`][pathway_model.mhsds]: records from MHSDS extracts, and the
+  national measures;
+- [`pathway_model.stats`][pathway_model.stats]: intervals, funnel limits, control charts
+  and disclosure control (the extra ``stats``);
+- [`pathway_model.plot`][pathway_model.plot]: pictures (the extra ``plot``);
+- [`pathway_model.spark`][pathway_model.spark]: the rules and the cohort report on Spark
+  (the extra ``spark``);
+- [`pathway_model.service`][pathway_model.service]: CDS Hooks and a JSON API over HTTP
+  (the extra ``service``);
+- [`pathway_model.booklet`][pathway_model.booklet]: the person's own My Shared Pathway
+  document (the extra ``booklet``).
 
 Other module paths are private and may change between releases.
 
@@ -40,13 +51,10 @@ from pathway_model.errors import (
 from pathway_model.io import (
     MAX_DOCUMENT_BYTES,
     SCHEMA_VERSION,
-    RecordRead,
     dumps,
     from_dict,
     json_schema,
     loads,
-    read_records,
-    read_records_with_problems,
     to_dict,
 )
 from pathway_model.model import (
@@ -138,7 +146,6 @@ __all__ = [
     "RatingScale",
     "Readiness",
     "ReadyRun",
-    "RecordRead",
     "RecordedReadiness",
     "Review",
     "ReviewKind",
@@ -157,8 +164,6 @@ __all__ = [
     "from_dict",
     "json_schema",
     "loads",
-    "read_records",
-    "read_records_with_problems",
     "readiness",
     "readiness_history",
     "ready_on",

@@ -67,9 +67,9 @@ class RecordRead:
 
     Examples:
         >>> import io
-        >>> import pathway_model as pm
+        >>> from pathway_model import records
         >>> source = io.BytesIO(b'\n{"schema_version": 2, "document": "framework"}\n')
-        >>> [read] = pm.read_records_with_problems(source)
+        >>> [read] = records.read_records_with_problems(source)
         >>> (read.where, read.record, read.total)
         ('<stream>:2', None, 1)
         >>> print(read.problems[0])
