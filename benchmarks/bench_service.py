@@ -6,11 +6,12 @@ Run: ``python benchmarks/bench_service.py`` (not part of the test run; needs the
 can for ``--seconds``, each call with a freshly signed ES384 token (a replayed token would
 be refused). The record is five years in medium secure with monthly reviews (the one
 ``bench_rules.py`` builds): 60 reviews, 18 incidents, 800 FHIR resources in the CDS Hooks
-prefetch (about 1.1 MB of JSON), or one pathway document for the JSON API.
+prefetch (about 1.25 MB of JSON), or one pathway document for the JSON API.
 
 It prints, for each case, the calls made, calls a second, the median, 99th percentile and
 slowest latency, the errors (any answer but 200), and the server's resident memory after
-a warm-up and at the end.
+a warm-up and at the end (with ``--workers N``, of the supervisor and its N workers,
+which share a replay store).
 """
 
 from __future__ import annotations
@@ -43,11 +44,15 @@ CALL_TIMEOUT = 30.0
 
 
 def rss_kib(pid: int) -> int:
-    """The resident memory of a process, in KiB (Linux)."""
+    """The resident memory of a process and its children (the workers), in KiB (Linux)."""
+    total = 0
     for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+            total += int(line.split()[1])
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        total += sum(rss_kib(int(child)) for child in children.read_text().split())
+    return total
 
 
 @attrs.frozen
@@ -126,6 +131,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--case", choices=["cds", "api", "both"], default="both")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="serve --workers N (a shared replay store)"
+    )
     args = parser.parse_args()
 
     record = long_record(5)
@@ -140,11 +148,15 @@ def main() -> None:
     print(
         f"{dt.date.today().isoformat()}, {platform.machine()} {platform.system()}, "
         f"{os.cpu_count()} cores, CPython {platform.python_version()}, pathway_model "
-        f"{pm.__version__}; {args.clients} clients for {args.seconds:g} s a case"
+        f"{pm.__version__}; {args.clients} clients for {args.seconds:g} s a case; "
+        f"{args.workers} worker{'s' if args.workers > 1 else ''}"
     )
     with tempfile.TemporaryDirectory() as folder:
         keys = Keys.make(Path(folder))
         arguments = ["--jwks", str(keys.jwks), "--issuer", ISSUER]
+        if args.workers > 1:
+            store = str(Path(folder) / "replays.sqlite3")
+            arguments += ["--workers", str(args.workers), "--replay-store", store]
         with running_server(arguments, Path(folder) / "server.log") as server:
             for name in chosen:
                 case = cases[name]

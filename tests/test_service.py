@@ -8,6 +8,7 @@ from the bundled example through the FHIR export: regenerate them with
 
 from __future__ import annotations
 
+import concurrent.futures
 import copy
 import datetime as dt
 import json
@@ -32,7 +33,7 @@ from pathway_model.fhir import FHIR_BASE
 from pathway_model.service import ServiceConfig, create_app, openapi_document
 from pathway_model.service._cds import SERVICES, HookError, card_for, record_from_prefetch
 from pathway_model.service._limits import json_depth
-from pathway_model.service._security import Refused, ReplayCache
+from pathway_model.service._security import Refused, ReplayCache, SharedReplayStore
 from tests.service_kit import (
     DATA,
     ISSUER,
@@ -925,26 +926,51 @@ class TestHostileBodies:
         assert response.status_code < 500, response.text
 
 
-class TestReplayCache:
-    def test_an_id_is_refused_while_its_token_lives_and_forgotten_after(self) -> None:
+def _store(kind: str, folder: Path, size: int) -> ReplayCache | SharedReplayStore:
+    """A store of token ids seen: in the process, or in a SQLite file processes share."""
+    if kind == "memory":
+        return ReplayCache(size)
+    return SharedReplayStore(folder / "replays.sqlite3", size)
+
+
+def _admit_all(path: str, token_ids: list[str]) -> list[str]:
+    """In a process of its own: admit each id into the shared store; return those admitted."""
+    store = SharedReplayStore(Path(path), 100_000)
+    admitted = []
+    for token_id in token_ids:
+        try:
+            store.admit("iss", token_id, expires=2_000_000_000, now=1_000)
+        except Refused:
+            continue
+        admitted.append(token_id)
+    return admitted
+
+
+@pytest.mark.parametrize("kind", ["memory", "shared"])
+class TestReplayStores:
+    def test_an_id_is_refused_while_its_token_lives_and_forgotten_after(
+        self, kind: str, tmp_path: Path
+    ) -> None:
         """A jti is refused again until its expiry has passed, then it may be used again."""
-        cache = ReplayCache(10)
+        cache = _store(kind, tmp_path, 10)
         cache.admit("iss", "a", expires=100, now=50)
         with pytest.raises(Refused, match="replayed jti"):
             cache.admit("iss", "a", expires=100, now=99)
         cache.admit("iss", "a", expires=300, now=101)
         assert 1 == len(cache)
 
-    def test_the_same_id_from_two_issuers_is_two_tokens(self) -> None:
+    def test_the_same_id_from_two_issuers_is_two_tokens(self, kind: str, tmp_path: Path) -> None:
         """Ids are an issuer's own: the same jti from another issuer is not a replay."""
-        cache = ReplayCache(10)
+        cache = _store(kind, tmp_path, 10)
         cache.admit("one", "a", expires=100, now=50)
         cache.admit("two", "a", expires=100, now=50)
         assert 2 == len(cache)
 
-    def test_a_cache_full_of_live_ids_refuses_rather_than_forgets(self) -> None:
+    def test_a_cache_full_of_live_ids_refuses_rather_than_forgets(
+        self, kind: str, tmp_path: Path
+    ) -> None:
         """When every remembered id is alive, a new token is refused with 503, none forgotten."""
-        cache = ReplayCache(2)
+        cache = _store(kind, tmp_path, 2)
         cache.admit("iss", "a", expires=100, now=50)
         cache.admit("iss", "b", expires=100, now=50)
         with pytest.raises(Refused) as caught:
@@ -952,6 +978,46 @@ class TestReplayCache:
         assert (503, 2) == (caught.value.status, len(cache))
         cache.admit("iss", "c", expires=200, now=101)
         assert 1 == len(cache)
+
+
+class TestSharedReplayStore:
+    def test_two_stores_on_one_file_refuse_each_others_ids(self, tmp_path: Path) -> None:
+        """Two workers' stores on one file: an id one has seen, the other refuses."""
+        first = SharedReplayStore(tmp_path / "replays.sqlite3", 10)
+        second = SharedReplayStore(tmp_path / "replays.sqlite3", 10)
+        first.admit("iss", "a", expires=100, now=50)
+        with pytest.raises(Refused, match="replayed jti"):
+            second.admit("iss", "a", expires=100, now=51)
+        second.admit("iss", "b", expires=100, now=51)
+        assert (2, 2) == (len(first), len(second))
+
+    def test_ids_seen_before_a_restart_are_still_refused(self, tmp_path: Path) -> None:
+        """The file outlives the process: a live token stays refused after a restart."""
+        SharedReplayStore(tmp_path / "replays.sqlite3", 10).admit("iss", "a", expires=100, now=50)
+        again = SharedReplayStore(tmp_path / "replays.sqlite3", 10)
+        with pytest.raises(Refused, match="replayed jti"):
+            again.admit("iss", "a", expires=100, now=60)
+
+    def test_processes_racing_admit_each_id_exactly_once(self, tmp_path: Path) -> None:
+        """Three processes offer the same 300 ids at once: each id is admitted by exactly one."""
+        path = str(tmp_path / "replays.sqlite3")
+        SharedReplayStore(Path(path), 10)  # made before the race, as serve does
+        token_ids = [f"t{number}" for number in range(300)]
+        context = __import__("multiprocessing").get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(3, mp_context=context) as pool:
+            results = list(pool.map(_admit_all, [path] * 3, [token_ids] * 3))
+        admitted = [token_id for result in results for token_id in result]
+        assert sorted(token_ids) == sorted(admitted)
+        assert 300 == len(SharedReplayStore(Path(path), 10))
+
+    def test_a_file_that_is_not_a_store_is_a_validation_error(self, tmp_path: Path) -> None:
+        """Some other file named as the store is refused when the app is made, naming it."""
+        path = tmp_path / "notes.txt"
+        path.write_bytes(b"not a database, and more than a page of it\n" * 200)
+        with pytest.raises(pm.ValidationError) as caught:
+            SharedReplayStore(path, 10)
+        assert "replay_store" == caught.value.problems[0].path
+        assert "notes" not in str(caught.value)
 
 
 class TestServeCommand:
@@ -1017,6 +1083,64 @@ class TestServeCommand:
         arguments = ["serve", "--jwks", str(keys.jwks), "--issuer", ISSUER]
         assert 2 == main([*arguments, "--base-url", "https://cds.example.org/"])
         assert "--base-url: base_url: expected a URL without" in capsys.readouterr().err
+
+    def test_several_workers_need_a_replay_store(
+        self, keys: Keys, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Workers that each kept their own ids would let a token be replayed: exit 2."""
+        code = main(["serve", "--jwks", str(keys.jwks), "--issuer", ISSUER, "--workers", "2"])
+        assert 2 == code
+        assert "--workers: more than one worker needs --replay-store FILE" in (
+            capsys.readouterr().err
+        )
+
+    @pytest.mark.parametrize("workers", ["0", "65", "two"])
+    def test_a_bad_number_of_workers_is_a_usage_error(
+        self, keys: Keys, capsys: pytest.CaptureFixture[str], workers: str
+    ) -> None:
+        """From 1 to 64 workers, or a usage error before anything starts."""
+        code = main(["serve", "--jwks", str(keys.jwks), "--issuer", ISSUER, "--workers", workers])
+        assert 2 == code
+        assert "expected a whole number from 1 to 64" in capsys.readouterr().err
+
+    def test_a_replay_store_that_is_not_one_is_a_clear_error(
+        self, keys: Keys, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A folder, or a file that is not SQLite, is refused at start, naming the option."""
+        arguments = ["serve", "--jwks", str(keys.jwks), "--issuer", ISSUER, "--replay-store"]
+        assert 2 == main([*arguments, str(tmp_path)])
+        assert "--replay-store: expected a file in a folder that exists" in (
+            capsys.readouterr().err
+        )
+        other = tmp_path / "other.txt"
+        other.write_bytes(b"plain text, not a database\n" * 200)
+        assert 2 == main([*arguments, str(other)])
+        assert "--replay-store: replay_store: expected a SQLite file" in capsys.readouterr().err
+
+
+class TestWorkers:
+    def test_workers_answer_and_refuse_a_token_any_of_them_has_seen(
+        self, keys: Keys, tmp_path: Path
+    ) -> None:
+        """Two worker processes share one store: each token works once, on any connection."""
+        arguments = ["--jwks", str(keys.jwks), "--issuer", ISSUER, "--as-of", SERVER_DATE]
+        arguments += ["--workers", "2", "--replay-store", str(tmp_path / "replays.sqlite3")]
+        arguments += ["--audit", str(tmp_path / "feedback.jsonl")]
+        with running_server(arguments, tmp_path / "log") as served:
+            statuses = []
+            for _ in range(12):
+                token = keys.token(served.url + HOOK)
+                for _ in range(2):  # a new connection each time: either worker may answer
+                    with httpx.Client(timeout=30) as fresh:
+                        response = _call(fresh, served, keys, HOOK, body=_request(), token=token)
+                    statuses.append(response.status_code)
+            with httpx.Client(timeout=30) as fresh:
+                card = _card(_call(fresh, served, keys, HOOK, body=_request()))
+            log = served.log
+        assert [200, 401] * 12 == statuses
+        assert card["indicator"] in ("info", "warning")
+        started = log.read_text(encoding="utf-8", errors="replace")
+        assert 2 == started.count("Application startup complete")
 
 
 class TestConfig:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import os
+import typing
 from pathlib import Path
+from typing import Any
 
+import pathway_model as pm
 from pathway_model.cli._app import (
     Command,
     CommandError,
@@ -16,9 +22,18 @@ from pathway_model.cli._console import Console
 from pathway_model.cli._inputs import load_definition
 from pathway_model.errors import ValidationError, show_code
 
-__all__ = ["SERVE"]
+if typing.TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from pathway_model.service import ServiceConfig
+
+__all__ = ["SERVE", "worker_app"]
 
 _MAX_PORT = 65_535
+#: The most worker processes ``--workers`` starts.
+_MAX_WORKERS = 64
+#: The variable ``serve`` hands its checked options to its worker processes in.
+WORKER_OPTIONS = "PATHWAY_MODEL_SERVE_WORKER"
 
 
 def _port(text: str) -> int:
@@ -31,6 +46,13 @@ def _port(text: str) -> int:
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         msg = f"expected a whole number of at least 1; found {show_code(text)}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= _MAX_WORKERS:
+        msg = f"expected a whole number from 1 to {_MAX_WORKERS}; found {show_code(text)}"
         raise argparse.ArgumentTypeError(msg)
     return int(text)
 
@@ -94,6 +116,52 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         default=4 * 1024 * 1024,
         help="the largest request body accepted, in bytes (default 4 MiB)",
     )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        default=1,
+        help="answer calls in N processes (default 1); more than one needs --replay-store",
+    )
+    parser.add_argument(
+        "--replay-store",
+        metavar="FILE",
+        help=(
+            "a SQLite file on a local disk for the token ids seen, shared by the workers "
+            "and kept across restarts (made if missing); by default they are held in the "
+            "process"
+        ),
+    )
+
+
+def _config(options: dict[str, Any]) -> ServiceConfig:
+    """The service's configuration from the options ``serve`` checked (JSON values)."""
+    from pathway_model.service import ServiceConfig  # noqa: PLC0415 - needs the extra
+
+    definition = options["definition"]
+    as_of = options["as_of"]
+    return ServiceConfig(
+        base_url=options["base_url"],
+        jwks=Path(options["jwks"]),
+        issuers=options["issuers"],
+        audit=None if options["audit"] is None else Path(options["audit"]),
+        definition=None if definition is None else pm.loads(definition, pm.PathwayDefinition),
+        cors_origins=options["cors_origins"],
+        as_of=None if as_of is None else dt.date.fromisoformat(as_of),
+        max_body_bytes=options["max_body_bytes"],
+        replay_store=None if options["replay_store"] is None else Path(options["replay_store"]),
+    )
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process of ``serve --workers``, from its parent's options.
+
+    The parent checked the options (and made the app once) before it started its
+    workers, so a worker meets no error its parent did not.
+    """
+    from pathway_model.service import create_app  # noqa: PLC0415 - needs the extra
+
+    return create_app(_config(json.loads(os.environ[WORKER_OPTIONS])))
 
 
 def _serve(args: argparse.Namespace, console: Console) -> int:
@@ -104,11 +172,21 @@ def _serve(args: argparse.Namespace, console: Console) -> int:
     if args.audit is not None and not Path(args.audit).parent.is_dir():
         msg = f"--audit: expected a file in a folder that exists; found {show_code(args.audit)}"
         raise CommandError(msg)
+    store = args.replay_store
+    if store is not None and (Path(store).is_dir() or not Path(store).parent.is_dir()):
+        msg = f"--replay-store: expected a file in a folder that exists; found {show_code(store)}"
+        raise CommandError(msg)
+    if args.workers > 1 and store is None:
+        msg = (
+            "--workers: more than one worker needs --replay-store FILE, which they share to "
+            "refuse a replayed token"
+        )
+        raise CommandError(msg)
     definition = load_definition(args.definition, console)
     try:
         import uvicorn  # noqa: PLC0415 - the extra is needed only here
 
-        from pathway_model.service import ServiceConfig, create_app  # noqa: PLC0415
+        from pathway_model.service import create_app  # noqa: PLC0415
     except ImportError as error:
         msg = (
             f"serve needs the extra 'service' (missing: {error.name}); install it with "
@@ -116,24 +194,32 @@ def _serve(args: argparse.Namespace, console: Console) -> int:
         )
         raise CommandError(msg) from None
     host = f"[{args.host}]" if ":" in args.host else args.host
+    options: dict[str, Any] = {
+        "base_url": args.base_url or f"http://{host}:{args.port}",
+        "jwks": str(jwks.resolve()),
+        "issuers": args.issuer,
+        "audit": None if args.audit is None else str(Path(args.audit).resolve()),
+        "definition": None if definition is None else pm.dumps(definition, indent=None),
+        "cors_origins": args.cors_origin,
+        "as_of": None if args.as_of is None else args.as_of.isoformat(),
+        "max_body_bytes": args.max_body_bytes,
+        "replay_store": None if store is None else str(Path(store).resolve()),
+    }
     try:
-        config = ServiceConfig(
-            base_url=args.base_url or f"http://{host}:{args.port}",
-            jwks=jwks,
-            issuers=args.issuer,
-            audit=None if args.audit is None else Path(args.audit),
-            definition=definition,
-            cors_origins=args.cors_origin,
-            as_of=args.as_of,
-            max_body_bytes=args.max_body_bytes,
-        )
-        app = create_app(config)
+        app = create_app(_config(options))
     except ValidationError as error:
         raise CommandError(
             *(f"--{_option(problem.path)}: {problem}" for problem in error.problems)
         ) from None
+    served: Any = app
+    if args.workers > 1:
+        # Each worker is a new process that imports the app: it reads the options here.
+        os.environ[WORKER_OPTIONS] = json.dumps(options)
+        served = f"{__name__}:worker_app"
     uvicorn.run(
-        app,
+        served,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         server_header=False,
@@ -151,6 +237,7 @@ def _option(path: str) -> str:
         "issuers": "issuer",
         "cors_origins": "cors-origin",
         "jwks": "jwks",
+        "replay_store": "replay-store",
     }.get(head, head.replace("_", "-"))
 
 
@@ -159,7 +246,9 @@ SERVE = Command(
         "Run the decision-support service: CDS Hooks 2.0.1 services (patient-view and\n"
         "encounter-discharge) and a JSON API (assess, readiness, schedule, validate), with\n"
         "uvicorn. Every call must carry a JWT signed with ES384 or RS384 by a key in --jwks,\n"
-        "from an --issuer, naming the service's URL as its audience. Stop it with Ctrl-C.\n"
+        "from an --issuer, naming the service's URL as its audience. With --workers N,\n"
+        "N processes answer calls and share the token ids seen in --replay-store.\n"
+        "Stop it with Ctrl-C.\n"
         "Needs the extra 'service': pip install 'pathway-model[service]'."
     ),
     arguments=_arguments,

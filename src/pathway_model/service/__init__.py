@@ -30,8 +30,9 @@ def create_app(config: ServiceConfig) -> Starlette:
 
     The JWKS file is read here, once; the app then reads no file but the audit log it
     appends to. Mount the app in your own ASGI server or framework, or run it with
-    uvicorn (``pathway-model serve`` does). Run it in one process: the record of token
-    ids seen, which refuses a replayed token, is held in the process.
+    uvicorn (``pathway-model serve`` does). The token ids seen, which refuse a replayed
+    token, are held in the process unless ``config.replay_store`` names a file: run the
+    app in one process, or give every process the same store.
 
     Args:
         config: How the service is set up.

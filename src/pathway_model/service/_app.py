@@ -33,7 +33,19 @@ from pathway_model.service._cds import (
 from pathway_model.service._config import ServiceConfig, london_today, read_jwks
 from pathway_model.service._limits import BadBody, json_depth, parse_json
 from pathway_model.service._openapi import openapi_document
-from pathway_model.service._security import Gatekeeper, Refused, ReplayCache, load_keys
+from pathway_model.service._security import (
+    Gatekeeper,
+    Refused,
+    ReplayCache,
+    ReplayGuard,
+    SharedReplayStore,
+    load_keys,
+)
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one process, so the thread lock suffices
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["build_app"]
 
@@ -112,7 +124,12 @@ class _Guard:
 
 
 class _AuditLog:
-    """Appends JSON Lines to the audit file, one call at a time."""
+    """Appends JSON Lines to the audit file, one call at a time.
+
+    Several processes may share the file (``serve --workers``): each call's lines are
+    written under an exclusive lock of the file (``flock``, where the system has it),
+    so lines from two processes never interleave.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -125,6 +142,8 @@ class _AuditLog:
             json.dumps(line, ensure_ascii=False, sort_keys=True).encode() + b"\n" for line in lines
         )
         with self.lock, self.path.open("ab") as file:
+            if fcntl is not None:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX)
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
@@ -273,12 +292,17 @@ class _Endpoints:
 
 def build_app(config: ServiceConfig) -> Starlette:
     """Make the app for ``config`` (see ``create_app``)."""
+    replays: ReplayGuard = (
+        ReplayCache(config.replay_cache_size)
+        if config.replay_store is None
+        else SharedReplayStore(config.replay_store, config.replay_cache_size)
+    )
     gate = Gatekeeper(
         keys=load_keys(read_jwks(config.jwks)),
         issuers=config.issuers,
         max_lifetime=config.max_token_lifetime,
         skew=config.clock_skew,
-        replays=ReplayCache(config.replay_cache_size),
+        replays=replays,
     )
     endpoints = _Endpoints(config)
     routes = [

@@ -91,7 +91,7 @@ def _positive(instance: object, attribute: attrs.Attribute[Any], value: object) 
 
 
 def _path(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None and attribute.name == "audit":
+    if value is None and attribute.name in ("audit", "replay_store"):
         return
     if not isinstance(value, Path):
         raise WrongTypeError.single(attribute.name, "a pathlib.Path", type(value).__name__)
@@ -138,6 +138,11 @@ class ServiceConfig:
         replay_cache_size: How many token ids (``jti``) are remembered until their
             tokens expire; when it is full of live ones, calls are refused until some
             expire.
+        replay_store: A SQLite file on a local disk that holds the token ids seen, shared
+            by every process of the service on the machine (made if missing); ``None``
+            (the default) to hold them in the process, which then must be the service's
+            only one. A token any process has seen is refused by all, and still refused
+            after a restart while it lives.
         as_of: The date the rules decide for, fixed; ``None`` (the default) for the
             date in England when each call arrives. The rules never read the clock:
             the service reads it once per call, at the edge, through ``now``.
@@ -157,6 +162,7 @@ class ServiceConfig:
     max_token_lifetime: int = attrs.field(default=300, validator=_positive)
     clock_skew: int = attrs.field(default=60, validator=_positive)
     replay_cache_size: int = attrs.field(default=100_000, validator=_positive)
+    replay_store: Path | None = attrs.field(default=None, validator=_path)
     as_of: dt.date | None = attrs.field(default=None, validator=_as_of)
     now: Callable[[], dt.datetime] = attrs.field(default=utc_now, repr=False)
 

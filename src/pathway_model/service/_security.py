@@ -13,10 +13,13 @@ part of the token, goes to the service's log.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import sqlite3
 import threading
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
 
 import attrs
 import jwt
@@ -25,7 +28,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pathway_model.errors import ValidationError, show_code
 from pathway_model.service._config import ALGORITHMS
 
-__all__ = ["Caller", "Gatekeeper", "Refused", "ReplayCache", "load_keys"]
+__all__ = [
+    "Caller",
+    "Gatekeeper",
+    "Refused",
+    "ReplayCache",
+    "ReplayGuard",
+    "SharedReplayStore",
+    "load_keys",
+]
 
 #: The smallest RSA key accepted, in bits.
 _MIN_RSA_BITS = 2048
@@ -91,6 +102,13 @@ def load_keys(jwks: dict[str, Any]) -> dict[str, tuple[str, Any]]:
     return keys
 
 
+class ReplayGuard(Protocol):
+    """What refuses a replayed token: a store of token ids seen until their tokens expire."""
+
+    def admit(self, issuer: str, token_id: str, expires: int, now: int) -> None:
+        """Remember a token id until ``expires``; refuse one seen while it is alive."""
+
+
 class ReplayCache:
     """Token ids seen, each until its token expires; bounded in size.
 
@@ -126,6 +144,97 @@ class ReplayCache:
             heapq.heappush(self._expiry, (expires, key))
 
 
+#: How long a process waits for another holding the store's lock, in milliseconds.
+_BUSY_MS = 10_000
+
+_SCHEMA = (
+    (
+        "CREATE TABLE IF NOT EXISTS seen ("
+        " issuer TEXT NOT NULL, token_id TEXT NOT NULL, expires INTEGER NOT NULL,"
+        " PRIMARY KEY (issuer, token_id)) WITHOUT ROWID"
+    ),
+    "CREATE INDEX IF NOT EXISTS seen_by_expiry ON seen (expires)",
+    "CREATE TABLE IF NOT EXISTS held (one INTEGER PRIMARY KEY CHECK (one = 1), count INTEGER)",
+    "INSERT OR IGNORE INTO held VALUES (1, 0)",
+)
+
+
+class SharedReplayStore:
+    """Token ids seen, in a SQLite file that every process of the service shares.
+
+    Several processes on one machine (``pathway-model serve --workers``) refuse a token
+    any of them has seen, and a token seen before a restart is still refused while it
+    lives. Each check is one transaction that takes the file's write lock
+    (``BEGIN IMMEDIATE``): the expired ids are deleted, a replay is refused, a full
+    store refuses (fails closed, as `ReplayCache` does), and the id is written. The file
+    holds issuers and token ids only, never a token. It must be on a local disk: SQLite's
+    locking is not safe on a network file system.
+    """
+
+    def __init__(self, path: Path, size: int) -> None:
+        self._path = path
+        self._size = size
+        self._local = threading.local()
+        try:
+            with self._transaction() as connection:
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+        except sqlite3.Error as error:
+            raise ValidationError.single(
+                "replay_store", "a SQLite file this process can write", type(error).__name__
+            ) from None
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            # Autocommit: each transaction is begun and ended explicitly below.
+            connection = sqlite3.connect(self._path, timeout=_BUSY_MS / 1000, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+        return connection
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def __len__(self) -> int:
+        row = self._connection().execute("SELECT count FROM held").fetchone()
+        return int(row[0])
+
+    def admit(self, issuer: str, token_id: str, expires: int, now: int) -> None:
+        """Remember a token id until ``expires``; refuse one seen while it is alive.
+
+        Raises:
+            Refused: The id was seen before (by any process), or the store is full of
+                live ids; 503 when the store cannot be reached.
+        """
+        try:
+            with self._transaction() as connection:
+                gone = connection.execute("DELETE FROM seen WHERE expires < ?", (now,)).rowcount
+                if gone:
+                    connection.execute("UPDATE held SET count = count - ?", (gone,))
+                seen = connection.execute(
+                    "SELECT 1 FROM seen WHERE issuer = ? AND token_id = ?", (issuer, token_id)
+                ).fetchone()
+                if seen is not None:
+                    raise Refused("replayed jti")
+                (held,) = connection.execute("SELECT count FROM held").fetchone()
+                if held >= self._size:
+                    raise Refused("replay cache full", status=503)
+                connection.execute("INSERT INTO seen VALUES (?, ?, ?)", (issuer, token_id, expires))
+                connection.execute("UPDATE held SET count = count + 1")
+        except sqlite3.Error:
+            raise Refused("replay store unavailable", status=503) from None
+
+
 @attrs.define
 class Gatekeeper:
     """Checks the token of each call (see the module's docstring)."""
@@ -134,7 +243,7 @@ class Gatekeeper:
     issuers: tuple[str, ...]
     max_lifetime: int
     skew: int
-    replays: ReplayCache
+    replays: ReplayGuard
 
     def check(self, authorization: str | None, audiences: Iterable[str], now: int) -> Caller:
         """Check a call's ``Authorization`` header; return the caller it proves.
