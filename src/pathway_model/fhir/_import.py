@@ -513,6 +513,8 @@ class _Import:
             raise _ReadError from None
         if found is None:
             raise self.fail(path, f"an object ({what})", json_type(value))
+        if keys.issuperset(found):
+            return found
         for key in found:
             name: object = key  # a caller's dict may have keys of any type
             if name not in keys:
@@ -573,11 +575,11 @@ class _Import:
         return text
 
     def choice(self, value: object, path: str, options: Mapping[str, T]) -> T:
+        if type(value) is str and value in options:
+            return options[value]
         expected = "one of " + ", ".join(repr(option) for option in options)
         text = self.string(value, path, expected)
-        if text not in options:
-            raise self.fail(path, expected, show_code(text))
-        return options[text]
+        raise self.fail(path, expected, show_code(text))
 
     def text(self, value: object, path: str) -> str:
         """Free text: checked for its type only, never shown."""
@@ -674,9 +676,9 @@ class _Import:
 
     def vocabulary_code(self, coding: dict[str, Any], where: str, system: str) -> str:
         self.vocabulary_version(coding, where)
-        _, vocabulary = VOCABULARIES[system]
-        codes = {code: code for code in vocabulary}
-        return self.choice(self.value(coding, "code", where), key_path(where, "code"), codes)
+        return self.choice(
+            self.value(coding, "code", where), key_path(where, "code"), _VOCABULARY_CODES[system]
+        )
 
     def hl7_code(self, value: object, path: str, system: str, options: Mapping[str, T]) -> T:
         where, coding = self.pick(self.concept(value, path), path, _is(system), system)
@@ -1316,16 +1318,7 @@ class _Import:
         ]
         at, coding = self.pick(codings, where, _is(OBSERVATION_KIND), OBSERVATION_KIND)
         kind = self.vocabulary_code(coding, at, OBSERVATION_KIND)
-        labels = {
-            DOMAIN_RATING: "an Observation of a domain rating",
-            GOAL_PROGRESS: "an Observation of goal progress",
-            INCIDENT: "an Observation of an incident",
-            INSTRUMENT_SCORE: "an Observation of an instrument rating",
-            RECORDED_READINESS: "an Observation of recorded readiness",
-            REVIEW_FINDINGS: "an Observation of a review's findings",
-            READINESS_DECISION: "an Observation of a readiness decision",
-        }
-        self.read_object(resource, path, labels[kind], _OBSERVATIONS[kind])
+        self.read_object(resource, path, _OBSERVATION_LABELS[kind], _OBSERVATIONS[kind])
         self.extensions(resource, path, frozenset())
         if "issued" in resource:
             self.string(resource["issued"], f"{path}.issued", "an instant (a string)")
@@ -1342,16 +1335,7 @@ class _Import:
                 f"{path}.effectiveDateTime",
                 time_allowed=True,
             )
-        readers = {
-            DOMAIN_RATING: self.domain_rating,
-            GOAL_PROGRESS: self.goal_progress,
-            INCIDENT: self.incident,
-            INSTRUMENT_SCORE: self.instrument_rating,
-            RECORDED_READINESS: self.recorded_readiness,
-            REVIEW_FINDINGS: self.review_findings,
-            READINESS_DECISION: self.readiness_decision,
-        }
-        readers[kind](path, resource, day)
+        _OBSERVATION_READERS[kind](self, path, resource, day)
 
     def review_findings(self, path: str, resource: dict[str, Any], _: dt.date | None) -> None:
         """The order a review's ratings and goal progress were recorded in (``hasMember``)."""
@@ -1892,6 +1876,32 @@ def _id_of(resource: dict[str, Any]) -> str | None:
     """A resource's id, when it has one that is a string."""
     value = resource.get("id")
     return value if type(value) is str and value else None
+
+
+#: What each kind of Observation is, in words, for messages.
+_OBSERVATION_LABELS = {
+    DOMAIN_RATING: "an Observation of a domain rating",
+    GOAL_PROGRESS: "an Observation of goal progress",
+    INCIDENT: "an Observation of an incident",
+    INSTRUMENT_SCORE: "an Observation of an instrument rating",
+    RECORDED_READINESS: "an Observation of recorded readiness",
+    REVIEW_FINDINGS: "an Observation of a review's findings",
+    READINESS_DECISION: "an Observation of a readiness decision",
+}
+#: What reads each kind of Observation: a method of `_Import`.
+_OBSERVATION_READERS: dict[str, Callable[[_Import, str, dict[str, Any], dt.date | None], None]] = {
+    DOMAIN_RATING: _Import.domain_rating,
+    GOAL_PROGRESS: _Import.goal_progress,
+    INCIDENT: _Import.incident,
+    INSTRUMENT_SCORE: _Import.instrument_rating,
+    RECORDED_READINESS: _Import.recorded_readiness,
+    REVIEW_FINDINGS: _Import.review_findings,
+    READINESS_DECISION: _Import.readiness_decision,
+}
+#: The codes of each of the library's closed vocabularies, by system.
+_VOCABULARY_CODES: dict[str, dict[str, str]] = {
+    system: {code: code for code in vocabulary} for system, (_, vocabulary) in VOCABULARIES.items()
+}
 
 
 def _is(system: str) -> Callable[[object], bool]:

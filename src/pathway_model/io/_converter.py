@@ -155,8 +155,9 @@ def object_of(value: object, where: str) -> dict[str, Any] | None:
         ValidationError: A key appears more than once.
     """
     if type(value) is dict:
-        if not all(type(key) is str for key in value):
-            raise _non_string_key(value, where)
+        for key in value:
+            if type(key) is not str:
+                raise _non_string_key(value, where)
         return value
     if type(value) is not tuple:
         return None
