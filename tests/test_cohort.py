@@ -1238,6 +1238,34 @@ class TestSpcTable:
         assert [D(2024, 1, 1), D(2024, 3, 1), D(2024, 4, 1)] == shares
         assert [31.0, 0.0, 31.0, 30.0] == [row.value for row in days]
 
+    def test_each_row_says_whether_the_months_are_autocorrelated(self) -> None:
+        """Bed days 31, 29, 31: mean 30 1/3, r = -1.78 / 2.67 = -2/3, not autocorrelated."""
+        record = person("P-1", [("low_secure", "South", D(2024, 1, 1), None)])
+        report = cohort_report([record], as_of=D(2024, 4, 1))
+        rows = [row for row in spc_table(report, measure="bed_days") if row.provider == "South"]
+        assert [31.0, 29.0, 31.0] == [row.value for row in rows]
+        assert all(row.autocorrelation == pytest.approx(-2 / 3) for row in rows)
+        assert not any(row.autocorrelated for row in rows)
+
+    def test_a_step_in_the_ready_day_share_is_flagged_as_autocorrelated(self) -> None:
+        """One of two people in medium secure reviewed well every 28 days from mid-February
+        2023: ready from mid-May, the share steps from 0 to a half and stays there, month
+        after month. Each month is much like the last: autocorrelated (over 1.96 / sqrt(24)
+        = 0.40), so the chart's flags are a step, not news in each month."""
+        start = D(2023, 1, 1)
+        reviews = tuple(
+            review(f"r{n}", D(2023, 2, 14) + dt.timedelta(days=28 * n), MEDIUM_ALL_PARTLY)
+            for n in range(25)
+        )
+        ready = person("P-1", [("medium_secure", "South", start, None)], reviews=reviews)
+        other = person("P-2", [("medium_secure", "South", start, None)])
+        report = cohort_report([ready, other], as_of=D(2025, 1, 1))
+        rows = [row for row in spc_table(report) if row.provider == "South"]
+        assert (24, 0.0, 0.5) == (len(rows), rows[0].value, rows[-1].value)
+        assert all(row.autocorrelated for row in rows)
+        assert rows[0].autocorrelation is not None
+        assert rows[0].autocorrelation > 0.4
+
     def test_a_series_of_one_month_has_no_chart(self) -> None:
         """Fewer than 2 months: no limits to set, no rows."""
         record = person("P-1", [("low_secure", "South", D(2024, 1, 1), None)])

@@ -982,6 +982,15 @@ class TestSpcChart:
         (summary,) = [text for text in plot_spc(chart).texts if text.get_gid() == "summary"]
         assert "Trial limits" in summary.get_text()
 
+    def test_autocorrelated_points_are_flagged_with_their_r(self) -> None:
+        """A drift of 1 to 20 (r = 0.85): the summary says the limits are too narrow."""
+        chart = xmr_chart(months(20), list(range(1, 21)))
+        (summary,) = [text for text in plot_spc(chart).texts if text.get_gid() == "summary"]
+        assert "Autocorrelated (lag-one r = 0.85)" in summary.get_text()
+        steady = xmr_chart(months(20), [1, 2] * 10)
+        (summary,) = [text for text in plot_spc(steady).texts if text.get_gid() == "summary"]
+        assert "Autocorrelated" not in summary.get_text()
+
     def test_variations_differ_in_shape_as_well_as_colour(self) -> None:
         """Common cause, improvement and concern have different markers (greyscale)."""
         ax = plot_spc(falling_then_spike())

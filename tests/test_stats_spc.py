@@ -17,6 +17,7 @@ from pathway_model.stats import (
     SpecialCause,
     Variation,
     XmrChart,
+    lag_one_autocorrelation,
     xmr_chart,
 )
 
@@ -332,6 +333,75 @@ class TestSegments:
 
         assert (result.segments[0].lower_limit, result.segments[0].upper_limit) == (4.0, 4.0)
         assert causes(result) == {}
+
+
+class TestAutocorrelation:
+    @pytest.mark.parametrize(
+        ("values", "expected"),
+        [
+            # Mean 3, distances -2..2: (2 + 0 + 0 + 2) / (4 + 1 + 0 + 1 + 4).
+            ([1, 2, 3, 4, 5], 0.4),
+            # Mean 2, distances -1, 1, ...: five products of -1 over six squares of 1.
+            ([1, 3, 1, 3, 1, 3], -5 / 6),
+            # Mean 5.5: (62.25 - 4.5) / 82.5 (the squares and the sum of the first nine).
+            (list(range(1, 11)), 0.7),
+        ],
+    )
+    def test_worked_examples(self, values: list[float], expected: float) -> None:
+        """The lag-one autocorrelation, worked by hand."""
+        assert lag_one_autocorrelation(values) == pytest.approx(expected)
+
+    @pytest.mark.parametrize("values", [[], [1.0], [1.0, 2.0], [4.0, 4.0, 4.0, 4.0]])
+    def test_too_few_or_equal_points_tell_nothing(self, values: list[float]) -> None:
+        """Fewer than three points, or all equal: no autocorrelation can be told."""
+        assert lag_one_autocorrelation(values) is None
+
+    @given(
+        st.lists(st.integers(-(10**6), 10**6), min_size=3, max_size=60),
+        st.integers(1, 1000),
+        st.integers(-1000, 1000),
+    )
+    def test_it_lies_between_minus_one_and_one_whatever_the_units(
+        self, values: list[int], scale: int, shift: int
+    ) -> None:
+        """Bounded by 1, and the same in other units (a positive scale and a shift).
+
+        Whole numbers keep the arithmetic exact enough that the two agree closely.
+        """
+        found = lag_one_autocorrelation(values)
+        rescaled = lag_one_autocorrelation([value * scale + shift for value in values])
+        if found is None or rescaled is None:
+            return
+        assert -1.0 - 1e-9 <= found <= 1.0 + 1e-9
+        assert found == pytest.approx(rescaled, abs=1e-6)
+
+    def test_a_drift_is_flagged_and_alternation_is_not(self) -> None:
+        """1 to 10: 0.7 > 1.96 / sqrt(10) = 0.62, flagged; alternating 1, 3 is negative."""
+        drift = chart(list(range(1, 11)))
+        alternating = chart([1, 3] * 5)
+        assert (True, pytest.approx(0.7)) == (
+            drift.autocorrelated,
+            drift.segments[0].autocorrelation,
+        )
+        assert (False, False) == (
+            alternating.autocorrelated,
+            alternating.segments[0].autocorrelated,
+        )
+
+    def test_a_modest_autocorrelation_of_few_points_is_chance(self) -> None:
+        """1 to 5: 0.4 is under 1.96 / sqrt(5) = 0.88, within what chance gives."""
+        assert (pytest.approx(0.4), False) == (
+            chart([1, 2, 3, 4, 5]).segments[0].autocorrelation,
+            chart([1, 2, 3, 4, 5]).autocorrelated,
+        )
+
+    def test_each_segment_is_judged_on_its_own_points(self) -> None:
+        """A rebase starts a segment with its own mean: a step is not an autocorrelation."""
+        values = [10.0, 11.0] * 8 + [20.0, 21.0] * 8
+        whole = chart(values)
+        split = chart(values, rebase=[months(32)[16]])
+        assert whole.autocorrelated
+        assert [False, False] == [segment.autocorrelated for segment in split.segments]
 
 
 class TestArguments:

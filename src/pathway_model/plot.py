@@ -1256,7 +1256,7 @@ def plot_spc(
 
 
 def _spc_summary(chart: XmrChart) -> str:
-    """What the chart says, in words: direction, variation, assurance, trial limits."""
+    """What the chart says: direction, variation, assurance, trial limits, autocorrelation."""
     lines = [
         f"Improvement: {_IMPROVEMENT_WORDS[chart.improvement.value]}.",
         f"Variation at the latest point: {_VARIATION_WORDS[chart.variation.value]}.",
@@ -1275,4 +1275,15 @@ def _spc_summary(chart: XmrChart) -> str:
         )
     if any(segment.trial_limits for segment in chart.segments):
         lines.append("Trial limits: a segment has fewer than 13 points; the limits will move.")
+    if chart.autocorrelated:
+        found = max(
+            segment.autocorrelation
+            for segment in chart.segments
+            if segment.autocorrelated and segment.autocorrelation is not None
+        )
+        lines.append(
+            f"Autocorrelated (lag-one r = {found:.2f}): points lean on those before them, so "
+            "the limits are too narrow; read a run of flags as one drift or step, not as news "
+            "at each point."
+        )
     return "\n".join(lines)

@@ -1396,6 +1396,14 @@ class SpcRow:
         variation: What the month's variation means, given which way is better.
         trial_limits: Whether the limits are trial limits (fewer than 13 months): they
             will move as months are added.
+        autocorrelation: The lag-one autocorrelation of the chart's months
+            ([`stats.lag_one_autocorrelation`][pathway_model.stats.lag_one_autocorrelation]);
+            ``None`` with fewer than 3 months or when all are equal.
+        autocorrelated: Whether the months are autocorrelated beyond chance (above 1.96
+            over the square root of the number of months): the limits, which assume
+            independent months, are then too narrow, and special causes too many. A
+            ready-day share usually is, as the same people are ready month after month;
+            read its flags as a drift, not as news in each month.
     """
 
     provider: str | None
@@ -1409,6 +1417,8 @@ class SpcRow:
     special_cause: SpecialCause | None
     variation: Variation
     trial_limits: bool
+    autocorrelation: float | None
+    autocorrelated: bool
 
 
 def spc_table(
@@ -1424,6 +1434,10 @@ def spc_table(
     A ready-day share is charted for the months with a bed day; a count for every
     month. A series of fewer than 2 months has no chart and no rows. The first and last
     months may be part months: a count is smaller there, a share is not.
+
+    Each row says whether the chart's months are autocorrelated (``autocorrelated``):
+    then the limits are too narrow and most months may be flagged, a drift rather than
+    news in each month (hazard H-50 in the hazard log).
 
     A special cause on a chart is a change in one provider over time; it is not a
     comparison between providers (that is the funnel's:
@@ -1489,6 +1503,8 @@ def spc_table(
                 special_cause=point.special_cause,
                 variation=point.variation,
                 trial_limits=chart.segments[point.segment].trial_limits,
+                autocorrelation=chart.segments[point.segment].autocorrelation,
+                autocorrelated=chart.segments[point.segment].autocorrelated,
             )
             for point in chart.points
         )

@@ -73,6 +73,7 @@ from pathway_model.stats._spc import (
     XmrChart,
     XmrPoint,
     XmrSegment,
+    lag_one_autocorrelation,
     xmr_chart,
 )
 from pathway_model.stats._support import StatisticsUnavailableError
@@ -104,6 +105,7 @@ __all__ = [
     "XmrSegment",
     "count_interval",
     "funnel",
+    "lag_one_autocorrelation",
     "mean_interval",
     "median_interval",
     "proportion_interval",

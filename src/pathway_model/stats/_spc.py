@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Sequence
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ __all__ = [
     "XmrChart",
     "XmrPoint",
     "XmrSegment",
+    "lag_one_autocorrelation",
     "xmr_chart",
 ]
 
@@ -54,6 +56,10 @@ LIMIT = 2.66
 SCREEN = 3.267
 #: A segment of fewer points than this has trial limits (NHSRplotthedots' warning threshold).
 TRIAL_BELOW = 13
+#: The two-sided 95% normal quantile: a lag-one autocorrelation above this over the square
+#: root of the number of points is more than independent points would give by chance
+#: (Bartlett's bound, the dashed line of R's ``acf`` plot).
+AUTOCORRELATION_Z = 1.96
 #: The fewest points after which the limits may be fixed (NHSRplotthedots' minimum).
 FIX_AFTER_AT_LEAST = 12
 
@@ -175,6 +181,16 @@ class XmrSegment:
         upper_limit: The upper process limit: mean + 2.66 times the mean moving range.
         trial_limits: Whether the limits are trial limits: the segment has fewer than 13
             points, so they will move as points are added.
+        autocorrelation: The lag-one autocorrelation of its points (the sample
+            autocorrelation: the sum of the products of each point's and the next point's
+            distances from the segment's mean, over the sum of the squared distances);
+            ``None`` with fewer than 3 points or when all are equal.
+        autocorrelated: Whether the autocorrelation is positive beyond what independent
+            points give by chance: above 1.96 over the square root of the number of
+            points. The limits assume independent points; with positively autocorrelated
+            ones the moving ranges are small beside the spread, the limits too narrow and
+            special causes too many (a share of people ready in one month is much like the
+            last month's, as most of the same people are in it).
     """
 
     start: dt.date
@@ -185,6 +201,8 @@ class XmrSegment:
     lower_limit: float
     upper_limit: float
     trial_limits: bool
+    autocorrelation: float | None
+    autocorrelated: bool
 
 
 @attrs.frozen(kw_only=True)
@@ -212,6 +230,11 @@ class XmrChart:
     def special_causes(self) -> tuple[XmrPoint, ...]:
         """The points that are part of a special cause."""
         return tuple(point for point in self.points if point.special_cause is not None)
+
+    @property
+    def autocorrelated(self) -> bool:
+        """Whether a segment's points are autocorrelated (see `XmrSegment.autocorrelated`)."""
+        return any(segment.autocorrelated for segment in self.segments)
 
 
 def xmr_chart(
@@ -368,6 +391,7 @@ def _segment(
     lower = mean - LIMIT * average
     upper = mean + LIMIT * average
     causes = _special_causes(y, mean, average, lower, upper)
+    autocorrelation = lag_one_autocorrelation(numbers)
     segment = XmrSegment(
         start=dates[0],
         end=dates[-1],
@@ -377,6 +401,9 @@ def _segment(
         lower_limit=lower,
         upper_limit=upper,
         trial_limits=len(dates) < TRIAL_BELOW,
+        autocorrelation=autocorrelation,
+        autocorrelated=autocorrelation is not None
+        and autocorrelation > AUTOCORRELATION_Z / math.sqrt(len(dates)),
     )
     points = [
         XmrPoint(
@@ -392,6 +419,26 @@ def _segment(
         for day, value, cause in zip(dates, numbers, causes, strict=True)
     ]
     return segment, points
+
+
+def lag_one_autocorrelation(values: Sequence[float]) -> float | None:
+    """The sample lag-one autocorrelation of a series; ``None`` if it cannot be told.
+
+    The sum over neighbouring points of the product of their distances from the mean,
+    over the sum of the squared distances (the estimator of Box and Jenkins, which R's
+    ``acf`` uses): between -1 and 1, and 0 on average for independent points.
+    ``None`` with fewer than 3 points or when all are equal.
+    """
+    import numpy as np  # noqa: PLC0415 - an optional dependency
+
+    if len(values) < 3:
+        return None
+    y = np.asarray(values, dtype=float)
+    distances = y - y.mean()
+    spread = float(np.dot(distances, distances))
+    if spread <= 0.0:
+        return None
+    return float(np.dot(distances[:-1], distances[1:])) / spread
 
 
 def _window_sums(flags: npt.NDArray[np.bool_], width: int) -> npt.NDArray[np.int64]:
