@@ -101,9 +101,9 @@ class TestBookletCommand:
         assert 'pip install "pathway-model[pdf]"' in result.err
         assert not out.exists()
 
+    @pytest.mark.pdf
     def test_pdf_with_weasyprint_writes_a_pdf(self, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
         """With the pdf extra: a tagged PDF that declares PDF/UA-1 (experimental)."""
-        pytest.importorskip("weasyprint")
         out = tmp_path / "booklet.pdf"
         result = run("booklet", str(EXAMPLE), "--as-of", "2025-01-15", "--pdf", "-o", str(out))
         assert (0, "") == (result.code, result.err)
