@@ -1316,6 +1316,17 @@ class TestCohortSuppressed:
         assert "Published under the disclosure-control policy 'mhsds'" in result.out
         assert "*" in [cell for cells in ready.values() for cell in cells]
 
+    def test_the_json_leaves_out_the_charts_the_policy_hides_and_names_them(self, run: Any) -> None:
+        """``spc`` holds the charts ``spc_table(suppress=)`` publishes; the rest are named."""
+        document = json.loads(run("demo", *DEMO_ARGS, "--json", "--suppress", "mhsds").out)
+        report = demo_report()
+        published = scoring.spc_table(report, suppress=MHSDS_SUPPRESSION)
+        every = dict.fromkeys(row.provider for row in scoring.spc_table(report))
+        hidden = [p for p in every if p not in {row.provider for row in published}]
+        assert hidden
+        assert (len(published), hidden) == (len(document["spc"]), document["spc_suppressed"])
+        assert not set(hidden) & {row["provider"] for row in document["spc"]}
+
     def test_an_unknown_policy_is_refused(self, run: Any) -> None:
         """Only the policies the command knows: a usage error naming the choices."""
         result = run("demo", *DEMO_ARGS, "--suppress", "loose")

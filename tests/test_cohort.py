@@ -1266,6 +1266,44 @@ class TestSpcTable:
         assert rows[0].autocorrelation is not None
         assert rows[0].autocorrelation > 0.4
 
+    @staticmethod
+    def _south_ready_north_not() -> CohortReport:
+        """South: one person ready from mid-May 2023, every month from July 2023 to June
+        2024 with 30 or so ready days and bed days. North: one person never reviewed, so
+        0 ready days every month."""
+        start = D(2023, 1, 1)
+        reviews = tuple(
+            review(f"r{n}", D(2023, 2, 14) + dt.timedelta(days=28 * n), MEDIUM_ALL_PARTLY)
+            for n in range(18)
+        )
+        south = person("P-1", [("medium_secure", "South", start, None)], reviews=reviews)
+        north = person("P-2", [("medium_secure", "North", start, None)])
+        return cohort_report([south, north], as_of=D(2024, 7, 1), since=D(2023, 7, 1))
+
+    def test_under_a_policy_a_chart_with_a_hidden_month_is_left_out(self) -> None:
+        """North's 0 ready days are hidden (below 5), so its chart goes; South's months all
+        show, so its chart stays, as charted without the policy; England is exempt."""
+        report = self._south_ready_north_not()
+        plain = spc_table(report)
+        published = spc_table(report, suppress=MHSDS_SUPPRESSION)
+        assert ["North", "South", None] == list(dict.fromkeys(row.provider for row in plain))
+        assert ["South", None] == list(dict.fromkeys(row.provider for row in published))
+        assert [row for row in plain if row.provider != "North"] == list(published)
+        assert 12 == sum(row.provider == "South" for row in published)
+
+    def test_englands_chart_follows_the_policys_exemption(self) -> None:
+        """North alone, never ready: England's chart stays under the national rule, which
+        exempts England, and goes under the same rule without the exemption."""
+        north = person("P-2", [("medium_secure", "North", D(2023, 1, 1), None)])
+        report = cohort_report([north], as_of=D(2024, 7, 1), since=D(2023, 7, 1))
+        assert {None} == {row.provider for row in spc_table(report, suppress=MHSDS_SUPPRESSION)}
+        assert () == spc_table(report, suppress=EVERY_GROUP)
+
+    def test_a_policy_of_another_type_is_refused(self, report: CohortReport) -> None:
+        """Only a SuppressionPolicy: the library's own error, naming the argument."""
+        with pytest.raises(pm.WrongTypeError, match="suppress: expected a SuppressionPolicy"):
+            spc_table(report, suppress="mhsds")  # type: ignore[arg-type]
+
     def test_a_series_of_one_month_has_no_chart(self) -> None:
         """Fewer than 2 months: no limits to set, no rows."""
         record = person("P-1", [("low_secure", "South", D(2024, 1, 1), None)])

@@ -391,20 +391,27 @@ def report_document(
     (``spc_table``), or is ``null`` when numpy (the extra ``stats``) is not installed.
     Under a policy, ``suppression`` names it, every row says whether it is suppressed,
     a payment lists its hidden fields, and a provider's chart is left out when a month's
-    ready days or bed days are hidden (``spc_suppressed`` names those providers).
+    ready days or bed days are hidden (``spc_table(suppress=)``; ``spc_suppressed`` names
+    those providers, and ``England`` for all of them together when the policy does not
+    exempt England's totals).
     """
     benchmark = list(benchmark_table(report, suppress=policy))
     for stage in report.stages:
         benchmark += benchmark_table(report, stage=stage, suppress=policy)
     spc_hidden: list[str] = []
     try:
-        charts = spc_table(report)
+        charts = spc_table(report, suppress=policy)
     except StatisticsUnavailableError:
         spc = None
     else:
         if policy is not None:
-            spc_hidden = _charts_hidden(report, policy)
-            charts = tuple(row for row in charts if row.provider not in spc_hidden)
+            shown = {row.provider for row in charts}
+            every = dict.fromkeys(row.provider for row in spc_table(report))
+            spc_hidden = [
+                TOTAL_UNIT if provider is None else provider
+                for provider in every
+                if provider not in shown
+            ]
         spc = [_json_row(row) for row in charts]
     document: dict[str, object] = {
         "as_of": report.as_of.isoformat(),
@@ -426,20 +433,6 @@ def report_document(
         document["suppression"] = policy.name
         document["spc_suppressed"] = spc_hidden
     return document
-
-
-def _charts_hidden(report: Any, policy: SuppressionPolicy) -> list[str]:
-    """The providers whose monthly chart a policy hides: a month's count is below it."""
-    return [
-        provider
-        for provider in report.providers
-        if provider not in policy.exempt
-        and any(
-            policy.apply(Cell.count(count)).suppressed
-            for month in report.group(provider).months
-            for count in (month.ready_days, month.bed_days)
-        )
-    ]
 
 
 def _report_csv(report: Any, policy: SuppressionPolicy | None = None) -> str:

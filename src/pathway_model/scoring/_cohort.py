@@ -1422,7 +1422,11 @@ class SpcRow:
 
 
 def spc_table(
-    report: CohortReport, *, measure: str = "ready_day_share", stage: str | None = None
+    report: CohortReport,
+    *,
+    measure: str = "ready_day_share",
+    stage: str | None = None,
+    suppress: SuppressionPolicy | None = None,
 ) -> tuple[SpcRow, ...]:
     """Each provider's monthly figure on an XmR control chart, as NHS "Making Data Count" does.
 
@@ -1434,6 +1438,12 @@ def spc_table(
     A ready-day share is charted for the months with a bed day; a count for every
     month. A series of fewer than 2 months has no chart and no rows. The first and last
     months may be part months: a count is smaller there, a share is not.
+
+    Under a disclosure-control policy (``suppress``), a group's chart is left out whole
+    when any of its months has ready days or bed days the policy would hide: a chart
+    shows every month, and a hidden month's figure could be read from its line or worked
+    back from a share. A group whose unit the policy exempts (England's totals, under
+    the national rule) keeps its chart.
 
     Each row says whether the chart's months are autocorrelated (``autocorrelated``):
     then the limits are too narrow and most months may be flagged, a drift rather than
@@ -1448,9 +1458,11 @@ def spc_table(
         measure: The monthly figure: ``"ready_day_share"`` (lower is better),
             ``"ready_days"`` (lower is better) or ``"bed_days"`` (neither).
         stage: A stage code to chart providers within, or ``None``.
+        suppress: A disclosure-control policy to publish the charts under, or ``None``.
 
     Raises:
-        WrongTypeError: ``report`` is not a `CohortReport`.
+        WrongTypeError: ``report`` is not a `CohortReport`, or ``suppress`` is not a
+            `stats.SuppressionPolicy`.
         UnknownCodeError: ``measure`` is not one charted, or no provider has a stay in
             ``stage``.
         StatisticsUnavailableError: numpy is not installed (the extra ``stats``).
@@ -1468,6 +1480,8 @@ def spc_table(
     """
     if not isinstance(report, CohortReport):
         raise WrongTypeError.single("report", "a CohortReport", type_name(report))
+    if suppress is not None and not isinstance(suppress, SuppressionPolicy):
+        raise WrongTypeError.single("suppress", "a SuppressionPolicy or None", type_name(suppress))
     if measure not in _MONTHLY:
         raise UnknownCodeError("monthly measure", measure, _MONTHLY)
     groups = [
@@ -1477,6 +1491,8 @@ def spc_table(
         raise UnknownCodeError("stage with stays", stage, report.stages)
     rows: list[SpcRow] = []
     for group in [*groups, report.group(None, stage)]:
+        if suppress is not None and _chart_hidden(group, suppress):
+            continue
         series = [
             (month.month, float(value))
             for month in group.months
@@ -1509,6 +1525,16 @@ def spc_table(
             for point in chart.points
         )
     return tuple(rows)
+
+
+def _chart_hidden(group: CohortGroup, policy: SuppressionPolicy) -> bool:
+    """Whether a policy hides a group's chart: a month's ready days or bed days it hides."""
+    unit = group.provider if group.provider is not None else TOTAL_UNIT
+    return unit not in policy.exempt and any(
+        policy.apply(Cell.count(count), unit=unit).suppressed
+        for month in group.months
+        for count in (month.ready_days, month.bed_days)
+    )
 
 
 # --- the pass over the records -----------------------------------------------------------------
