@@ -1094,6 +1094,23 @@ class TestServeCommand:
             capsys.readouterr().err
         )
 
+    def test_without_file_locks_workers_cannot_share_an_audit_log(
+        self,
+        keys: Keys,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Where the system cannot lock files (Windows), two workers' lines could mix: exit 2."""
+        monkeypatch.setattr("pathway_model.cli._serve._FILE_LOCKS", False)
+        arguments = ["serve", "--jwks", str(keys.jwks), "--issuer", ISSUER, "--workers", "2"]
+        arguments += ["--replay-store", str(tmp_path / "replays.sqlite3")]
+        code = main([*arguments, "--audit", str(tmp_path / "feedback.jsonl")])
+        assert 2 == code
+        assert "several workers can share an --audit file only where the system locks" in (
+            capsys.readouterr().err
+        )
+
     @pytest.mark.parametrize("workers", ["0", "65", "two"])
     def test_a_bad_number_of_workers_is_a_usage_error(
         self, keys: Keys, capsys: pytest.CaptureFixture[str], workers: str

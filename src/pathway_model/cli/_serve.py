@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import typing
@@ -32,6 +33,8 @@ __all__ = ["SERVE", "worker_app"]
 _MAX_PORT = 65_535
 #: The most worker processes ``--workers`` starts.
 _MAX_WORKERS = 64
+#: Whether the system locks files for the audit log's writers (``fcntl``: not on Windows).
+_FILE_LOCKS = importlib.util.find_spec("fcntl") is not None
 #: The variable ``serve`` hands its checked options to its worker processes in.
 WORKER_OPTIONS = "PATHWAY_MODEL_SERVE_WORKER"
 
@@ -180,6 +183,12 @@ def _serve(args: argparse.Namespace, console: Console) -> int:
         msg = (
             "--workers: more than one worker needs --replay-store FILE, which they share to "
             "refuse a replayed token"
+        )
+        raise CommandError(msg)
+    if args.workers > 1 and args.audit is not None and not _FILE_LOCKS:
+        msg = (
+            "--workers: several workers can share an --audit file only where the system "
+            "locks files (not on Windows); run one worker, or keep no audit log"
         )
         raise CommandError(msg)
     definition = load_definition(args.definition, console)

@@ -44,7 +44,7 @@ from pathway_model.service._security import (
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows: one process, so the thread lock suffices
+except ImportError:  # pragma: no cover - Windows, where `serve` runs one worker with --audit
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["build_app"]
