@@ -1247,18 +1247,26 @@ class TestSpcTable:
         assert all(row.autocorrelation == pytest.approx(-2 / 3) for row in rows)
         assert not any(row.autocorrelated for row in rows)
 
+    @staticmethod
+    def _reviewed_well_from_2023(person_id: str, provider: str, *, reviews: int) -> pm.Pathway:
+        """In medium secure from 1 January 2023, reviewed well every 28 days from 14
+        February 2023 (``reviews`` reviews): ready from mid-May 2023."""
+        return person(
+            person_id,
+            [("medium_secure", provider, D(2023, 1, 1), None)],
+            reviews=tuple(
+                review(f"r{n}", D(2023, 2, 14) + dt.timedelta(days=28 * n), MEDIUM_ALL_PARTLY)
+                for n in range(reviews)
+            ),
+        )
+
     def test_a_step_in_the_ready_day_share_is_flagged_as_autocorrelated(self) -> None:
         """One of two people in medium secure reviewed well every 28 days from mid-February
         2023: ready from mid-May, the share steps from 0 to a half and stays there, month
         after month. Each month is much like the last: autocorrelated (over 1.96 / sqrt(24)
         = 0.40), so the chart's flags are a step, not news in each month."""
-        start = D(2023, 1, 1)
-        reviews = tuple(
-            review(f"r{n}", D(2023, 2, 14) + dt.timedelta(days=28 * n), MEDIUM_ALL_PARTLY)
-            for n in range(25)
-        )
-        ready = person("P-1", [("medium_secure", "South", start, None)], reviews=reviews)
-        other = person("P-2", [("medium_secure", "South", start, None)])
+        ready = self._reviewed_well_from_2023("P-1", "South", reviews=25)
+        other = person("P-2", [("medium_secure", "South", D(2023, 1, 1), None)])
         report = cohort_report([ready, other], as_of=D(2025, 1, 1))
         rows = [row for row in spc_table(report) if row.provider == "South"]
         assert (24, 0.0, 0.5) == (len(rows), rows[0].value, rows[-1].value)
@@ -1271,13 +1279,8 @@ class TestSpcTable:
         """South: one person ready from mid-May 2023, every month from July 2023 to June
         2024 with 30 or so ready days and bed days. North: one person never reviewed, so
         0 ready days every month."""
-        start = D(2023, 1, 1)
-        reviews = tuple(
-            review(f"r{n}", D(2023, 2, 14) + dt.timedelta(days=28 * n), MEDIUM_ALL_PARTLY)
-            for n in range(18)
-        )
-        south = person("P-1", [("medium_secure", "South", start, None)], reviews=reviews)
-        north = person("P-2", [("medium_secure", "North", start, None)])
+        south = TestSpcTable._reviewed_well_from_2023("P-1", "South", reviews=18)
+        north = person("P-2", [("medium_secure", "North", D(2023, 1, 1), None)])
         return cohort_report([south, north], as_of=D(2024, 7, 1), since=D(2023, 7, 1))
 
     def test_under_a_policy_a_chart_with_a_hidden_month_is_left_out(self) -> None:

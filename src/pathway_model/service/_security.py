@@ -154,6 +154,8 @@ _SCHEMA = (
         " PRIMARY KEY (issuer, token_id)) WITHOUT ROWID"
     ),
     "CREATE INDEX IF NOT EXISTS seen_by_expiry ON seen (expires)",
+    # How many ids `seen` holds, kept in the same transactions: counting the rows on every
+    # call would read the whole table, of up to `replay_cache_size` ids.
     "CREATE TABLE IF NOT EXISTS held (one INTEGER PRIMARY KEY CHECK (one = 1), count INTEGER)",
     "INSERT OR IGNORE INTO held VALUES (1, 0)",
 )
